@@ -1,0 +1,95 @@
+import { UnsupportedCodecError } from './errors.js';
+import { L16Decoder, L16Encoder, type L16ByteOrder } from './l16.js';
+import { PCMA_SAMPLE_RATE, PcmaDecoder, PcmaEncoder } from './pcma.js';
+import { PCMU_SAMPLE_RATE, PcmuDecoder, PcmuEncoder } from './pcmu.js';
+import type { AudioDecoder, AudioEncoder } from './types.js';
+
+/** The part of a stream's `media_format` that selects a codec. */
+export interface CodecFormat {
+  /** Codec name, matched case-insensitively (`'PCMU'`, `'pcma'`, `'L16'`). */
+  readonly encoding: string;
+  /** Sample rate in Hz. */
+  readonly sampleRate: number;
+}
+
+/** Settings the media format does not carry. */
+export interface CodecOptions {
+  /** Byte order of L16 payloads; defaults to `'big'` (network order, as in RTP). */
+  readonly l16ByteOrder?: L16ByteOrder;
+}
+
+/** What this build can code, for error messages. */
+const SUPPORTED = 'PCMU and PCMA at 8000 Hz, L16 at any positive integer rate';
+
+/** Which implementation a format maps to, or throws if none does. */
+function resolve(format: CodecFormat): 'PCMU' | 'PCMA' | 'L16' {
+  const { encoding, sampleRate } = format;
+  const name = encoding.toUpperCase();
+  if (name === 'PCMU' || name === 'PCMA') {
+    const expected = name === 'PCMU' ? PCMU_SAMPLE_RATE : PCMA_SAMPLE_RATE;
+    if (sampleRate !== expected) {
+      throw new UnsupportedCodecError(
+        encoding,
+        sampleRate,
+        `${name} is only defined at ${expected} Hz, got ${sampleRate} Hz (supported: ${SUPPORTED})`,
+      );
+    }
+    return name;
+  }
+  if (name === 'L16') {
+    if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
+      throw new UnsupportedCodecError(
+        encoding,
+        sampleRate,
+        `L16 needs a positive integer sample rate, got ${sampleRate} (supported: ${SUPPORTED})`,
+      );
+    }
+    return name;
+  }
+  throw new UnsupportedCodecError(
+    encoding,
+    sampleRate,
+    `Unsupported encoding ${JSON.stringify(encoding)} (supported: ${SUPPORTED})`,
+  );
+}
+
+/**
+ * Builds the decoder for a stream's media format.
+ *
+ * @example
+ * const decoder = createDecoder({ encoding: 'PCMU', sampleRate: 8000 });
+ * const samples = decoder.decode(payload, payload.length, pcmFrame);
+ *
+ * @throws {@link UnsupportedCodecError} for any encoding other than PCMU, PCMA or L16, for PCMU or
+ * PCMA at a rate other than 8000 Hz, and for L16 at a rate that is not a positive integer.
+ */
+export function createDecoder(format: CodecFormat, options?: CodecOptions): AudioDecoder {
+  switch (resolve(format)) {
+    case 'PCMU':
+      return new PcmuDecoder();
+    case 'PCMA':
+      return new PcmaDecoder();
+    case 'L16':
+      return new L16Decoder({ sampleRate: format.sampleRate, byteOrder: options?.l16ByteOrder ?? 'big' });
+  }
+}
+
+/**
+ * Builds the encoder for a stream's media format.
+ *
+ * @example
+ * const encoder = createEncoder({ encoding: 'L16', sampleRate: 16000 }, { l16ByteOrder: 'little' });
+ * const bytes = encoder.encode(pcmFrame, 0, 320, payload);
+ *
+ * @throws {@link UnsupportedCodecError} under the same conditions as {@link createDecoder}.
+ */
+export function createEncoder(format: CodecFormat, options?: CodecOptions): AudioEncoder {
+  switch (resolve(format)) {
+    case 'PCMU':
+      return new PcmuEncoder();
+    case 'PCMA':
+      return new PcmaEncoder();
+    case 'L16':
+      return new L16Encoder({ sampleRate: format.sampleRate, byteOrder: options?.l16ByteOrder ?? 'big' });
+  }
+}

@@ -1,0 +1,28 @@
+/** Codec names as Telnyx writes them in `start.media_format.encoding`. */
+export type TelnyxEncoding = 'PCMU' | 'PCMA' | 'L16' | 'OPUS' | 'G722' | 'AMR-WB';
+
+/**
+ * Turns one codec payload into PCM16 samples, writing into a buffer the caller owns.
+ * Implementations keep no reference to `payload` after returning and allocate nothing per call.
+ */
+export interface AudioDecoder {
+  /** Sample rate of the PCM this decoder produces, in Hz. */
+  readonly sampleRate: number;
+  /** Decodes `payload[0, length)` into `out` from index 0; returns the number of samples written. */
+  decode(payload: Uint8Array, length: number, out: Int16Array): number;
+  /** Releases native resources; idempotent. */
+  close(): void;
+}
+
+/**
+ * Turns PCM16 samples into one codec payload, writing into a buffer the caller owns.
+ * Implementations allocate nothing per call.
+ */
+export interface AudioEncoder {
+  /** Sample rate of the PCM this encoder expects, in Hz. */
+  readonly sampleRate: number;
+  /** Encodes `pcm[offset, offset + count)` into `out` from index 0; returns the number of bytes written. */
+  encode(pcm: Int16Array, offset: number, count: number, out: Uint8Array): number;
+  /** Releases native resources; idempotent. */
+  close(): void;
+}
