@@ -1,0 +1,105 @@
+import type { ActorLogic, ActorSystem, EventObject, Snapshot } from 'xstate';
+import type { Observable } from 'rxjs';
+import type { Clock } from '../engine/clock.js';
+import type { CallId } from '../engine/ids.js';
+import type { Logger } from '../engine/logger.js';
+import type { StreamStart } from '../engine/telnyx/frames.js';
+import type { ClearedAudio } from '../codecs/outboundQueue.js';
+
+export type { ClearedAudio } from '../codecs/outboundQueue.js';
+
+/** Why a call ended. Bots see it in `stop`; logs and metrics count it. */
+export type EndReason =
+  | 'stream_stopped'
+  | 'socket_closed'
+  | 'start_timeout'
+  | 'media_timeout'
+  | 'bot_hangup'
+  | 'bot_finished'
+  | 'bot_error'
+  | 'transferred'
+  | 'unsupported_codec'
+  | 'shutdown'
+  | 'internal_error';
+
+/** What the bot knows about its call: the `start` frame plus the engine's routing. */
+export interface CallInfo extends StreamStart {
+  /** The engine's id for this call; it is in every log line about the call. */
+  readonly callId: CallId;
+  /** Organization that owns the agent (`ORG` in `serviceHost=AGENT.ORG`). */
+  readonly org: string;
+  /** Agent name (`AGENT` in `serviceHost=AGENT.ORG`). */
+  readonly agent: string;
+}
+
+/** How a frame handed to the bot came to be. */
+export type AudioFrameKind = 'speech' | 'concealed' | 'silence';
+
+/**
+ * One 20 ms frame of caller audio. The engine reuses the same object and buffer for every frame of
+ * a call: copy `samples` if you keep them past the callback.
+ */
+export interface AudioFrame {
+  /** PCM16 mono samples; only `samples[0, sampleCount)` is valid. */
+  readonly samples: Int16Array;
+  /** Valid samples in this frame. */
+  readonly sampleCount: number;
+  /** Sample rate in Hz. */
+  readonly sampleRate: number;
+  /** Whether this is real audio, a concealed loss, or silence. */
+  readonly kind: AudioFrameKind;
+  /** Telnyx `sequence_number` of the frame, or -1 when it had none. */
+  readonly sequenceNumber: number;
+}
+
+/**
+ * The bot's way to talk: audio and marks go straight to the call's paced outbound queue, outside
+ * any actor mailbox.
+ */
+export interface BotOutput {
+  /** Sample rate `play` expects, in Hz. */
+  readonly sampleRate: number;
+  /**
+   * Queues PCM16 audio of any length (copied, so the caller may reuse its buffer). Returns the
+   * samples accepted, fewer than given only when the call's outbound queue is full.
+   */
+  play(pcm: Int16Array, offset?: number, count?: number): number;
+  /** Queues a mark after the audio queued so far; the bot gets `{ type: 'mark' }` when Telnyx echoes it. */
+  mark(name: string): void;
+  /** Drops queued audio and marks (barge-in), tells Telnyx to stop playback, and says what was cut. */
+  clear(): ClearedAudio;
+  /** Samples queued and not yet sent. */
+  readonly queuedSamples: number;
+}
+
+/** Control events the engine sends a bot, through its mailbox. */
+export type BotEvent =
+  | { readonly type: 'dtmf'; readonly digit: string }
+  | { readonly type: 'mark'; readonly name: string };
+
+/** Requests a bot sends its parent call (`sendBack` in callback logic, `sendParent` in a machine). */
+export type BotRequest =
+  | { readonly type: 'bot.hangup' }
+  | { readonly type: 'bot.transfer'; readonly to: string }
+  | { readonly type: 'bot.error'; readonly error: unknown };
+
+/** What every bot actor is started with. */
+export interface BotInput {
+  readonly call: CallInfo;
+  /** Caller audio, one frame per 20 ms; subscribe in the bot, outside the mailbox. */
+  readonly audio: Observable<AudioFrame>;
+  readonly output: BotOutput;
+  readonly clock: Clock;
+  /** A child logger bound to the call. */
+  readonly log: Logger;
+  /** The agent's `options` from configuration. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Why the call is ending; defined once the call leaves `streaming`. */
+  readonly endReason: () => EndReason | undefined;
+}
+
+/**
+ * A bot: any XState actor logic that takes {@link BotInput} and accepts {@link BotEvent}s. Use
+ * `defineBot()` for the common case; write a machine for anything richer.
+ */
+export type BotLogic = ActorLogic<Snapshot<unknown>, BotEvent, BotInput, ActorSystem<any>, EventObject>;

@@ -1,0 +1,60 @@
+import type { Clock } from '../engine/clock.js';
+import type { Logger } from '../engine/logger.js';
+import { hostBot } from '../actors/botHost.logic.js';
+import type { AudioFrame, BotLogic, BotOutput, CallInfo, EndReason } from './api.js';
+
+/** What a bot defined with {@link defineBot} can use while its call runs. */
+export interface BotContext<Options> {
+  readonly call: CallInfo;
+  readonly output: BotOutput;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly options: Options;
+  /** Ends the call (reason `bot_hangup`) once queued audio has been sent. */
+  hangup(): void;
+  /** Asks the engine to transfer the caller to `to` (a phone number or SIP URI). */
+  transfer(to: string): void;
+  /** Reports a failure from work the bot started itself; ends the call with `bot_error`. */
+  fail(error: unknown): void;
+}
+
+/**
+ * A bot's callbacks. `audio` runs on the data plane once per 20 ms and must be fast and synchronous;
+ * `dtmf` and `mark` may return a promise, which must settle within the bot's response timeout.
+ */
+export interface BotHandlers {
+  /** One frame of caller audio; the frame object is reused, copy what you keep. */
+  audio?(frame: AudioFrame): void;
+  /** A DTMF key the caller pressed: `0`-`9`, `*`, `#`, `A`-`D`. */
+  dtmf?(digit: string): void | Promise<void>;
+  /** Telnyx echoed a mark this bot sent. */
+  mark?(name: string): void | Promise<void>;
+  /** The call is ending; release what the bot holds. */
+  stop?(reason: EndReason): void;
+}
+
+/** A bot written as plain callbacks; {@link defineBot} turns it into actor logic. */
+export interface BotDefinition<Options> {
+  /** Name used in logs. */
+  readonly name: string;
+  /** Validates the agent's `options` from configuration; throw to refuse them. */
+  readonly parseOptions?: (raw: Readonly<Record<string, unknown>>) => Options;
+  /** How long a promise returned by a handler may stay pending before the bot counts as unresponsive. */
+  readonly responseTimeoutMs?: number;
+  /** Called once when the call starts streaming; returns the handlers for this call. */
+  create(context: BotContext<Options>): BotHandlers;
+}
+
+/**
+ * Builds bot actor logic from callbacks. A handler that throws, a returned promise that rejects or
+ * stays pending too long, or a `fail()` ends the call with reason `bot_error`; other calls never notice.
+ *
+ * @example
+ * export default defineBot({
+ *   name: 'beeper',
+ *   create: ({ output }) => ({ dtmf: () => void output.play(beep) }),
+ * });
+ */
+export function defineBot<Options = Readonly<Record<string, unknown>>>(definition: BotDefinition<Options>): BotLogic {
+  return hostBot(definition);
+}
