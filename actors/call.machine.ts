@@ -1,0 +1,229 @@
+import { assign, emit, sendTo, setup } from 'xstate';
+import type { Clock } from '../engine/clock.js';
+import type { CallId } from '../engine/ids.js';
+import type { Logger } from '../engine/logger.js';
+import type { StreamStart } from '../engine/telnyx/frames.js';
+import type { BotInput, BotLogic, CallInfo, EndReason } from '../bots/api.js';
+import { hostBot } from './botHost.logic.js';
+import type { CallPort } from './callPort.js';
+import { drainWatch, mediaWatchdog } from './watchdogs.logic.js';
+
+/** Per-agent time limits of a call, in milliseconds. */
+export interface CallTimeouts {
+  /** From socket open to `start`. */
+  readonly startMs: number;
+  /** With no inbound media while streaming. */
+  readonly mediaMs: number;
+  /** For queued audio to play out after a bot hangs up or asks for a transfer. */
+  readonly drainMs: number;
+  /** For Telnyx to stop the stream once a transfer is under way. */
+  readonly transferMs: number;
+}
+
+/** Defaults for {@link CallTimeouts}. */
+export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = { startMs: 10_000, mediaMs: 30_000, drainMs: 10_000, transferMs: 10_000 };
+
+/** What the engine gives each call actor. */
+export interface CallMachineInput {
+  readonly callId: CallId;
+  readonly org: string;
+  readonly agent: string;
+  readonly port: CallPort;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly timeouts: CallTimeouts;
+}
+
+/** Control events a call accepts. Audio frames never come this way. */
+export type CallEvent =
+  | { readonly type: 'telnyx.connected' }
+  | { readonly type: 'telnyx.start'; readonly start: StreamStart }
+  | { readonly type: 'telnyx.dtmf'; readonly digit: string }
+  | { readonly type: 'telnyx.mark'; readonly name: string }
+  | { readonly type: 'telnyx.stop' }
+  | { readonly type: 'socket.closed'; readonly code: number }
+  | { readonly type: 'codec.unsupported'; readonly message: string }
+  | { readonly type: 'media.timeout' }
+  | { readonly type: 'outbound.drained' }
+  | { readonly type: 'bot.hangup' }
+  | { readonly type: 'bot.transfer'; readonly to: string }
+  | { readonly type: 'bot.error'; readonly error: unknown }
+  | { readonly type: 'engine.shutdown' };
+
+/** Events a call emits for the engine (`actor.on(...)`). */
+export type CallEmitted = { readonly type: 'call.transfer'; readonly to: string; readonly call: CallInfo };
+
+/** What a call actor keeps between events. */
+export interface CallContext extends CallMachineInput {
+  call: CallInfo | undefined;
+  endReason: EndReason | undefined;
+  transferTo: string | undefined;
+}
+
+/** What a finished call actor outputs. */
+export interface CallOutput {
+  readonly reason: EndReason;
+}
+
+const TICK_MS = 20;
+
+/** WebSocket close code for each end reason: 1000 unless the engine itself is at fault or going away. */
+function closeCodeFor(reason: EndReason): number {
+  if (reason === 'shutdown') return 1001;
+  if (reason === 'internal_error') return 1011;
+  return 1000;
+}
+
+/**
+ * One phone call: `awaiting-connected → streaming → transferring → ended`. Owns the bot actor and the
+ * call's timers; the engine owns the socket and audio behind {@link CallPort}. `ended` is final and
+ * releases everything.
+ */
+export const callMachine = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as CallMachineInput,
+    emitted: {} as CallEmitted,
+    output: {} as CallOutput,
+  },
+  actors: {
+    bot: hostBot({ name: 'unset', create: () => ({}) }) as BotLogic,
+    mediaWatchdog,
+    drainWatch,
+  },
+  delays: {
+    startTimeout: ({ context }) => context.timeouts.startMs,
+    drainTimeout: ({ context }) => context.timeouts.drainMs,
+    transferTimeout: ({ context }) => context.timeouts.transferMs,
+  },
+  actions: {
+    endWith: assign((_, params: { reason: EndReason }) => ({ endReason: params.reason })),
+    rememberStart: assign(({ context, event }) => {
+      if (event.type !== 'telnyx.start') return {};
+      const call: CallInfo = { ...event.start, callId: context.callId, org: context.org, agent: context.agent };
+      return { call };
+    }),
+    rememberTransfer: assign(({ event }) => (event.type === 'bot.transfer' ? { transferTo: event.to } : {})),
+    announceTransfer: emit(({ context }) => ({ type: 'call.transfer' as const, to: context.transferTo ?? '', call: context.call! })),
+    logStreaming: ({ context }) => {
+      const format = context.call?.mediaFormat;
+      context.log.info({ encoding: format?.encoding, sampleRate: format?.sampleRate }, 'call streaming');
+    },
+    logBotFailure: ({ context, event }) => {
+      const error = event.type === 'bot.error' ? event.error : (event as { error?: unknown }).error;
+      context.log.error({ err: error }, 'bot failed; ending call');
+    },
+    logUnsupportedCodec: ({ context, event }) => {
+      if (event.type === 'codec.unsupported') context.log.error({ detail: event.message }, 'unsupported codec; ending call');
+    },
+    // The bot is stopped as `streaming` exits, right after this runs: let it know why.
+    markTransferring: ({ context }) => {
+      context.port.endReason = 'transferred';
+    },
+    logTransfer: ({ context }) => context.log.info({ to: context.transferTo }, 'bot asked for a transfer'),
+    finish: ({ context }) => {
+      const reason = context.endReason ?? 'internal_error';
+      context.port.endReason = reason;
+      context.port.close(closeCodeFor(reason), reason);
+      context.port.release();
+    },
+  },
+}).createMachine({
+  id: 'call',
+  context: ({ input }) => ({ ...input, call: undefined, endReason: undefined, transferTo: undefined }),
+  initial: 'awaiting-connected',
+  on: {
+    'engine.shutdown': { target: '.ended', actions: { type: 'endWith', params: { reason: 'shutdown' } } },
+    'socket.closed': { target: '.ended', actions: { type: 'endWith', params: { reason: 'socket_closed' } } },
+    'telnyx.stop': { target: '.ended', actions: { type: 'endWith', params: { reason: 'stream_stopped' } } },
+  },
+  states: {
+    'awaiting-connected': {
+      after: {
+        startTimeout: { target: 'ended', actions: { type: 'endWith', params: { reason: 'start_timeout' } } },
+      },
+      on: {
+        'telnyx.connected': {},
+        'telnyx.start': { target: 'streaming', actions: 'rememberStart' },
+        'codec.unsupported': {
+          target: 'ended',
+          actions: ['logUnsupportedCodec', { type: 'endWith', params: { reason: 'unsupported_codec' } }],
+        },
+      },
+    },
+    streaming: {
+      entry: 'logStreaming',
+      initial: 'talking',
+      invoke: [
+        {
+          id: 'bot',
+          src: 'bot',
+          input: ({ context }): BotInput => ({
+            call: context.call!,
+            audio: context.port.audio,
+            output: context.port.output,
+            clock: context.clock,
+            log: context.log,
+            options: context.options,
+            endReason: () => context.port.endReason,
+          }),
+          onDone: { target: 'ended', actions: { type: 'endWith', params: { reason: 'bot_finished' } } },
+          onError: { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
+        },
+        {
+          src: 'mediaWatchdog',
+          input: ({ context }) => ({
+            clock: context.clock,
+            timeoutMs: context.timeouts.mediaMs,
+            lastMediaAt: () => context.port.lastMediaAt(),
+          }),
+        },
+      ],
+      on: {
+        'telnyx.dtmf': { actions: sendTo('bot', ({ event }) => ({ type: 'dtmf' as const, digit: event.digit })) },
+        'telnyx.mark': { actions: sendTo('bot', ({ event }) => ({ type: 'mark' as const, name: event.name })) },
+        'media.timeout': { target: 'ended', actions: { type: 'endWith', params: { reason: 'media_timeout' } } },
+        'bot.error': { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
+        'bot.transfer': { target: 'transferring', actions: ['rememberTransfer', 'logTransfer'] },
+      },
+      states: {
+        talking: {
+          on: { 'bot.hangup': 'hangingUp' },
+        },
+        hangingUp: {
+          invoke: {
+            src: 'drainWatch',
+            input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
+          },
+          after: { drainTimeout: { target: '#call.ended', actions: { type: 'endWith', params: { reason: 'bot_hangup' } } } },
+          on: { 'outbound.drained': { target: '#call.ended', actions: { type: 'endWith', params: { reason: 'bot_hangup' } } } },
+        },
+      },
+    },
+    transferring: {
+      entry: ['markTransferring', 'announceTransfer'],
+      // The stream ends either when Telnyx stops it (Call Control transfer) or, with no Call Control,
+      // when our closing the socket lets a TeXML <Dial> after <Connect> take the caller on.
+      invoke: {
+        src: 'drainWatch',
+        input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
+      },
+      after: { transferTimeout: { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } } },
+      on: {
+        'outbound.drained': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
+        'telnyx.stop': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
+        'socket.closed': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
+      },
+    },
+    ended: {
+      type: 'final',
+      entry: 'finish',
+    },
+  },
+  output: ({ context }) => ({ reason: context.endReason ?? 'internal_error' }),
+});
+
+/** The call actor's type, as the engine holds it. */
+export type CallMachine = typeof callMachine;
