@@ -1,0 +1,192 @@
+import { WebSocket } from 'ws';
+import {
+  connectedFrame,
+  dtmfFrame,
+  markFrame,
+  mediaFrame,
+  simulatedCall,
+  startFrame,
+  stopFrame,
+  type SimulatedCall,
+} from './mediaFrames.js';
+
+/** One outbound `media` frame as the simulated Telnyx received it. */
+export interface ReceivedMedia {
+  /** `performance.now()` at arrival. */
+  readonly at: number;
+  readonly payload: Buffer;
+}
+
+/** Options of {@link TelnyxMediaClient.connect}. */
+export interface MediaClientOptions {
+  readonly call?: Partial<SimulatedCall>;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Bytes of outbound payload per millisecond of audio, to time mark echoes (PCMU/PCMA: 8). */
+  readonly outboundBytesPerMs?: number;
+}
+
+/** How the engine closed the socket. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/**
+ * Plays Telnyx's side of one media stream: sends documented frames, and like Telnyx plays what it
+ * receives in real time, so a `mark` is echoed once the audio queued before it has played, and a
+ * `clear` echoes every pending mark at once.
+ */
+export class TelnyxMediaClient {
+  readonly call: SimulatedCall;
+  readonly media: ReceivedMedia[] = [];
+  /** Marks echoed back to the engine, in order. */
+  readonly echoedMarks: string[] = [];
+  /** Count of `clear` frames received. */
+  clears = 0;
+  /** Frames Telnyx would reject, described; a faithful engine leaves this empty. */
+  readonly violations: string[] = [];
+  /** Every parsed frame received, for assertions on shape. */
+  readonly frames: Record<string, unknown>[] = [];
+  readonly closed: Promise<CloseInfo>;
+  readonly #ws: WebSocket;
+  readonly #bytesPerMs: number;
+  readonly #pendingMarks: { name: string; timer: NodeJS.Timeout }[] = [];
+  #sequence = 0;
+  #chunk = 0;
+  #timestamp = 0;
+  #playoutEndsAt = 0;
+
+  private constructor(ws: WebSocket, call: SimulatedCall, bytesPerMs: number) {
+    this.#ws = ws;
+    this.call = call;
+    this.#bytesPerMs = bytesPerMs;
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+  }
+
+  /** Opens a media stream to `url`, as Telnyx does when a call reaches `<Stream>`. */
+  static async connect(url: string, options: MediaClientOptions = {}): Promise<TelnyxMediaClient> {
+    const ws = new WebSocket(url, { headers: { ...options.headers }, perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return new TelnyxMediaClient(ws, simulatedCall(options.call), options.outboundBytesPerMs ?? 8);
+  }
+
+  /** True while the socket is open. */
+  get open(): boolean {
+    return this.#ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends any text, well-formed or not. */
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.#ws.send(data, { binary });
+  }
+
+  /** Sends `connected` then `start`, as a call's stream begins. */
+  begin(authToken?: string): void {
+    this.sendRaw(connectedFrame(authToken));
+    this.sendRaw(startFrame(this.call, ++this.#sequence));
+  }
+
+  /** Sends one inbound `media` frame; counters advance as Telnyx's do. */
+  sendMedia(payload: Uint8Array, track = 'inbound'): void {
+    this.#chunk++;
+    this.sendRaw(mediaFrame(this.call, ++this.#sequence, this.#chunk, this.#timestamp, payload, track));
+    this.#timestamp += payload.length;
+  }
+
+  /** Sends a key press. */
+  sendDtmf(digit: string): void {
+    this.sendRaw(dtmfFrame(this.call, ++this.#sequence, digit));
+  }
+
+  /** Sends `stop`, as Telnyx does when the stream ends. */
+  sendStop(): void {
+    this.sendRaw(stopFrame(this.call, ++this.#sequence));
+  }
+
+  /** Sends `frames` one per `intervalMs` on a drift-corrected schedule, as a live call would. */
+  async streamMedia(frames: readonly Uint8Array[], intervalMs = 20): Promise<void> {
+    const begin = performance.now();
+    for (let i = 0; i < frames.length; i++) {
+      const wait = begin + i * intervalMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!this.open) return;
+      this.sendMedia(frames[i]!);
+    }
+  }
+
+  /** Everything the engine sent as audio, concatenated in arrival order. */
+  receivedAudio(): Buffer {
+    return Buffer.concat(this.media.map((item) => item.payload));
+  }
+
+  /** Resolves once `predicate` holds, checking every 5 ms; rejects after `timeoutMs`. */
+  async waitFor(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!predicate()) {
+      if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Closes the socket from Telnyx's side and waits for the close to finish. */
+  async close(code = 1000): Promise<CloseInfo> {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code);
+    return this.closed;
+  }
+
+  /** Drops the TCP connection without a close frame. */
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      this.violations.push('binary frame; Telnyx expects JSON text');
+      return;
+    }
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      this.violations.push(`not JSON: ${data.toString('utf8', 0, 80)}`);
+      return;
+    }
+    this.frames.push(frame);
+    const now = performance.now();
+    switch (frame['event']) {
+      case 'media': {
+        const payload = Buffer.from(String((frame['media'] as { payload: string }).payload), 'base64');
+        this.media.push({ at: now, payload });
+        this.#playoutEndsAt = Math.max(now, this.#playoutEndsAt) + payload.length / this.#bytesPerMs;
+        return;
+      }
+      case 'mark': {
+        const name = String((frame['mark'] as { name: string }).name);
+        const entry = { name, timer: setTimeout(() => this.#echoMark(entry), Math.max(0, this.#playoutEndsAt - now)) };
+        this.#pendingMarks.push(entry);
+        return;
+      }
+      case 'clear':
+        this.clears++;
+        this.#playoutEndsAt = now;
+        for (const entry of [...this.#pendingMarks]) {
+          clearTimeout(entry.timer);
+          this.#echoMark(entry);
+        }
+        return;
+      default:
+        this.violations.push(`unknown event: ${String(frame['event'])}`);
+    }
+  }
+
+  #echoMark(entry: { name: string; timer: NodeJS.Timeout }): void {
+    const index = this.#pendingMarks.indexOf(entry);
+    if (index >= 0) this.#pendingMarks.splice(index, 1);
+    this.echoedMarks.push(entry.name);
+    if (this.open) this.sendRaw(markFrame(this.call, ++this.#sequence, entry.name));
+  }
+}

@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { BotLogic } from '../bots/api.js';
+import { buildAgent, type AgentDefinition } from './agent.js';
+import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } from './configSchema.js';
+import type { LogLevel } from './logger.js';
+import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
+
+/** Configuration file names looked for in the working directory, in order. */
+export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', 'callwire.config.js', 'callwire.config.mjs', 'callwire.config.json'] as const;
+
+/** The engine's resolved configuration. */
+export interface EngineConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly limits: { readonly maxMessageBytes: number; readonly maxPayloadBytes: number; readonly maxQueuedAudioMs: number };
+  readonly agents: readonly AgentDefinition[];
+  /** The file the configuration came from, or `embedded defaults`. */
+  readonly source: string;
+}
+
+/** Where configuration comes from; command-line values win over the environment, which wins over the file. */
+export interface LoadConfigOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Explicit configuration file (`--config`). */
+  readonly path?: string | undefined;
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly logLevel?: LogLevel | undefined;
+}
+
+/** A configuration that cannot be used; the message says which field and why. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  /** Stable code. */
+  readonly code = 'CW_CONFIG';
+}
+
+/** Typed identity for `callwire.config.ts`: `export default defineConfig({ ... })`. */
+export function defineConfig(config: ConfigFile): ConfigFile {
+  return config;
+}
+
+/** Reads, validates and resolves the configuration, including every agent's bot module. */
+export async function loadConfig(options: LoadConfigOptions): Promise<EngineConfig> {
+  const path = findConfigFile(options);
+  const raw = path === undefined ? {} : await readConfigFile(path);
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${path}: ${describeIssue(parsed.error)}`);
+  const file = parsed.data;
+  const baseDir = path === undefined ? options.cwd : dirname(path);
+
+  const organizations = mergeOrganizations(EMBEDDED_CONFIG.organizations, file.organizations ?? {});
+  const agents: AgentDefinition[] = [];
+  for (const [org, { agents: orgAgents }] of Object.entries(organizations)) {
+    for (const [name, agentConfig] of Object.entries(orgAgents)) agents.push(await resolveAgent(org, name, agentConfig, baseDir));
+  }
+
+  return {
+    host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
+    port: options.port ?? parsePort(options.env['CALLWIRE_PORT']) ?? file.port ?? EMBEDDED_CONFIG.port,
+    logLevel: options.logLevel ?? parseLogLevel(options.env['CALLWIRE_LOG_LEVEL']) ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
+    limits: {
+      maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
+      maxPayloadBytes: file.limits?.maxPayloadBytes ?? EMBEDDED_CONFIG.limits.maxPayloadBytes,
+      maxQueuedAudioMs: file.limits?.maxQueuedAudioMs ?? EMBEDDED_CONFIG.limits.maxQueuedAudioMs,
+    },
+    agents,
+    source: path ?? 'embedded defaults',
+  };
+}
+
+function findConfigFile(options: LoadConfigOptions): string | undefined {
+  const explicit = options.path ?? options.env['CALLWIRE_CONFIG'];
+  if (explicit !== undefined && explicit !== '') {
+    const path = resolve(options.cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`configuration file not found: ${path}`);
+    return path;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = resolve(options.cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  if (extname(path) === '.json') {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as unknown;
+    } catch (error) {
+      throw new ConfigError(`${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return exportedValue(await importModule(path), 'default');
+}
+
+/** Imports a JavaScript or TypeScript module; TypeScript goes through tsx so users need no build step. */
+async function importModule(path: string): Promise<unknown> {
+  const extension = extname(path);
+  if (extension === '.ts' || extension === '.mts' || extension === '.cts') {
+    const { tsImport } = await import('tsx/esm/api');
+    return tsImport(pathToFileURL(path).href, import.meta.url);
+  }
+  return import(pathToFileURL(path).href);
+}
+
+type OrganizationsConfig = Readonly<Record<string, { readonly agents: Readonly<Record<string, AgentConfig>> }>>;
+
+function mergeOrganizations(base: OrganizationsConfig, extra: OrganizationsConfig): OrganizationsConfig {
+  const merged: Record<string, { agents: Record<string, AgentConfig> }> = {};
+  for (const source of [base, extra]) {
+    for (const [org, { agents }] of Object.entries(source)) {
+      const target = (merged[org] ??= { agents: {} });
+      Object.assign(target.agents, agents);
+    }
+  }
+  return merged;
+}
+
+async function resolveAgent(org: string, name: string, config: AgentConfig, baseDir: string): Promise<AgentDefinition> {
+  const { bot, botName } = await resolveBot(config.bot, baseDir, `organizations.${org}.agents.${name}`);
+  return buildAgent(org, name, bot, botName, config);
+}
+
+async function resolveBot(reference: AgentConfig['bot'], baseDir: string, where: string): Promise<{ bot: BotLogic; botName: string }> {
+  if (typeof reference !== 'string') return { bot: reference, botName: 'inline' };
+  const shipped = SHIPPED_BOTS.get(reference);
+  if (shipped !== undefined) return { bot: shipped, botName: reference };
+  if (!reference.startsWith('.') && !isAbsolute(reference)) {
+    throw new ConfigError(`${where}.bot: "${reference}" is neither a shipped bot (${[...SHIPPED_BOTS.keys()].join(', ')}) nor a path starting with ./ or /`);
+  }
+  const path = resolve(baseDir, reference);
+  if (!existsSync(path)) throw new ConfigError(`${where}.bot: module not found: ${path}`);
+  const bot = exportedValue(await importModule(path), 'bot');
+  if (!isActorLogic(bot)) throw new ConfigError(`${where}.bot: ${path} must export bot logic (defineBot(...)) as default or as "bot"`);
+  return { bot, botName: reference };
+}
+
+/**
+ * The module's default export (or `fallbackName`). A TypeScript file outside an ESM package loads as
+ * CommonJS, where `export default` arrives one level deeper, as `default.default`.
+ */
+function exportedValue(module: unknown, fallbackName: string): unknown {
+  const namespace = module as Record<string, unknown>;
+  const value: unknown = namespace['default'] ?? namespace[fallbackName] ?? namespace;
+  if (typeof value === 'object' && value !== null && 'default' in value && !isActorLogic(value)) {
+    return (value as { default: unknown }).default;
+  }
+  return value;
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`CALLWIRE_PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined || value === '') return undefined;
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(value)) throw new ConfigError(`CALLWIRE_LOG_LEVEL must be one of ${levels.join(', ')}`);
+  return value as LogLevel;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid configuration';
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  // A bad record key nests the useful message (for example the name rule) one level down.
+  const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+  return `${path}: ${nested === undefined ? issue.message : `${issue.message}: ${nested}`}`;
+}

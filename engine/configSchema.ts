@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { BotLogic } from '../bots/api.js';
+
+const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/** True for objects that look like XState actor logic (what a bot module exports). */
+export function isActorLogic(value: unknown): value is BotLogic {
+  return typeof value === 'object' && value !== null && typeof (value as { transition?: unknown }).transition === 'function';
+}
+
+const botReference = z.union([
+  z.string().min(1),
+  z.custom<BotLogic>(isActorLogic, { message: 'bot must be a shipped bot name, a module path, or bot logic from defineBot()' }),
+]);
+
+const timeoutsSchema = z
+  .object({
+    startMs: z.number().int().positive(),
+    mediaMs: z.number().int().positive(),
+    drainMs: z.number().int().positive(),
+    transferMs: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+const mediaSchema = z
+  .object({
+    outboundEncoding: z.enum(['PCMU', 'PCMA', 'L16', 'inbound']),
+    l16ByteOrder: z.enum(['big', 'little']),
+  })
+  .partial()
+  .strict();
+
+/** One agent as written in configuration. */
+export const agentConfigSchema = z
+  .object({
+    bot: botReference,
+    options: z.record(z.string(), z.unknown()).optional(),
+    timeouts: timeoutsSchema.optional(),
+    media: mediaSchema.optional(),
+  })
+  .strict();
+
+const organizationSchema = z
+  .object({
+    agents: z.record(z.string().regex(NAME, 'agent names are letters, digits, - and _ (no dots)'), agentConfigSchema),
+  })
+  .strict();
+
+/** The whole configuration file; every field is optional and falls back to the embedded defaults. */
+export const configFileSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65_535),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    limits: z
+      .object({
+        maxMessageBytes: z.number().int().min(1024),
+        maxPayloadBytes: z.number().int().min(160),
+        maxQueuedAudioMs: z.number().int().min(1000),
+      })
+      .partial()
+      .strict(),
+    organizations: z.record(z.string().regex(NAME, 'organization names are letters, digits, - and _'), organizationSchema),
+  })
+  .partial()
+  .strict();
+
+/** Configuration as a user writes it (JSON, or `defineConfig()` in TypeScript). */
+export type ConfigFile = z.input<typeof configFileSchema>;
+
+/** One agent as a user writes it. */
+export type AgentConfig = z.infer<typeof agentConfigSchema>;

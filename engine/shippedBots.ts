@@ -1,0 +1,26 @@
+import type { BotLogic } from '../bots/api.js';
+import { echoBot } from '../bots/echo.js';
+import { menuBot } from '../bots/menu.js';
+import type { ConfigFile } from './configSchema.js';
+
+/** Bots that ship with callwire, by the name configuration uses for them. */
+export const SHIPPED_BOTS: ReadonlyMap<string, BotLogic> = new Map([
+  ['echo', echoBot],
+  ['menu', menuBot],
+]);
+
+/** What runs with no configuration at all: org `default` with the shipped agents. */
+export const EMBEDDED_CONFIG = {
+  host: '0.0.0.0',
+  port: 8080,
+  logLevel: 'info',
+  limits: { maxMessageBytes: 64 * 1024, maxPayloadBytes: 8 * 1024, maxQueuedAudioMs: 120_000 },
+  organizations: {
+    default: {
+      agents: {
+        echo: { bot: 'echo' },
+        menu: { bot: 'menu' },
+      },
+    },
+  },
+} as const satisfies ConfigFile;

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
+import type { CallInfo } from '../../bots/api.js';
+import { defineBot } from '../../bots/defineBot.js';
+import { activeTimers, startTestEngine, testAgent } from '../support/engine.js';
+import { mulawTone } from '../support/signals.js';
+
+interface Seen {
+  call?: CallInfo;
+  dtmf: string[];
+  marks: string[];
+  stopped?: string;
+}
+const seen = new Map<string, Seen>();
+const record = (call: CallInfo): Seen => {
+  const entry: Seen = { call, dtmf: [], marks: [] };
+  seen.set(call.callControlId, entry);
+  return entry;
+};
+
+const recorderBot = defineBot({
+  name: 'recorder',
+  create: ({ call }) => {
+    const entry = record(call);
+    return {
+      dtmf: (digit) => void entry.dtmf.push(digit),
+      mark: (name) => void entry.marks.push(name),
+      stop: (reason) => void (entry.stopped = reason),
+    };
+  },
+});
+
+/** Plays three 100 ms tones, each followed by a mark. */
+const markerBot = defineBot({
+  name: 'marker',
+  create: ({ call, output }) => {
+    const entry = record(call);
+    const tone = new Int16Array(800).map((_, i) => Math.round(Math.sin(i / 3) * 8000));
+    for (const name of ['first', 'second', 'third']) {
+      output.play(tone);
+      output.mark(name);
+    }
+    return { mark: (name) => void entry.marks.push(name) };
+  },
+});
+
+const throwerBot = defineBot({
+  name: 'thrower',
+  create: () => ({
+    dtmf: () => {
+      throw new Error('this bot cannot count');
+    },
+  }),
+});
+
+let engine: Awaited<ReturnType<typeof startTestEngine>>;
+
+beforeAll(async () => {
+  engine = await startTestEngine([
+    testAgent('recorder', recorderBot),
+    testAgent('marker', markerBot),
+    testAgent('thrower', throwerBot),
+  ]);
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('engine over real WebSockets on 127.0.0.1', () => {
+  it('echoes the caller back about 200 ms later, byte for byte after the µ-law round trip', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
+    client.begin();
+    const frames = mulawTone(100);
+    const sentAt = performance.now();
+    await client.streamMedia(frames);
+    await client.waitFor(() => client.media.length >= 90, 3_000, '90 echoed frames');
+    client.sendStop();
+    const closed = await client.closed;
+
+    expect(closed).toEqual({ code: 1000, reason: 'stream_stopped' });
+    expect(client.violations).toEqual([]);
+    const echoed = client.receivedAudio();
+    const sent = Buffer.concat(frames);
+    expect(echoed.length % 160).toBe(0);
+    expect(echoed.length).toBeGreaterThanOrEqual(90 * 160);
+    expect(echoed.equals(sent.subarray(0, echoed.length))).toBe(true);
+    const firstEchoDelay = client.media[0]!.at - sentAt;
+    expect(firstEchoDelay).toBeGreaterThanOrEqual(190);
+    expect(firstEchoDelay).toBeLessThan(400);
+  });
+
+  it('sends outbound media as Telnyx documents it: JSON text, 20 ms of PCMU per frame', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
+    client.begin();
+    await client.streamMedia(mulawTone(15));
+    await client.waitFor(() => client.media.length >= 5, 2_000, 'echoed frames');
+    const frame = client.frames.find((candidate) => candidate['event'] === 'media')!;
+    expect(Object.keys(frame)).toEqual(['event', 'media']);
+    expect(Object.keys(frame['media'] as object)).toEqual(['payload']);
+    expect(client.media.every((item) => item.payload.length === 160)).toBe(true);
+    await client.close();
+  });
+
+  it('hands the bot call info and custom parameters, then DTMF in order', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('recorder.test'), {
+      call: { customParameters: { customer: 'ada', plan: 'gold' }, clientState: 'c3RhdGU=', tags: ['vip'] },
+    });
+    client.begin();
+    for (const digit of ['1', '2', '#']) client.sendDtmf(digit);
+    await client.waitFor(() => (seen.get(client.call.callControlId)?.dtmf.length ?? 0) === 3, 2_000, 'three digits');
+    const entry = seen.get(client.call.callControlId)!;
+    expect(entry.dtmf).toEqual(['1', '2', '#']);
+    expect(entry.call).toMatchObject({
+      org: 'test',
+      agent: 'recorder',
+      streamId: client.call.streamId,
+      callSessionId: client.call.callSessionId,
+      from: client.call.from,
+      to: client.call.to,
+      tags: ['vip'],
+      clientState: 'c3RhdGU=',
+      customParameters: { customer: 'ada', plan: 'gold' },
+      mediaFormat: { encoding: 'PCMU', sampleRate: 8000, channels: 1 },
+    });
+    client.sendStop();
+    await client.closed;
+    expect(entry.stopped).toBe('stream_stopped');
+  });
+
+  it('sends each mark right after the audio before it, and the bot hears the echoes in order', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('marker.test'));
+    client.begin();
+    await client.waitFor(() => (seen.get(client.call.callControlId)?.marks.length ?? 0) === 3, 3_000, 'three marks');
+    expect(seen.get(client.call.callControlId)!.marks).toEqual(['first', 'second', 'third']);
+    expect(client.echoedMarks).toEqual(['first', 'second', 'third']);
+    // Each mark frame follows exactly 5 media frames (100 ms) of its own audio.
+    const events = client.frames.map((frame) => (frame['event'] === 'mark' ? (frame['mark'] as { name: string }).name : 'media'));
+    expect(events).toEqual([
+      ...Array<string>(5).fill('media'),
+      'first',
+      ...Array<string>(5).fill('media'),
+      'second',
+      ...Array<string>(5).fill('media'),
+      'third',
+    ]);
+    await client.close();
+  });
+
+  it('a bot that throws ends its own call with bot_error and no other call notices', async () => {
+    const healthy = await TelnyxMediaClient.connect(engine.url('echo.default'));
+    const doomed = await TelnyxMediaClient.connect(engine.url('thrower.test'));
+    healthy.begin();
+    doomed.begin();
+    const streaming = healthy.streamMedia(mulawTone(60));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(engine.calls.size).toBe(2);
+    doomed.sendDtmf('5');
+    expect(await doomed.closed).toEqual({ code: 1000, reason: 'bot_error' });
+    await streaming;
+    await healthy.waitFor(() => healthy.media.length >= 50, 2_000, 'healthy echo');
+    expect(healthy.open).toBe(true);
+    expect(engine.calls.size).toBe(1);
+    await healthy.close();
+  });
+
+  it('drops malformed frames, counts them, and keeps the call going', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
+    client.begin();
+    client.sendRaw('not json at all');
+    client.sendRaw('{"event":"media","media":{"payload":"%%%not-base64%%%"},"stream_id":"x"}');
+    client.sendRaw(Buffer.from([1, 2, 3]), true);
+    client.sendRaw('{"event":"something_new","stream_id":"x"}');
+    client.sendRaw('{"event":"media","sequence_number":"2","media":{"track":"in');
+    await client.streamMedia(mulawTone(30));
+    await client.waitFor(() => client.media.length >= 15, 2_000, 'echo after garbage');
+    const [session] = engine.calls.values();
+    expect(session?.stats.rejectedFrames).toBe(4);
+    expect([...session!.stats.rejectedByCode.keys()].sort()).toEqual(['CW_BINARY_MESSAGE', 'CW_INVALID_BASE64', 'CW_MALFORMED_JSON']);
+    await client.close();
+  });
+
+  it('refuses unknown agents, a missing serviceHost and other paths with clear close codes', async () => {
+    const unknownAgent = await TelnyxMediaClient.connect(engine.url('nobody.default'));
+    expect(await unknownAgent.closed).toEqual({ code: 4404, reason: 'unknown agent in org default: nobody.default' });
+    const unknownOrg = await TelnyxMediaClient.connect(engine.url('echo.nowhere'));
+    expect(await unknownOrg.closed).toEqual({ code: 4404, reason: 'unknown organization: echo.nowhere' });
+    const missing = await TelnyxMediaClient.connect(`ws://127.0.0.1:${engine.port}/ws/telnyx`);
+    expect(await missing.closed).toEqual({ code: 4400, reason: 'missing serviceHost query parameter' });
+    await expect(TelnyxMediaClient.connect(`ws://127.0.0.1:${engine.port}/ws/other`)).rejects.toThrow(/404/);
+  });
+
+  it('accepts the upgrade whatever the Host header, as regional host names need', async () => {
+    const client = await TelnyxMediaClient.connect(engine.url('echo.default'), { headers: { host: 'us-east.callwire.example' } });
+    client.begin();
+    await client.streamMedia(mulawTone(20));
+    await client.waitFor(() => client.media.length >= 5, 2_000, 'echo');
+    await client.close();
+  });
+
+  it('leaves no call, timer, paced stream or socket behind once calls end', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const timersBefore = activeTimers();
+    const clients = await Promise.all([1, 2, 3].map(() => TelnyxMediaClient.connect(engine.url('echo.default'))));
+    for (const client of clients) client.begin();
+    await Promise.all(clients.map((client) => client.streamMedia(mulawTone(20))));
+    expect(engine.calls.size).toBe(3);
+    expect(engine.pacer.size).toBe(3);
+    clients[0]!.sendStop();
+    await clients[1]!.close();
+    clients[2]!.terminate();
+    await Promise.all(clients.map((client) => client.closed));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(engine.calls.size).toBe(0);
+    expect(engine.pacer.size).toBe(0);
+    expect(engine.pacer.running).toBe(false);
+    expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
+  });
+});
