@@ -4,9 +4,7 @@ import type { Clock } from '../engine/clock.js';
 import type { CallId } from '../engine/ids.js';
 import type { Logger } from '../engine/logger.js';
 import type { StreamStart } from '../engine/telnyx/frames.js';
-import type { ClearedAudio } from '../codecs/outboundQueue.js';
 
-export type { ClearedAudio } from '../codecs/outboundQueue.js';
 
 /** Why a call ended. Bots see it in `stop`; logs and metrics count it. */
 export type EndReason =
@@ -50,6 +48,19 @@ export interface AudioFrame {
   readonly kind: AudioFrameKind;
   /** Telnyx `sequence_number` of the frame, or -1 when it had none. */
   readonly sequenceNumber: number;
+}
+
+/** What a barge-in `clear` cut, so a bot knows what the caller did not hear. */
+export interface ClearedAudio {
+  /** Samples (at the output's rate) still queued in callwire, never sent. */
+  readonly unsentSamples: number;
+  /**
+   * Samples already sent to Telnyx but not yet played when `clear` went out. An estimate from the
+   * pacing clock: Telnyx reports playback only through mark echoes.
+   */
+  readonly unplayedSamples: number;
+  /** Marks whose audio will not be heard, in order: those still queued and those sent but not echoed yet. */
+  readonly cutMarks: readonly string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Clock } from '../engine/clock.js';
 import type { Logger } from '../engine/logger.js';
 import { hostBot } from '../actors/botHost.logic.js';
+import { withSampleRate, type BotSampleRate } from './botSampleRate.js';
 import type { AudioFrame, BotLogic, BotOutput, CallInfo, EndReason } from './api.js';
 
 /** What a bot defined with {@link defineBot} can use while its call runs. */
@@ -39,6 +40,8 @@ export interface BotDefinition<Options> {
   readonly name: string;
   /** Validates the agent's `options` from configuration; throw to refuse them. */
   readonly parseOptions?: (raw: Readonly<Record<string, unknown>>) => Options;
+  /** Rate the bot hears and plays, in Hz (default 8000); the engine resamples to and from the call's codecs. */
+  readonly sampleRate?: BotSampleRate;
   /** How long a promise returned by a handler may stay pending before the bot counts as unresponsive. */
   readonly responseTimeoutMs?: number;
   /** Called once when the call starts streaming; returns the handlers for this call. */
@@ -56,5 +59,6 @@ export interface BotDefinition<Options> {
  * });
  */
 export function defineBot<Options = Readonly<Record<string, unknown>>>(definition: BotDefinition<Options>): BotLogic {
-  return hostBot(definition);
+  const logic = hostBot(definition);
+  return definition.sampleRate === undefined ? logic : withSampleRate(logic, definition.sampleRate);
 }

@@ -12,6 +12,7 @@ export type {
 } from './api.js';
 export type { BotContext, BotDefinition, BotHandlers } from './defineBot.js';
 export { defineBot } from './defineBot.js';
+export { withSampleRate, botSampleRateOf, type BotSampleRate } from './botSampleRate.js';
 export { echoBot, type EchoOptions } from './echo.js';
 export { createMenuBot, menuBot, type MenuBotOptions } from './menu.js';
 export { defineConfig } from '../engine/config.js';

@@ -1,5 +1,5 @@
 /** What a `clear` removed from the queue. */
-export interface ClearedAudio {
+export interface DroppedAudio {
   /** Samples that had not been sent yet. */
   readonly droppedSamples: number;
   /** Marks that had not been sent yet, in queue order. */
@@ -96,6 +96,15 @@ export class OutboundQueue {
     return first !== undefined && first.position <= this.#read;
   }
 
+  /**
+   * Samples that can be read before the next mark falls due: all queued samples when no mark is
+   * queued. A frame cut here lets the mark go out right after the audio it follows.
+   */
+  get samplesBeforeNextMark(): number {
+    const first = this.#marks[0];
+    return first === undefined ? this.#size : Math.min(this.#size, Math.max(0, first.position - this.#read));
+  }
+
   /** True when a mark waits right after the samples still queued, so a short tail should go out now. */
   hasMarkAfterQueuedAudio(): boolean {
     return this.#marks.length > 0;
@@ -108,7 +117,7 @@ export class OutboundQueue {
   }
 
   /** Drops every queued sample and mark. */
-  clear(): ClearedAudio {
+  clear(): DroppedAudio {
     const droppedSamples = this.#size;
     const droppedMarks = this.#marks.map((mark) => mark.name);
     this.#marks.length = 0;

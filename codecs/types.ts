@@ -26,3 +26,18 @@ export interface AudioEncoder {
   /** Releases native resources; idempotent. */
   close(): void;
 }
+
+/**
+ * What a decoder can do about a lost packet itself. Opus implements both (its own PLC, and in-band
+ * FEC carried by the packet after a loss); G.711 and L16 implement neither and are concealed by
+ * the playout stage's waveform substitution instead.
+ */
+export interface LossRecovery {
+  /** Writes `sampleCount` samples of the codec's own concealment for one lost frame into `out`; returns samples written. */
+  concealLoss(out: Int16Array, sampleCount: number): number;
+  /**
+   * Rebuilds the lost frame just before `nextPayload` from the redundancy `nextPayload` carries,
+   * if any; returns samples written, or 0 when the packet carries no FEC.
+   */
+  recoverFromNext(nextPayload: Uint8Array, length: number, out: Int16Array, sampleCount: number): number;
+}

@@ -1,9 +1,30 @@
 import type { BotLogic } from '../bots/api.js';
+import { botSampleRateOf } from '../bots/botSampleRate.js';
 import type { L16ByteOrder } from '../codecs/l16.js';
+import type { ResampleRate } from '../codecs/resample/types.js';
 import { callMachine, DEFAULT_CALL_TIMEOUTS, type CallMachine, type CallTimeouts } from '../actors/call.machine.js';
+import { DEFAULT_OUTBOUND_TIMING } from './outboundStream.js';
 
 /** Codec the engine sends back to Telnyx: a fixed one, or whatever arrives inbound. */
-export type OutboundEncoding = 'PCMU' | 'PCMA' | 'L16' | 'inbound';
+export type OutboundEncoding = 'PCMU' | 'PCMA' | 'L16' | 'OPUS' | 'inbound';
+
+/** Bounds of the inbound playout delay the jitter buffer may choose. */
+export interface JitterSettings {
+  /** Lowest target delay, in milliseconds. */
+  readonly minDelayMs: number;
+  /** Highest target delay, in milliseconds: late frames beyond it are concealed rather than waited for. */
+  readonly maxDelayMs: number;
+}
+
+/** How outbound audio is batched and buffered. */
+export interface OutboundTiming {
+  /** 20 ms frames per `media` message (Opus always sends 1: Telnyx takes one packet per message). */
+  readonly framesPerMessage: number;
+  /** Frames queued before a talk spurt starts. */
+  readonly prebufferFrames: number;
+  /** Frames kept at Telnyx ahead of playback. */
+  readonly leadFrames: number;
+}
 
 /** How an agent's media is coded, beyond what the `start` frame says. */
 export interface AgentMedia {
@@ -12,9 +33,21 @@ export interface AgentMedia {
    * `stream_bidirectional_codec`), which Telnyx defaults to PCMU whatever the inbound codec is.
    */
   readonly outboundEncoding: OutboundEncoding;
+  /**
+   * Rate of the audio we send, matching `bidirectionalSamplingRate` (`stream_bidirectional_sampling_rate`).
+   * Undefined: the inbound rate when the codec is the inbound one, else 16000 for L16 and 8000 otherwise.
+   */
+  readonly outboundSampleRate: ResampleRate | undefined;
+  /** Rate the bot hears and plays: the agent's setting, else what the bot declared, else 8000. */
+  readonly botSampleRate: ResampleRate;
   /** Byte order of L16 payloads both ways; Telnyx does not document it, RTP uses big-endian. */
   readonly l16ByteOrder: L16ByteOrder;
+  readonly jitter: JitterSettings;
+  readonly outbound: OutboundTiming;
 }
+
+/** Default jitter-buffer bounds: 20 to 200 ms. */
+export const DEFAULT_JITTER: JitterSettings = { minDelayMs: 20, maxDelayMs: 200 };
 
 /** One routable agent: `serviceHost=NAME.ORG` picks it. */
 export interface AgentDefinition {
@@ -35,7 +68,16 @@ export interface AgentDefinition {
 export interface AgentSettings {
   readonly options?: Readonly<Record<string, unknown>> | undefined;
   readonly timeouts?: Partial<Record<keyof CallTimeouts, number | undefined>> | undefined;
-  readonly media?: { readonly outboundEncoding?: OutboundEncoding | undefined; readonly l16ByteOrder?: L16ByteOrder | undefined } | undefined;
+  readonly media?:
+    | {
+        readonly outboundEncoding?: OutboundEncoding | undefined;
+        readonly outboundSampleRate?: ResampleRate | undefined;
+        readonly botSampleRate?: ResampleRate | undefined;
+        readonly l16ByteOrder?: L16ByteOrder | undefined;
+        readonly jitter?: Partial<Record<keyof JitterSettings, number | undefined>> | undefined;
+        readonly outbound?: Partial<Record<keyof OutboundTiming, number | undefined>> | undefined;
+      }
+    | undefined;
 }
 
 /** Builds a routable agent around `bot`, filling in default timeouts and media settings. */
@@ -56,7 +98,18 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
     },
     media: {
       outboundEncoding: media?.outboundEncoding ?? 'PCMU',
+      outboundSampleRate: media?.outboundSampleRate,
+      botSampleRate: media?.botSampleRate ?? botSampleRateOf(bot) ?? 8000,
       l16ByteOrder: media?.l16ByteOrder ?? 'big',
+      jitter: {
+        minDelayMs: media?.jitter?.minDelayMs ?? DEFAULT_JITTER.minDelayMs,
+        maxDelayMs: media?.jitter?.maxDelayMs ?? DEFAULT_JITTER.maxDelayMs,
+      },
+      outbound: {
+        framesPerMessage: media?.outbound?.framesPerMessage ?? DEFAULT_OUTBOUND_TIMING.framesPerMessage,
+        prebufferFrames: media?.outbound?.prebufferFrames ?? DEFAULT_OUTBOUND_TIMING.prebufferFrames,
+        leadFrames: media?.outbound?.leadFrames ?? DEFAULT_OUTBOUND_TIMING.leadFrames,
+      },
     },
   };
 }

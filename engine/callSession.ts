@@ -8,13 +8,16 @@ import { createDecoder, createEncoder } from '../codecs/createCodec.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
 import { DecodeStage } from '../codecs/decodeStage.js';
 import { decodeMedia } from '../codecs/operators/decodeMedia.js';
+import { createResampler } from '../codecs/resample/createResampler.js';
+import { UnsupportedResampleRateError } from '../codecs/resample/errors.js';
 import type { AudioDecoder } from '../codecs/types.js';
 import type { AgentDefinition } from './agent.js';
 import type { Clock } from './clock.js';
 import { newCallId, type CallId } from './ids.js';
 import type { Logger } from './logger.js';
 import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
-import type { Pacer } from './pacer.js';
+import { resolveOutboundFormat } from './mediaFormats.js';
+import type { PacedStream, Pacer } from './pacer.js';
 import { ProtocolError, ProtocolErrorCode } from './telnyx/errors.js';
 import type { ControlFrame, MediaPacket, StreamStart } from './telnyx/frames.js';
 import { TelnyxFrameParser } from './telnyx/parseInbound.js';
@@ -50,8 +53,6 @@ export interface CallStats {
   readonly rejectedByCode: Map<string, number>;
 }
 
-const OUTBOUND_RATE = 8000;
-const TICK_MS = 20;
 
 /**
  * One Telnyx media WebSocket and the call actor behind it. The session is the data plane: it parses
@@ -59,7 +60,7 @@ const TICK_MS = 20;
  * actor is the control plane and gets only control events. Nothing a single call does, receives or
  * throws reaches another call.
  */
-export class CallSession implements CallPort {
+export class CallSession implements CallPort, PacedStream {
   readonly id: CallId = newCallId();
   readonly agent: AgentDefinition;
   readonly startedAt: number;
@@ -72,8 +73,8 @@ export class CallSession implements CallPort {
     rejectedByCode: new Map(),
   };
   readonly actor: Actor<CallMachine>;
-  readonly output: OutboundStream;
   endReason: EndReason | undefined;
+  pacerSlot = -1;
 
   readonly #ws: WebSocket;
   readonly #deps: CallSessionDeps;
@@ -82,6 +83,7 @@ export class CallSession implements CallPort {
   readonly #packets = new Subject<MediaPacket>();
   readonly #audio = new Subject<AudioFrame>();
   #pipeline: Subscription | undefined;
+  #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
   readonly #logged = new Set<string>();
   #bytesPerSample = 1;
@@ -98,14 +100,6 @@ export class CallSession implements CallPort {
     this.startedAt = deps.clock.now();
     this.#lastMediaAt = this.startedAt;
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
-    const encoder = createEncoder(
-      { encoding: agent.media.outboundEncoding === 'inbound' ? 'PCMU' : agent.media.outboundEncoding, sampleRate: OUTBOUND_RATE },
-      { l16ByteOrder: agent.media.l16ByteOrder },
-    );
-    this.output = new OutboundStream(encoder, deps.writer, this.#send, {
-      frameSamples: (OUTBOUND_RATE * TICK_MS) / 1000,
-      maxQueuedSamples: (OUTBOUND_RATE * deps.limits.maxQueuedAudioMs) / 1000,
-    });
 
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onClose);
@@ -147,12 +141,23 @@ export class CallSession implements CallPort {
     return this.#audio;
   }
 
+  /** The bot's outbound queue; exists once `start` has named the codecs. */
+  get output(): OutboundStream {
+    if (this.#output === undefined) throw new Error('the outbound stream exists only after start');
+    return this.#output;
+  }
+
+  /** One tick of the shared pacer: the bot's next outbound audio goes out. */
+  pace(): void {
+    this.#output?.pace();
+  }
+
   lastMediaAt(): number {
     return this.#lastMediaAt;
   }
 
   outboundDrained(): boolean {
-    return this.output.drained;
+    return this.#output === undefined || this.#output.drained;
   }
 
   /** Ends the call from outside, for example on engine shutdown. */
@@ -168,12 +173,13 @@ export class CallSession implements CallPort {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.#deps.pacer.remove(this.output);
+    this.#deps.pacer.remove(this);
     this.#pipeline?.unsubscribe();
     this.#packets.complete();
     this.#audio.complete();
     this.#decoder?.close();
     this.#decoder = undefined;
+    this.#output?.close();
   }
 
   readonly #send = (text: string): void => {
@@ -221,7 +227,7 @@ export class CallSession implements CallPort {
         this.#sendToActor({ type: 'telnyx.dtmf', digit: frame.digit });
         return;
       case 'mark':
-        this.#sendToActor({ type: 'telnyx.mark', name: frame.name });
+        if (this.#output === undefined || this.#output.acceptMarkEcho(frame.name)) this.#sendToActor({ type: 'telnyx.mark', name: frame.name });
         return;
       case 'stop':
         this.#sendToActor({ type: 'telnyx.stop' });
@@ -241,17 +247,30 @@ export class CallSession implements CallPort {
     this.#started = true;
     this.#lastMediaAt = this.#deps.clock.now();
     try {
-      const decoder = createDecoder(start.mediaFormat, { l16ByteOrder: this.agent.media.l16ByteOrder });
+      const media = this.agent.media;
+      const codecOptions = { l16ByteOrder: media.l16ByteOrder };
+      const decoder = createDecoder(start.mediaFormat, codecOptions);
       this.#decoder = decoder;
       this.#bytesPerSample = start.mediaFormat.encoding === 'L16' ? 2 : 1;
       const stage = new DecodeStage(decoder, this.#deps.limits.maxPayloadBytes);
       this.#pipeline = this.#packets.pipe(decodeMedia(stage)).subscribe(this.#audio);
+      const outboundFormat = resolveOutboundFormat(media, start.mediaFormat);
+      const encoder = createEncoder(outboundFormat, codecOptions);
+      const opus = outboundFormat.encoding === 'OPUS';
+      this.#output = new OutboundStream(encoder, createResampler(media.botSampleRate, encoder.sampleRate), this.#deps.writer, this.#send, {
+        botSampleRate: media.botSampleRate,
+        // Telnyx takes one Opus packet per message; the other codecs concatenate cleanly.
+        framesPerMessage: opus ? 1 : media.outbound.framesPerMessage,
+        prebufferFrames: media.outbound.prebufferFrames,
+        leadFrames: media.outbound.leadFrames,
+        maxQueuedMs: this.#deps.limits.maxQueuedAudioMs,
+      });
     } catch (error) {
-      if (!isUnsupportedCodecError(error)) throw error;
+      if (!isUnsupportedCodecError(error) && !(error instanceof UnsupportedResampleRateError)) throw error;
       this.#sendToActor({ type: 'codec.unsupported', message: error.message });
       return;
     }
-    this.#deps.pacer.add(this.output);
+    this.#deps.pacer.add(this);
     this.#sendToActor({ type: 'telnyx.start', start });
   }
 
@@ -288,14 +307,16 @@ export class CallSession implements CallPort {
   #finish(output: CallOutput): void {
     if (this.#ended) return;
     this.#ended = true;
-    const outbound = this.output.stats;
+    const outbound = this.#output?.stats;
     this.#log.info(
       {
         reason: output.reason,
         durationMs: Math.round(this.#deps.clock.now() - this.startedAt),
         framesIn: this.stats.framesIn,
-        framesOut: outbound.framesSent,
-        marksOut: outbound.marksSent,
+        framesOut: outbound?.framesSent ?? 0,
+        messagesOut: outbound?.messagesSent ?? 0,
+        marksOut: outbound?.marksSent ?? 0,
+        outboundUnderruns: outbound?.underruns ?? 0,
         rejectedFrames: this.stats.rejectedFrames,
         rejectedByCode: Object.fromEntries(this.stats.rejectedByCode),
         telnyxErrors: this.stats.telnyxErrors,

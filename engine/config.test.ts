@@ -44,7 +44,14 @@ describe('loadConfig', () => {
     const support = config.agents.find((agent) => agent.name === 'support')!;
     expect(support.options).toEqual({ tone: 'warm' });
     expect(support.timeouts).toEqual({ startMs: 10_000, mediaMs: 5_000, drainMs: 10_000, transferMs: 10_000 });
-    expect(support.media).toEqual({ outboundEncoding: 'PCMA', l16ByteOrder: 'big' });
+    expect(support.media).toEqual({
+      outboundEncoding: 'PCMA',
+      outboundSampleRate: undefined,
+      botSampleRate: 8000,
+      l16ByteOrder: 'big',
+      jitter: { minDelayMs: 20, maxDelayMs: 200 },
+      outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 },
+    });
     expect(typeof support.bot.transition).toBe('function');
   });
 
@@ -64,6 +71,8 @@ describe('loadConfig', () => {
     [{ organizations: { acme: { agents: { x: { bot: 'nonexistent' } } } } }, /neither a shipped bot/],
     [{ organizations: { acme: { agents: { x: { bot: './missing.ts' } } } } }, /module not found/],
     [{ organizations: { acme: { agents: { x: { bot: 'echo', media: { outboundEncoding: 'MP3' } } } } } }, /outboundEncoding/],
+    [{ organizations: { acme: { agents: { x: { bot: 'echo', media: { botSampleRate: 11025 } } } } } }, /botSampleRate/],
+    [{ organizations: { acme: { agents: { x: { bot: 'echo', media: { jitter: { minDelayMs: 300, maxDelayMs: 100 } } } } } } }, /jitter/],
     [{ surprise: true }, /surprise|Unrecognized/],
   ])('refuses %j with a ConfigError that names the field', async (file, message) => {
     const cwd = tempDir({ 'callwire.config.json': JSON.stringify(file) });

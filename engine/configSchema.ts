@@ -23,10 +23,27 @@ const timeoutsSchema = z
   .partial()
   .strict();
 
+const rate = z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.literal(48000)]);
+
 const mediaSchema = z
   .object({
-    outboundEncoding: z.enum(['PCMU', 'PCMA', 'L16', 'inbound']),
+    outboundEncoding: z.enum(['PCMU', 'PCMA', 'L16', 'OPUS', 'inbound']),
+    outboundSampleRate: rate,
+    botSampleRate: rate,
     l16ByteOrder: z.enum(['big', 'little']),
+    jitter: z
+      .object({ minDelayMs: z.number().int().min(0).max(1000), maxDelayMs: z.number().int().min(20).max(2000) })
+      .partial()
+      .strict()
+      .refine((jitter) => (jitter.minDelayMs ?? 20) <= (jitter.maxDelayMs ?? 200), 'jitter.minDelayMs must not exceed maxDelayMs'),
+    outbound: z
+      .object({
+        framesPerMessage: z.number().int().min(1).max(50),
+        prebufferFrames: z.number().int().min(0).max(50),
+        leadFrames: z.number().int().min(0).max(50),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

@@ -1,5 +1,6 @@
 import type { BotOutput, ClearedAudio } from '../bots/api.js';
 import { OutboundQueue } from '../codecs/outboundQueue.js';
+import type { Resampler } from '../codecs/resample/types.js';
 import type { AudioEncoder } from '../codecs/types.js';
 import type { PacedStream } from './pacer.js';
 
@@ -15,47 +16,123 @@ export interface OutboundFrameWriter {
 
 /** Counters of one call's outbound side. */
 export interface OutboundStats {
+  /** 20 ms frames of audio sent. */
   framesSent: number;
+  /** `media` messages sent; fewer than frames when several frames share a message. */
+  messagesSent: number;
   marksSent: number;
+  /** Mark echoes passed to the bot as played. */
+  marksPlayed: number;
+  /** Mark echoes Telnyx sent for marks a `clear` had cut, which the bot is not told about twice. */
+  marksCutEchoed: number;
   clears: number;
+  /** Talk spurts started, each after its prebuffer. */
+  spurts: number;
+  /** Spurts that began within 40 ms of the previous one's end: the bot fell behind real time and the caller heard a gap. */
+  underruns: number;
   /** Samples a bot tried to play beyond the queue's cap. */
   samplesRefused: number;
 }
 
 /** Sizing and timing of an {@link OutboundStream}. */
 export interface OutboundStreamOptions {
-  /** Samples per paced frame (20 ms). */
-  readonly frameSamples: number;
-  /** Cap on queued audio, in samples. */
-  readonly maxQueuedSamples: number;
+  /** Rate of the PCM the bot plays, in Hz. */
+  readonly botSampleRate: number;
+  /** Media frames per message: several 20 ms frames share one message to cut the message count (1 for Opus). */
+  readonly framesPerMessage: number;
+  /** Audio queued before a talk spurt starts, in 20 ms frames, so a bot producing in real time does not stutter. */
+  readonly prebufferFrames: number;
+  /** Audio kept at Telnyx ahead of playback, in 20 ms frames: a message goes out when no more than this is left. */
+  readonly leadFrames: number;
+  /** Cap on queued audio, in milliseconds. */
+  readonly maxQueuedMs: number;
 }
 
+/** Default outbound timing: 60 ms per message, 40 ms prebuffer, 20 ms of lead at Telnyx. */
+export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 } as const;
+
+const TICK_MS = 20;
+
 /**
- * One call's outbound side: the bot writes into it at any pace, the shared pacer takes one frame per
- * tick, encodes it and sends it; a mark goes out right after the audio queued before it.
+ * One call's outbound side: the bot writes PCM at its own rate and any pace; the shared pacer calls
+ * {@link pace} every 20 ms, which cuts 20 ms frames, resamples them to the codec's rate, encodes a
+ * message of one or more frames when Telnyx's buffer runs low, and sends every mark whose audio has
+ * gone out.
+ *
+ * @remarks The stream keeps count of what Telnyx holds (frames sent minus ticks since), so it knows
+ * when to send next and, on `clear`, how much sent audio was never heard. Marks are cut out of
+ * batched messages so each goes right after its own audio. After a `clear`, Telnyx also echoes the
+ * marks it dropped; those echoes are recognised and swallowed, so a bot only ever hears of a mark
+ * whose audio played.
  */
 export class OutboundStream implements PacedStream, BotOutput {
   pacerSlot = -1;
   readonly sampleRate: number;
-  readonly stats: OutboundStats = { framesSent: 0, marksSent: 0, clears: 0, samplesRefused: 0 };
+  readonly stats: OutboundStats = {
+    framesSent: 0,
+    messagesSent: 0,
+    marksSent: 0,
+    marksPlayed: 0,
+    marksCutEchoed: 0,
+    clears: 0,
+    spurts: 0,
+    underruns: 0,
+    samplesRefused: 0,
+  };
   readonly #queue: OutboundQueue;
   readonly #encoder: AudioEncoder;
+  readonly #resampler: Resampler;
   readonly #writer: OutboundFrameWriter;
   readonly #send: (text: string) => void;
+  readonly #options: OutboundStreamOptions;
+  /** Samples per 20 ms frame at the bot's rate. */
   readonly #frameSamples: number;
-  readonly #frame: Int16Array;
-  readonly #bytes: Uint8Array;
+  /** Bot-rate frame read from the queue. */
+  readonly #botFrame: Int16Array;
+  /** Codec-rate frame after resampling. */
+  readonly #codecFrame: Int16Array;
+  /** One frame's encoded bytes. */
+  readonly #frameBytes: Uint8Array;
+  /** One message's encoded bytes (several frames). */
+  readonly #messageBytes: Uint8Array;
+  /** Frames sent to Telnyx and not played yet, by our clock. */
+  #framesAtTelnyx = 0;
+  #inSpurt = false;
   #wroteSinceTick = false;
+  #ticks = 0;
+  #spurtEndedAtTick = Number.NEGATIVE_INFINITY;
+  /** Names of marks sent and not echoed yet, oldest first. */
+  readonly #awaitingEcho: string[] = [];
+  /** Names of marks a `clear` cut after they were sent: Telnyx echoes them too. */
+  readonly #cutEchoes: string[] = [];
 
-  constructor(encoder: AudioEncoder, writer: OutboundFrameWriter, send: (text: string) => void, options: OutboundStreamOptions) {
-    this.sampleRate = encoder.sampleRate;
+  constructor(
+    encoder: AudioEncoder,
+    resampler: Resampler,
+    writer: OutboundFrameWriter,
+    send: (text: string) => void,
+    options: OutboundStreamOptions,
+  ) {
+    if (resampler.inputRate !== options.botSampleRate || resampler.outputRate !== encoder.sampleRate) {
+      throw new RangeError(`resampler ${resampler.inputRate}→${resampler.outputRate} Hz does not join bot ${options.botSampleRate} Hz to codec ${encoder.sampleRate} Hz`);
+    }
+    this.sampleRate = options.botSampleRate;
     this.#encoder = encoder;
+    this.#resampler = resampler;
     this.#writer = writer;
     this.#send = send;
-    this.#frameSamples = options.frameSamples;
-    this.#frame = new Int16Array(options.frameSamples);
-    this.#bytes = new Uint8Array(options.frameSamples * 2);
-    this.#queue = new OutboundQueue({ initialSamples: options.frameSamples * 50, maxSamples: options.maxQueuedSamples });
+    this.#options = options;
+    this.#frameSamples = (options.botSampleRate * TICK_MS) / 1000;
+    const codecFrameSamples = (encoder.sampleRate * TICK_MS) / 1000;
+    this.#botFrame = new Int16Array(this.#frameSamples);
+    this.#codecFrame = new Int16Array(resampler.maxOutputCount(this.#frameSamples));
+    // Two bytes per sample covers L16, the widest payload; compressed codecs use less.
+    this.#frameBytes = new Uint8Array(codecFrameSamples * 2);
+    this.#messageBytes = new Uint8Array(codecFrameSamples * 2 * options.framesPerMessage);
+    this.#queue = new OutboundQueue({
+      initialSamples: this.#frameSamples * 50,
+      maxSamples: (options.botSampleRate * options.maxQueuedMs) / 1000,
+    });
   }
 
   get queuedSamples(): number {
@@ -65,6 +142,11 @@ export class OutboundStream implements PacedStream, BotOutput {
   /** True when nothing is left to send. */
   get drained(): boolean {
     return this.#queue.queuedSamples === 0 && this.#queue.queuedMarks === 0;
+  }
+
+  /** Audio sent to Telnyx and not yet played by our clock, in milliseconds. */
+  get aheadMs(): number {
+    return this.#framesAtTelnyx * TICK_MS;
   }
 
   play(pcm: Int16Array, offset = 0, count = pcm.length - offset): number {
@@ -79,31 +161,107 @@ export class OutboundStream implements PacedStream, BotOutput {
   }
 
   clear(): ClearedAudio {
-    const cleared = this.#queue.clear();
+    const dropped = this.#queue.clear();
+    const sentNotEchoed = this.#awaitingEcho.splice(0);
+    for (const name of sentNotEchoed) this.#cutEchoes.push(name);
+    const cleared: ClearedAudio = {
+      unsentSamples: dropped.droppedSamples,
+      unplayedSamples: this.#framesAtTelnyx * this.#frameSamples,
+      cutMarks: [...sentNotEchoed, ...dropped.droppedMarks],
+    };
+    this.#framesAtTelnyx = 0;
+    this.#inSpurt = false;
+    this.#resampler.reset();
     this.stats.clears++;
     this.#send(this.#writer.clear());
     return cleared;
   }
 
-  /** Sends one frame if one is ready, then every mark that has become due. */
+  /** Frees the encoder and resampler (native state for Opus); the stream sends nothing afterwards. */
+  close(): void {
+    this.#queue.clear();
+    this.#encoder.close();
+    this.#resampler.close();
+  }
+
+  /**
+   * Tells the stream Telnyx echoed mark `name`. Returns true when the echo means the mark's audio
+   * played (pass it to the bot), false when it is the echo of a mark a `clear` already reported cut.
+   */
+  acceptMarkEcho(name: string): boolean {
+    if (this.#cutEchoes[0] === name) {
+      this.#cutEchoes.shift();
+      this.stats.marksCutEchoed++;
+      return false;
+    }
+    const index = this.#awaitingEcho.indexOf(name);
+    if (index >= 0) this.#awaitingEcho.splice(index, 1);
+    this.stats.marksPlayed++;
+    return true;
+  }
+
+  /** One tick: Telnyx played 20 ms; send the next message if its buffer runs low, then due marks. */
   pace(): void {
     const queue = this.#queue;
-    const queued = queue.queuedSamples;
-    // A short tail waits one tick for more audio, unless nothing came in the last tick or a mark
-    // follows it: then it goes out padded, since Telnyx wants at least 20 ms per media frame.
-    const sendTail = queued > 0 && (!this.#wroteSinceTick || queue.hasMarkAfterQueuedAudio());
-    if (queued >= this.#frameSamples || sendTail) {
-      const frame = this.#frame;
-      const read = queue.read(frame, this.#frameSamples);
-      if (read < this.#frameSamples) frame.fill(0, read);
-      const length = this.#encoder.encode(frame, 0, this.#frameSamples, this.#bytes);
-      this.#send(this.#writer.media(this.#bytes, length));
-      this.stats.framesSent++;
+    this.#ticks++;
+    if (this.#framesAtTelnyx > 0) this.#framesAtTelnyx--;
+    if (this.#framesAtTelnyx <= this.#options.leadFrames && this.#readyToSend()) this.#sendMessage();
+    if (this.#inSpurt && this.#framesAtTelnyx === 0 && queue.queuedSamples === 0) {
+      this.#inSpurt = false;
+      this.#spurtEndedAtTick = this.#ticks;
     }
     this.#wroteSinceTick = false;
     for (let name = queue.takeDueMark(); name !== undefined; name = queue.takeDueMark()) {
       this.#send(this.#writer.mark(name));
+      this.#awaitingEcho.push(name);
       this.stats.marksSent++;
     }
+  }
+
+  /** Whether the queue holds what the next message needs: a prebuffer to open a spurt, then any full frame. */
+  #readyToSend(): boolean {
+    const queue = this.#queue;
+    const queued = queue.queuedSamples;
+    if (queued === 0) return false;
+    // A short tail waits for more audio, unless the bot has stopped writing or a mark follows it:
+    // then it goes out padded with silence, since Telnyx wants at least 20 ms per media frame.
+    const needed = this.#inSpurt ? this.#frameSamples : this.#options.prebufferFrames * this.#frameSamples;
+    return queued >= needed || this.#tailIsFinal();
+  }
+
+  /** True when what is queued will not grow before it must go: the bot stopped writing, or a mark follows it. */
+  #tailIsFinal(): boolean {
+    return !this.#wroteSinceTick || this.#queue.hasMarkAfterQueuedAudio();
+  }
+
+  #sendMessage(): void {
+    const queue = this.#queue;
+    const frameSamples = this.#frameSamples;
+    const messageBytes = this.#messageBytes;
+    let length = 0;
+    let frames = 0;
+    while (frames < this.#options.framesPerMessage) {
+      const beforeMark = queue.samplesBeforeNextMark;
+      if (beforeMark === 0) break;
+      if (beforeMark < frameSamples && !this.#tailIsFinal()) break;
+      const read = queue.read(this.#botFrame, beforeMark < frameSamples ? beforeMark : frameSamples);
+      if (read < frameSamples) this.#botFrame.fill(0, read);
+      const codecSamples = this.#resampler.process(this.#botFrame, frameSamples, this.#codecFrame);
+      const encoded = this.#encoder.encode(this.#codecFrame, 0, codecSamples, this.#frameBytes);
+      for (let i = 0; i < encoded; i++) messageBytes[length + i] = this.#frameBytes[i]!;
+      length += encoded;
+      frames++;
+      if (read < frameSamples) break;
+    }
+    if (frames === 0) return;
+    this.#send(this.#writer.media(messageBytes, length));
+    if (!this.#inSpurt) {
+      this.#inSpurt = true;
+      this.stats.spurts++;
+      if (this.#ticks - this.#spurtEndedAtTick <= 2) this.stats.underruns++;
+    }
+    this.#framesAtTelnyx += frames;
+    this.stats.framesSent += frames;
+    this.stats.messagesSent++;
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { config as rxjsConfig } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
@@ -43,6 +44,9 @@ export const TELNYX_STREAM_PATH = '/ws/telnyx';
 /** Starts the engine's HTTP server and resolves once it listens. */
 export async function startServer(options: ServerOptions, deps: ServerDeps): Promise<RunningServer> {
   const { catalog, clock, log } = deps;
+  // rxjs rethrows a subscriber's uncaught error on a timer, which would kill every call in the
+  // process; a bot's own audio subscription must only ever take down its own call.
+  rxjsConfig.onUnhandledError = (error: unknown) => log.error({ err: error }, 'uncaught error in an audio subscriber');
   const calls = new CallRegistry();
   const pacer = new Pacer(clock, log.child({ component: 'pacer' }));
   const writer = new OutboundSerializer();

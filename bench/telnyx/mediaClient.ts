@@ -118,6 +118,13 @@ export class TelnyxMediaClient {
     }
   }
 
+  /** Milliseconds of audio the engine has sent so far (at the stream's bytes per millisecond). */
+  get receivedMs(): number {
+    let bytes = 0;
+    for (const item of this.media) bytes += item.payload.length;
+    return bytes / this.#bytesPerMs;
+  }
+
   /** Everything the engine sent as audio, concatenated in arrival order. */
   receivedAudio(): Buffer {
     return Buffer.concat(this.media.map((item) => item.payload));

@@ -74,7 +74,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     const frames = mulawTone(100);
     const sentAt = performance.now();
     await client.streamMedia(frames);
-    await client.waitFor(() => client.media.length >= 90, 3_000, '90 echoed frames');
+    await client.waitFor(() => client.receivedMs >= 90 * 20, 3_000, '90 echoed frames');
     client.sendStop();
     const closed = await client.closed;
 
@@ -90,15 +90,17 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     expect(firstEchoDelay).toBeLessThan(400);
   });
 
-  it('sends outbound media as Telnyx documents it: JSON text, 20 ms of PCMU per frame', async () => {
+  it('sends outbound media as Telnyx documents it: JSON text, whole 20 ms PCMU frames, up to 60 ms a message', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     await client.streamMedia(mulawTone(15));
-    await client.waitFor(() => client.media.length >= 5, 2_000, 'echoed frames');
+    await client.waitFor(() => client.receivedMs >= 5 * 20, 2_000, 'echoed frames');
     const frame = client.frames.find((candidate) => candidate['event'] === 'media')!;
     expect(Object.keys(frame)).toEqual(['event', 'media']);
     expect(Object.keys(frame['media'] as object)).toEqual(['payload']);
-    expect(client.media.every((item) => item.payload.length === 160)).toBe(true);
+    expect(client.media.every((item) => item.payload.length % 160 === 0 && item.payload.length <= 480)).toBe(true);
+    // Batching cuts the message count: fewer messages than 20 ms frames.
+    expect(client.media.length).toBeLessThan(client.receivedMs / 20);
     await client.close();
   });
 
@@ -134,16 +136,17 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     await client.waitFor(() => (seen.get(client.call.callControlId)?.marks.length ?? 0) === 3, 3_000, 'three marks');
     expect(seen.get(client.call.callControlId)!.marks).toEqual(['first', 'second', 'third']);
     expect(client.echoedMarks).toEqual(['first', 'second', 'third']);
-    // Each mark frame follows exactly 5 media frames (100 ms) of its own audio.
-    const events = client.frames.map((frame) => (frame['event'] === 'mark' ? (frame['mark'] as { name: string }).name : 'media'));
-    expect(events).toEqual([
-      ...Array<string>(5).fill('media'),
-      'first',
-      ...Array<string>(5).fill('media'),
-      'second',
-      ...Array<string>(5).fill('media'),
-      'third',
-    ]);
+    // Each mark frame follows exactly its own 100 ms of audio (800 µ-law bytes), whatever the batching.
+    const audioBeforeEachMark: number[] = [];
+    let bytes = 0;
+    for (const frame of client.frames) {
+      if (frame['event'] === 'media') bytes += Buffer.from(String((frame['media'] as { payload: string }).payload), 'base64').length;
+      if (frame['event'] === 'mark') {
+        audioBeforeEachMark.push(bytes);
+        bytes = 0;
+      }
+    }
+    expect(audioBeforeEachMark).toEqual([800, 800, 800]);
     await client.close();
   });
 
@@ -158,7 +161,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     doomed.sendDtmf('5');
     expect(await doomed.closed).toEqual({ code: 1000, reason: 'bot_error' });
     await streaming;
-    await healthy.waitFor(() => healthy.media.length >= 50, 2_000, 'healthy echo');
+    await healthy.waitFor(() => healthy.receivedMs >= 50 * 20, 2_000, 'healthy echo');
     expect(healthy.open).toBe(true);
     expect(engine.calls.size).toBe(1);
     await healthy.close();
@@ -173,7 +176,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     client.sendRaw('{"event":"something_new","stream_id":"x"}');
     client.sendRaw('{"event":"media","sequence_number":"2","media":{"track":"in');
     await client.streamMedia(mulawTone(30));
-    await client.waitFor(() => client.media.length >= 15, 2_000, 'echo after garbage');
+    await client.waitFor(() => client.receivedMs >= 15 * 20, 2_000, 'echo after garbage');
     const [session] = engine.calls.values();
     expect(session?.stats.rejectedFrames).toBe(4);
     expect([...session!.stats.rejectedByCode.keys()].sort()).toEqual(['CW_BINARY_MESSAGE', 'CW_INVALID_BASE64', 'CW_MALFORMED_JSON']);
@@ -194,7 +197,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'), { headers: { host: 'us-east.callwire.example' } });
     client.begin();
     await client.streamMedia(mulawTone(20));
-    await client.waitFor(() => client.media.length >= 5, 2_000, 'echo');
+    await client.waitFor(() => client.receivedMs >= 5 * 20, 2_000, 'echo');
     await client.close();
   });
 

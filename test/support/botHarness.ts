@@ -25,7 +25,7 @@ export class RecordingOutput implements BotOutput {
   }
   clear(): ClearedAudio {
     this.actions.push({ kind: 'clear' });
-    return { droppedSamples: 0, droppedMarks: [] };
+    return { unsentSamples: 0, unplayedSamples: 0, cutMarks: [] };
   }
   /** Every sample played, concatenated. */
   played(): Int16Array {
