@@ -1,10 +1,11 @@
-import { Subject, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import type { WebSocket, RawData } from 'ws';
 import type { CallPort } from '../actors/callPort.js';
 import type { CallMachine, CallOutput } from '../actors/call.machine.js';
 import type { AudioFrame, EndReason } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
+import { FrameChannel } from '../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
 import { DecodeStage } from '../codecs/decodeStage.js';
 import { decodeMedia } from '../codecs/operators/decodeMedia.js';
@@ -80,8 +81,8 @@ export class CallSession implements CallPort, PacedStream {
   readonly #deps: CallSessionDeps;
   readonly #log: Logger;
   readonly #parser: TelnyxFrameParser;
-  readonly #packets = new Subject<MediaPacket>();
-  readonly #audio = new Subject<AudioFrame>();
+  readonly #packets = new FrameChannel<MediaPacket>();
+  readonly #audio = new FrameChannel<AudioFrame>();
   #pipeline: Subscription | undefined;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
@@ -137,8 +138,8 @@ export class CallSession implements CallPort, PacedStream {
     return this.#log;
   }
 
-  get audio(): Subject<AudioFrame> {
-    return this.#audio;
+  get audio(): Observable<AudioFrame> {
+    return this.#audio.observable;
   }
 
   /** The bot's outbound queue; exists once `start` has named the codecs. */
@@ -253,7 +254,8 @@ export class CallSession implements CallPort, PacedStream {
       this.#decoder = decoder;
       this.#bytesPerSample = start.mediaFormat.encoding === 'L16' ? 2 : 1;
       const stage = new DecodeStage(decoder, this.#deps.limits.maxPayloadBytes);
-      this.#pipeline = this.#packets.pipe(decodeMedia(stage)).subscribe(this.#audio);
+      const audio = this.#audio;
+      this.#pipeline = this.#packets.observable.pipe(decodeMedia(stage)).subscribe({ next: (frame) => audio.next(frame) });
       const outboundFormat = resolveOutboundFormat(media, start.mediaFormat);
       const encoder = createEncoder(outboundFormat, codecOptions);
       const opus = outboundFormat.encoding === 'OPUS';
