@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createDecoder, createEncoder } from './createCodec.js';
 import { UnsupportedCodecError, isUnsupportedCodecError } from './errors.js';
 import { L16Decoder, L16Encoder } from './l16.js';
+import { OpusFrameDecoder } from './opus/opusFrameDecoder.js';
+import { OpusFrameEncoder } from './opus/opusFrameEncoder.js';
 import { PcmaDecoder, PcmaEncoder } from './pcma.js';
 import { PcmuDecoder, PcmuEncoder } from './pcmu.js';
 
@@ -23,6 +25,10 @@ describe('createDecoder / createEncoder', () => {
     ['Pcma', 8000, PcmaDecoder, PcmaEncoder],
     ['L16', 16000, L16Decoder, L16Encoder],
     ['l16', 8000, L16Decoder, L16Encoder],
+    ['OPUS', 8000, OpusFrameDecoder, OpusFrameEncoder],
+    ['opus', 16000, OpusFrameDecoder, OpusFrameEncoder],
+    ['OPUS', 24000, OpusFrameDecoder, OpusFrameEncoder],
+    ['Opus', 48000, OpusFrameDecoder, OpusFrameEncoder],
   ] as const)('%s at %d Hz', (encoding, sampleRate, Decoder, Encoder) => {
     const decoder = createDecoder({ encoding, sampleRate });
     const encoder = createEncoder({ encoding, sampleRate });
@@ -30,6 +36,21 @@ describe('createDecoder / createEncoder', () => {
     expect(encoder).toBeInstanceOf(Encoder);
     expect(decoder.sampleRate).toBe(sampleRate);
     expect(encoder.sampleRate).toBe(sampleRate);
+    decoder.close();
+    encoder.close();
+  });
+
+  it('gives Opus a fresh native coder per call, with VOIP 20 ms frames and in-band FEC', () => {
+    const format = { encoding: 'OPUS', sampleRate: 16000 };
+    const first = createDecoder(format);
+    const second = createDecoder(format);
+    expect(first).not.toBe(second);
+    const encoder = createEncoder(format);
+    expect(encoder).toMatchObject({ frameSamples: 320, inbandFec: true });
+    const packet = new Uint8Array(400);
+    const bytes = encoder.encode(new Int16Array(320).fill(3000), 0, 320, packet);
+    expect(first.decode(packet, bytes, new Int16Array(320))).toBe(320);
+    for (const coder of [first, second, encoder]) coder.close();
   });
 
   it('defaults L16 to big-endian and honours l16ByteOrder', () => {
@@ -41,7 +62,9 @@ describe('createDecoder / createEncoder', () => {
   });
 
   it.each([
-    ['OPUS', 48000],
+    ['OPUS', 12000],
+    ['opus', 44100],
+    ['OPUS', 22050],
     ['G722', 16000],
     ['AMR-WB', 16000],
     ['speex', 8000],
@@ -73,6 +96,12 @@ describe('createDecoder / createEncoder', () => {
   });
 
   it('names the encoding for an unknown codec', () => {
-    expect(() => createEncoder({ encoding: 'OPUS', sampleRate: 48000 })).toThrow(/Unsupported encoding "OPUS"/);
+    expect(() => createEncoder({ encoding: 'G722', sampleRate: 16000 })).toThrow(/Unsupported encoding "G722"/);
+  });
+
+  it('names the rate problem for Opus at a rate Telnyx does not stream', () => {
+    expect(() => createDecoder({ encoding: 'OPUS', sampleRate: 12000 })).toThrow(
+      /OPUS is only supported at 8000, 16000, 24000 or 48000 Hz, got 12000 Hz/,
+    );
   });
 });

@@ -1,5 +1,8 @@
 import { UnsupportedCodecError } from './errors.js';
 import { L16Decoder, L16Encoder, type L16ByteOrder } from './l16.js';
+import { OpusFrameDecoder } from './opus/opusFrameDecoder.js';
+import { OpusFrameEncoder } from './opus/opusFrameEncoder.js';
+import { isOpusSampleRate } from './opus/packet.js';
 import { PCMA_SAMPLE_RATE, PcmaDecoder, PcmaEncoder } from './pcma.js';
 import { PCMU_SAMPLE_RATE, PcmuDecoder, PcmuEncoder } from './pcmu.js';
 import type { AudioDecoder, AudioEncoder } from './types.js';
@@ -19,10 +22,10 @@ export interface CodecOptions {
 }
 
 /** What this build can code, for error messages. */
-const SUPPORTED = 'PCMU and PCMA at 8000 Hz, L16 at any positive integer rate';
+const SUPPORTED = 'PCMU and PCMA at 8000 Hz, L16 at any positive integer rate, OPUS at 8000, 16000, 24000 or 48000 Hz';
 
 /** Which implementation a format maps to, or throws if none does. */
-function resolve(format: CodecFormat): 'PCMU' | 'PCMA' | 'L16' {
+function resolve(format: CodecFormat): 'PCMU' | 'PCMA' | 'L16' | 'OPUS' {
   const { encoding, sampleRate } = format;
   const name = encoding.toUpperCase();
   if (name === 'PCMU' || name === 'PCMA') {
@@ -46,6 +49,16 @@ function resolve(format: CodecFormat): 'PCMU' | 'PCMA' | 'L16' {
     }
     return name;
   }
+  if (name === 'OPUS') {
+    if (!isOpusSampleRate(sampleRate)) {
+      throw new UnsupportedCodecError(
+        encoding,
+        sampleRate,
+        `OPUS is only supported at 8000, 16000, 24000 or 48000 Hz, got ${sampleRate} Hz (supported: ${SUPPORTED})`,
+      );
+    }
+    return name;
+  }
   throw new UnsupportedCodecError(
     encoding,
     sampleRate,
@@ -60,8 +73,12 @@ function resolve(format: CodecFormat): 'PCMU' | 'PCMA' | 'L16' {
  * const decoder = createDecoder({ encoding: 'PCMU', sampleRate: 8000 });
  * const samples = decoder.decode(payload, payload.length, pcmFrame);
  *
- * @throws {@link UnsupportedCodecError} for any encoding other than PCMU, PCMA or L16, for PCMU or
- * PCMA at a rate other than 8000 Hz, and for L16 at a rate that is not a positive integer.
+ * @remarks OPUS gives a new native decoder per call (see {@link OpusFrameDecoder}): close it when
+ * the call ends.
+ *
+ * @throws {@link UnsupportedCodecError} for any encoding other than PCMU, PCMA, L16 or OPUS, for
+ * PCMU or PCMA at a rate other than 8000 Hz, for L16 at a rate that is not a positive integer, and
+ * for OPUS at a rate other than 8000, 16000, 24000 or 48000 Hz.
  */
 export function createDecoder(format: CodecFormat, options?: CodecOptions): AudioDecoder {
   switch (resolve(format)) {
@@ -71,6 +88,8 @@ export function createDecoder(format: CodecFormat, options?: CodecOptions): Audi
       return new PcmaDecoder();
     case 'L16':
       return new L16Decoder({ sampleRate: format.sampleRate, byteOrder: options?.l16ByteOrder ?? 'big' });
+    case 'OPUS':
+      return new OpusFrameDecoder({ sampleRate: format.sampleRate });
   }
 }
 
@@ -80,6 +99,9 @@ export function createDecoder(format: CodecFormat, options?: CodecOptions): Audi
  * @example
  * const encoder = createEncoder({ encoding: 'L16', sampleRate: 16000 }, { l16ByteOrder: 'little' });
  * const bytes = encoder.encode(pcmFrame, 0, 320, payload);
+ *
+ * @remarks OPUS gives a new native encoder per call (20 ms frames, VOIP, in-band FEC; see
+ * {@link OpusFrameEncoder}): close it when the call ends.
  *
  * @throws {@link UnsupportedCodecError} under the same conditions as {@link createDecoder}.
  */
@@ -91,5 +113,7 @@ export function createEncoder(format: CodecFormat, options?: CodecOptions): Audi
       return new PcmaEncoder();
     case 'L16':
       return new L16Encoder({ sampleRate: format.sampleRate, byteOrder: options?.l16ByteOrder ?? 'big' });
+    case 'OPUS':
+      return new OpusFrameEncoder({ sampleRate: format.sampleRate });
   }
 }
