@@ -1,0 +1,65 @@
+/**
+ * A histogram whose old samples fade: every new sample first scales the existing weights by the
+ * forget factor (NetEq's delay histogram does the same with 0.983). Weights are normalised by their
+ * running total, so the first samples count fully instead of being drowned by an empty prior.
+ */
+export class ForgettingHistogram {
+  readonly #weights: Float64Array;
+  readonly #bucketWidth: number;
+  readonly #forgetFactor: number;
+  readonly #quantile: number;
+  #total = 0;
+
+  /**
+   * Buckets of `bucketWidth` cover [0, buckets × bucketWidth); larger values land in the last one.
+   * `quantile` (0 < q ≤ 1) is the one {@link quantileValue} reports; fixed here so no fraction is
+   * passed on each query.
+   */
+  constructor(buckets: number, bucketWidth: number, forgetFactor: number, quantile = 0.95) {
+    if (!Number.isInteger(buckets) || buckets < 1 || !(bucketWidth > 0) || !(forgetFactor > 0 && forgetFactor <= 1) || !(quantile > 0 && quantile <= 1)) {
+      throw new RangeError(`ForgettingHistogram: bad shape ${buckets} × ${bucketWidth}, forget factor ${forgetFactor}, quantile ${quantile}`);
+    }
+    this.#weights = new Float64Array(buckets);
+    this.#bucketWidth = bucketWidth;
+    this.#forgetFactor = forgetFactor;
+    this.#quantile = quantile;
+  }
+
+  /** True before the first sample and after {@link clear}. */
+  isEmpty(): boolean {
+    return this.#total === 0;
+  }
+
+  /** Adds one sample (negative values count as 0). */
+  add(value: number): void {
+    const weights = this.#weights;
+    const forget = this.#forgetFactor;
+    for (let i = 0; i < weights.length; i++) weights[i]! *= forget;
+    const bucket = value > 0 ? Math.min(weights.length - 1, Math.floor(value / this.#bucketWidth)) : 0;
+    weights[bucket]! += 1;
+    this.#total = this.#total * forget + 1;
+  }
+
+  /**
+   * Lower edge of the bucket holding the quantile given to the constructor, or 0 when empty. The
+   * lower edge keeps a jitter-free stream at exactly zero.
+   */
+  quantileValue(): number {
+    if (this.#total === 0) return 0;
+    const weights = this.#weights;
+    const threshold = this.#quantile * this.#total;
+    let cumulative = 0;
+    for (let i = 0; i < weights.length; i++) {
+      cumulative += weights[i]!;
+      // A tiny tolerance so rounding in the running total cannot skip the last bucket.
+      if (cumulative >= threshold - 1e-9) return i * this.#bucketWidth;
+    }
+    return (weights.length - 1) * this.#bucketWidth;
+  }
+
+  /** Forgets every sample. */
+  clear(): void {
+    this.#weights.fill(0);
+    this.#total = 0;
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { DelayHistogram } from './delayHistogram.js';
+import { ForgettingHistogram } from './forgettingHistogram.js';
+import { SlidingMinimum } from './slidingMinimum.js';
+
+describe('DelayHistogram', () => {
+  it('gives the exact mean and a 1 ms-resolution percentile that never under-reports', () => {
+    const histogram = new DelayHistogram(100);
+    for (let i = 0; i < 100; i++) histogram.add(i + 0.5); // 0.5 … 99.5
+    expect(histogram.count).toBe(100);
+    expect(histogram.meanMs).toBeCloseTo(50, 10);
+    expect(histogram.quantileMs(0.95)).toBe(95);
+    expect(histogram.quantileMs(0.5)).toBe(50);
+  });
+
+  it('clamps negative values to 0 and large ones into the last bucket', () => {
+    const histogram = new DelayHistogram(10);
+    histogram.add(-3);
+    histogram.add(5000);
+    expect(histogram.quantileMs(0.5)).toBe(1);
+    expect(histogram.quantileMs(1)).toBe(10);
+    histogram.clear();
+    expect(histogram.quantileMs(0.95)).toBe(0);
+    expect(histogram.meanMs).toBe(0);
+  });
+});
+
+describe('ForgettingHistogram', () => {
+  it('reports the lower edge of the quantile bucket, zero for a jitter-free stream', () => {
+    const histogram = new ForgettingHistogram(10, 2, 0.983);
+    for (let i = 0; i < 50; i++) histogram.add(0);
+    expect(histogram.quantileValue()).toBe(0);
+    histogram.add(7);
+    expect(histogram.quantileValue()).toBe(0);
+  });
+
+  it('forgets: a spike dominates at first and fades below the quantile as new samples come', () => {
+    const histogram = new ForgettingHistogram(100, 2, 0.9);
+    histogram.add(100);
+    expect(histogram.quantileValue()).toBe(100);
+    let samples = 0;
+    while (histogram.quantileValue() !== 0) {
+      histogram.add(0);
+      samples++;
+    }
+    // The spike keeps weight 0.9^n of a total approaching 10: under 5 % after about 12 samples.
+    expect(samples).toBeGreaterThan(5);
+    expect(samples).toBeLessThan(30);
+  });
+
+  it('rejects a bad shape', () => {
+    expect(() => new ForgettingHistogram(0, 2, 0.9)).toThrow(RangeError);
+    expect(() => new ForgettingHistogram(4, 2, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('SlidingMinimum', () => {
+  it('tracks the minimum of the last window and lets old minima expire bucket by bucket', () => {
+    const minimum = new SlidingMinimum(1000, 4); // 250 ms buckets
+    expect(minimum.minimum).toBeNaN();
+    minimum.add(5, 0);
+    minimum.add(9, 100);
+    expect(minimum.minimum).toBe(5);
+    minimum.add(7, 600);
+    expect(minimum.minimum).toBe(5);
+    minimum.add(8, 1000); // the bucket [0, 250) has left the window
+    expect(minimum.minimum).toBe(7);
+    minimum.add(3, 1010);
+    expect(minimum.minimum).toBe(3);
+    minimum.clear();
+    expect(minimum.minimum).toBeNaN();
+  });
+});

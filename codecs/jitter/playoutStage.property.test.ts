@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { accountedPackets, simulate } from './fixtures/simulate.js';
+import { pcmuStream } from './fixtures/traces.js';
+import { mulawDecodeInto } from '../pcmu.js';
+import { SERIAL32 } from './serial.js';
+import type { TracePacket } from './simulateTrace.js';
+
+const payloadPool = pcmuStream(16, (i) => i % 4 !== 0);
+
+/**
+ * Packet `index` with its number written into its last three bytes (µ-law bytes 0..63 decode to
+ * distinct samples), so an emitted frame tells which packet it came from. The last samples are never
+ * touched by the cross-fade, which only covers the first 5 ms.
+ */
+function taggedPayload(index: number): Uint8Array {
+  const payload = payloadPool[index % payloadPool.length]!.slice();
+  payload[157] = index & 63;
+  payload[158] = (index >> 6) & 63;
+  payload[159] = (index >> 12) & 63;
+  return payload;
+}
+
+/** Packet index by the decoded samples of its tag, for the first 4096 indices. */
+const indexByTag = new Map<string, number>();
+{
+  const decoded = new Int16Array(160);
+  for (let index = 0; index < 4096; index++) {
+    mulawDecodeInto(taggedPayload(index), 160, decoded);
+    indexByTag.set(`${decoded[157]},${decoded[158]},${decoded[159]}`, index);
+  }
+}
+
+/** The packet an emitted speech frame was decoded from. */
+function packetIndexOf(samples: Int16Array): number {
+  const index = indexByTag.get(`${samples[157]},${samples[158]},${samples[159]}`);
+  if (index === undefined) throw new Error('a speech frame that no packet carried');
+  return index;
+}
+
+/** What happens to one packet on its way: how late it is, whether it is lost, how many copies arrive. */
+const fate = fc.record({
+  delayMs: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 60, noNaN: true }), fc.double({ min: 0, max: 1500, noNaN: true })),
+  lost: fc.integer({ min: 0, max: 9 }).map((n) => n === 9),
+  copies: fc.nat({ max: 2 }),
+  copyDelayMs: fc.double({ min: 0, max: 500, noNaN: true }),
+});
+
+const scenario = fc.record({
+  fates: fc.array(fate, { minLength: 1, maxLength: 150 }),
+  firstSequence: fc.oneof(fc.constant(1), fc.constant(SERIAL32 - 40), fc.nat({ max: SERIAL32 - 1 })),
+  tickPhaseMs: fc.double({ min: 0, max: 19.99, noNaN: true }),
+  periodMs: fc.constantFrom(20, 19.9, 20.1),
+  keyedBy: fc.constantFrom<'sequenceNumber' | 'chunk'>('sequenceNumber', 'chunk'),
+  /** Head-of-line stalls of the socket: whatever was sent during one arrives when it ends. */
+  stalls: fc.array(fc.record({ startMs: fc.nat({ max: 3000 }), lengthMs: fc.nat({ max: 2500 }) }), { maxLength: 2 }),
+});
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function buildTrace(s: Scenario): TracePacket[] {
+  const trace: TracePacket[] = [];
+  s.fates.forEach((f, i) => {
+    if (f.lost) return;
+    const counter = (s.firstSequence + i) % SERIAL32;
+    const sentMs = i * s.periodMs;
+    let arrivalMs = sentMs + f.delayMs;
+    for (const stall of s.stalls) {
+      if (sentMs >= stall.startMs && sentMs < stall.startMs + stall.lengthMs) arrivalMs = Math.max(arrivalMs, stall.startMs + stall.lengthMs);
+    }
+    const packet: TracePacket = {
+      arrivalMs,
+      sequenceNumber: s.keyedBy === 'sequenceNumber' ? counter : -1,
+      chunk: counter,
+      payload: taggedPayload(i),
+    };
+    trace.push(packet);
+    for (let c = 1; c <= f.copies; c++) trace.push({ ...packet, arrivalMs: packet.arrivalMs + f.copyDelayMs * c });
+  });
+  return trace;
+}
+
+describe('PlayoutStage properties', () => {
+  it('for any arrival order, duplication and loss: one frame per tick, no frame twice, every packet accounted for', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const trace = buildTrace(s);
+        const run = simulate(trace, { startMs: -20 + s.tickPhaseMs });
+        const { stats } = run;
+
+        expect(run.frames).toHaveLength(stats.ticks);
+        expect(stats.speechFrames + stats.concealedFrames + stats.silenceFrames).toBe(stats.ticks);
+        for (const frame of run.frames) {
+          expect(frame.samples).toHaveLength(160);
+          if (frame.kind === 'silence') expect(frame.samples.every((v) => v === 0)).toBe(true);
+          expect(frame.targetMs).toBeGreaterThanOrEqual(20);
+          expect(frame.targetMs).toBeLessThanOrEqual(200);
+        }
+
+        // Each packet is played at most once, and in sending order.
+        const played = run.frames.filter((f) => f.kind === 'speech').map((f) => packetIndexOf(f.samples));
+        for (let i = 1; i < played.length; i++) expect(played[i]).toBeGreaterThan(played[i - 1]!);
+        expect(stats.resets).toBe(0);
+
+        expect(stats.packets).toBe(trace.length);
+        expect(accountedPackets(stats, run.buffered)).toBe(stats.packets);
+        expect(stats.played).toBe(stats.speechFrames);
+        expect(stats.released).toBe(stats.played + stats.driftDropped + stats.overflowDropped + stats.decodeErrors);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
