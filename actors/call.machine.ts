@@ -49,7 +49,9 @@ export type CallEvent =
   | { readonly type: 'bot.hangup' }
   | { readonly type: 'bot.transfer'; readonly to: string }
   | { readonly type: 'bot.error'; readonly error: unknown }
-  | { readonly type: 'engine.shutdown' };
+  | { readonly type: 'engine.shutdown' }
+  /** The engine's own per-call data plane failed (a bug): end this call, and only this one. */
+  | { readonly type: 'engine.failure' };
 
 /** Events a call emits for the engine (`actor.on(...)`). */
 export type CallEmitted = { readonly type: 'call.transfer'; readonly to: string; readonly call: CallInfo };
@@ -136,6 +138,7 @@ export const callMachine = setup({
   initial: 'awaiting-connected',
   on: {
     'engine.shutdown': { target: '.ended', actions: { type: 'endWith', params: { reason: 'shutdown' } } },
+    'engine.failure': { target: '.ended', actions: { type: 'endWith', params: { reason: 'internal_error' } } },
     'socket.closed': { target: '.ended', actions: { type: 'endWith', params: { reason: 'socket_closed' } } },
     'telnyx.stop': { target: '.ended', actions: { type: 'endWith', params: { reason: 'stream_stopped' } } },
   },

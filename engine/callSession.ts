@@ -7,12 +7,18 @@ import type { AudioFrame, EndReason } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
 import { FrameChannel } from '../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
-import { DecodeStage } from '../codecs/decodeStage.js';
-import { decodeMedia } from '../codecs/operators/decodeMedia.js';
+import { JitterStats } from '../codecs/jitter/jitterStats.js';
+import { PacerTicks } from '../codecs/jitter/pacerTicks.js';
+import { PlayoutStage } from '../codecs/jitter/playoutStage.js';
+import { playout } from '../codecs/operators/playout.js';
+import { resampleFrames } from '../codecs/operators/resampleFrames.js';
+import type { Resampler } from '../codecs/resample/types.js';
 import { createResampler } from '../codecs/resample/createResampler.js';
 import { UnsupportedResampleRateError } from '../codecs/resample/errors.js';
 import type { AudioDecoder } from '../codecs/types.js';
 import type { AgentDefinition } from './agent.js';
+import { CaptureWriter } from './capture/captureWriter.js';
+import type { CallSummary } from './engineStats.js';
 import type { Clock } from './clock.js';
 import { newCallId, type CallId } from './ids.js';
 import type { Logger } from './logger.js';
@@ -30,8 +36,10 @@ export interface CallSessionDeps {
   readonly log: Logger;
   readonly writer: OutboundFrameWriter;
   readonly limits: CallLimits;
+  /** Folder to write each call's capture into (`serve --capture DIR`); none when undefined. */
+  readonly captureDir?: string | undefined;
   /** Called once when the call has ended and released everything. */
-  readonly onEnded: (session: CallSession, output: CallOutput) => void;
+  readonly onEnded: (session: CallSession, output: CallOutput, summary: CallSummary) => void;
 }
 
 /** Per-call size limits. */
@@ -84,6 +92,11 @@ export class CallSession implements CallPort, PacedStream {
   readonly #packets = new FrameChannel<MediaPacket>();
   readonly #audio = new FrameChannel<AudioFrame>();
   #pipeline: Subscription | undefined;
+  /** Inbound playout ticks, driven by the shared pacer just before the outbound side. */
+  readonly #ticks: PacerTicks;
+  #playout: PlayoutStage | undefined;
+  #toBot: Resampler | undefined;
+  readonly #capture: CaptureWriter | undefined;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
   readonly #logged = new Set<string>();
@@ -101,6 +114,8 @@ export class CallSession implements CallPort, PacedStream {
     this.startedAt = deps.clock.now();
     this.#lastMediaAt = this.startedAt;
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
+    this.#ticks = new PacerTicks(deps.clock);
+    this.#capture = deps.captureDir === undefined ? undefined : this.#openCapture(deps.captureDir);
 
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onClose);
@@ -148,9 +163,15 @@ export class CallSession implements CallPort, PacedStream {
     return this.#output;
   }
 
-  /** One tick of the shared pacer: the bot's next outbound audio goes out. */
+  /** One tick of the shared pacer: the bot hears the next inbound frame, then its next outbound audio goes out. */
   pace(): void {
+    this.#ticks.pace();
     this.#output?.pace();
+  }
+
+  /** Inbound jitter-buffer counters; zero before `start`. */
+  get jitter(): JitterStats {
+    return this.#playout?.stats ?? EMPTY_JITTER;
   }
 
   lastMediaAt(): number {
@@ -180,25 +201,41 @@ export class CallSession implements CallPort, PacedStream {
     this.#audio.complete();
     this.#decoder?.close();
     this.#decoder = undefined;
+    this.#toBot?.close();
     this.#output?.close();
   }
 
   readonly #send = (text: string): void => {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(text);
+    this.#capture?.outbound(this.#capture.now(), text);
   };
 
   readonly #onMessage = (data: RawData, isBinary: boolean): void => {
     if (this.#released) return;
+    const arrivedAt = this.#capture?.now() ?? 0;
     this.stats.messagesIn++;
+    let validJson = !isBinary;
     try {
       if (isBinary) throw new ProtocolError(ProtocolErrorCode.BinaryMessage, 'binary WebSocket message; Telnyx sends text frames');
       const frame = this.#parser.parse(data as Buffer);
       if (frame.event === 'media') this.#onMedia(frame);
       else this.#onControl(frame);
     } catch (error) {
+      if (!(error instanceof ProtocolError) || error.code === ProtocolErrorCode.MalformedJson) validJson = false;
       this.#reject(error);
+    } finally {
+      this.#capture?.inbound(arrivedAt, data as Buffer, isBinary, validJson);
     }
   };
+
+  #openCapture(dir: string): CaptureWriter {
+    return new CaptureWriter(
+      dir,
+      { callId: this.id, serviceHost: `${this.agent.name}.${this.agent.org}`, startedAt: new Date().toISOString(), inbound: null, outbound: null },
+      { onError: (error) => this.#log.warn({ err: error }, 'capture stopped: cannot write the file') },
+    );
+  }
 
   #onMedia(packet: MediaPacket): void {
     if (!this.#started) throw new ProtocolError(ProtocolErrorCode.MediaBeforeStart, 'media frame before start');
@@ -253,10 +290,17 @@ export class CallSession implements CallPort, PacedStream {
       const decoder = createDecoder(start.mediaFormat, codecOptions);
       this.#decoder = decoder;
       this.#bytesPerSample = start.mediaFormat.encoding === 'L16' ? 2 : 1;
-      const stage = new DecodeStage(decoder, this.#deps.limits.maxPayloadBytes);
+      const stage = new PlayoutStage(decoder, { minTargetMs: media.jitter.minDelayMs, maxTargetMs: media.jitter.maxDelayMs });
+      this.#playout = stage;
+      const toBot = createResampler(decoder.sampleRate, media.botSampleRate);
+      this.#toBot = toBot;
       const audio = this.#audio;
-      this.#pipeline = this.#packets.observable.pipe(decodeMedia(stage)).subscribe({ next: (frame) => audio.next(frame) });
+      this.#pipeline = this.#packets.observable
+        .pipe(playout(stage, this.#ticks, this.#deps.clock), resampleFrames(toBot))
+        .subscribe({ next: (frame) => audio.next(frame), error: (error: unknown) => this.#onPipelineError(error) });
       const outboundFormat = resolveOutboundFormat(media, start.mediaFormat);
+      this.#capture?.setInbound({ encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate });
+      this.#capture?.setOutbound({ encoding: outboundFormat.encoding.toUpperCase(), sampleRate: outboundFormat.sampleRate });
       const encoder = createEncoder(outboundFormat, codecOptions);
       const opus = outboundFormat.encoding === 'OPUS';
       this.#output = new OutboundStream(encoder, createResampler(media.botSampleRate, encoder.sampleRate), this.#deps.writer, this.#send, {
@@ -276,7 +320,8 @@ export class CallSession implements CallPort, PacedStream {
     this.#sendToActor({ type: 'telnyx.start', start });
   }
 
-  readonly #onClose = (code: number): void => {
+  readonly #onClose = (code: number, reason: Buffer): void => {
+    void this.#capture?.close(code, reason.toString());
     this.#sendToActor({ type: 'socket.closed', code });
   };
 
@@ -306,25 +351,50 @@ export class CallSession implements CallPort, PacedStream {
     write();
   }
 
+  /** The inbound pipeline failed (a bug, not bad input: bad input is rejected at the edge): end this call only. */
+  #onPipelineError(error: unknown): void {
+    this.#log.error({ err: error }, 'inbound audio pipeline failed');
+    this.#sendToActor({ type: 'engine.failure' });
+  }
+
   #finish(output: CallOutput): void {
     if (this.#ended) return;
     this.#ended = true;
     const outbound = this.#output?.stats;
+    const jitter = this.jitter;
+    const summary: CallSummary = {
+      reason: output.reason,
+      durationMs: Math.round(this.#deps.clock.now() - this.startedAt),
+      framesIn: this.stats.framesIn,
+      framesOut: outbound?.framesSent ?? 0,
+      messagesOut: outbound?.messagesSent ?? 0,
+      rejectedFrames: this.stats.rejectedFrames,
+      jitter: {
+        ticks: jitter.ticks,
+        concealedFrames: jitter.concealedFrames,
+        silenceFrames: jitter.silenceFrames,
+        underruns: jitter.underruns,
+        late: jitter.late,
+        lost: jitter.lost,
+        addedDelayMeanMs: Math.round(jitter.addedDelayMeanMs * 10) / 10,
+        addedDelayP95Ms: jitter.addedDelayP95Ms,
+      },
+    };
     this.#log.info(
       {
-        reason: output.reason,
-        durationMs: Math.round(this.#deps.clock.now() - this.startedAt),
-        framesIn: this.stats.framesIn,
-        framesOut: outbound?.framesSent ?? 0,
-        messagesOut: outbound?.messagesSent ?? 0,
+        ...summary,
+        concealedPercent: jitter.ticks === 0 ? 0 : Math.round((jitter.concealedFrames / jitter.ticks) * 1000) / 10,
         marksOut: outbound?.marksSent ?? 0,
         outboundUnderruns: outbound?.underruns ?? 0,
-        rejectedFrames: this.stats.rejectedFrames,
         rejectedByCode: Object.fromEntries(this.stats.rejectedByCode),
         telnyxErrors: this.stats.telnyxErrors,
+        otherTrackFrames: this.stats.otherTrackFrames,
       },
       'call ended',
     );
-    this.#deps.onEnded(this, output);
+    this.#deps.onEnded(this, output, summary);
   }
 }
+
+/** Stats of a call that never started its jitter buffer. */
+const EMPTY_JITTER = new JitterStats();

@@ -7,13 +7,15 @@ import { serve, stopOnSignals } from './serve.js';
 const USAGE = `callwire: Telnyx media streams in, voice bots out.
 
 Usage:
-  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL]
+  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--capture DIR]
   callwire help
 
 serve   Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media
         streams at /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz. Without a config file
         (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG) it
-        serves org "default" with the shipped agents "echo" and "menu".
+        serves org "default" with the shipped agents "echo" and "menu". --capture DIR writes
+        every call's frames, as they arrived and as sent, to DIR/<call id>.capture.jsonl
+        (bench/capture/FORMAT.md); a capture replays as is.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
+      capture: { type: 'string' },
     },
     strict: true,
   });
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     logLevel: values['log-level'] as LogLevel | undefined,
   });
   const log = createLogger(config.logLevel);
-  const server = await serve(config, log);
+  const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log);
   return -1;
 }

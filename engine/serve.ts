@@ -4,9 +4,16 @@ import type { EngineConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 
+/** Process-level options that are not configuration. */
+export interface ServeOptions {
+  /** Folder for per-call captures; none when undefined. */
+  readonly captureDir?: string | undefined;
+}
+
 /** Starts the engine for a resolved configuration. */
-export async function serve(config: EngineConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function serve(config: EngineConfig, log: Logger = createLogger(config.logLevel), options: ServeOptions = {}): Promise<RunningServer> {
   const catalog = new AgentCatalog(config.agents);
+  if (options.captureDir !== undefined) log.info({ dir: options.captureDir }, 'capturing every call');
   log.info({ source: config.source, agents: catalog.agents().map((agent) => `${agent.name}.${agent.org}`) }, 'configuration loaded');
   return startServer(
     {
@@ -14,6 +21,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       port: config.port,
       maxMessageBytes: config.limits.maxMessageBytes,
       limits: { maxPayloadBytes: config.limits.maxPayloadBytes, maxQueuedAudioMs: config.limits.maxQueuedAudioMs },
+      captureDir: options.captureDir,
     },
     { catalog, clock: systemClock, log },
   );

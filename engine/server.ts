@@ -7,6 +7,7 @@ import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { CallSession, type CallLimits } from './callSession.js';
 import type { Clock } from './clock.js';
+import { EngineStats } from './engineStats.js';
 import type { Logger } from './logger.js';
 import { Pacer } from './pacer.js';
 import { routeStream } from './routing.js';
@@ -19,6 +20,8 @@ export interface ServerOptions {
   /** Largest inbound WebSocket message, in bytes (ws defaults to 100 MiB; a Telnyx frame is far smaller). */
   readonly maxMessageBytes: number;
   readonly limits: CallLimits;
+  /** Writes every call's capture into this folder (`serve --capture DIR`). */
+  readonly captureDir?: string | undefined;
 }
 
 /** Services the server runs on. */
@@ -34,6 +37,7 @@ export interface RunningServer {
   readonly host: string;
   readonly calls: CallRegistry;
   readonly pacer: Pacer;
+  readonly stats: EngineStats;
   /** Ends every call (reason `shutdown`), stops listening and resolves when all sockets are closed. */
   close(): Promise<void>;
 }
@@ -48,10 +52,11 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   // process; a bot's own audio subscription must only ever take down its own call.
   rxjsConfig.onUnhandledError = (error: unknown) => log.error({ err: error }, 'uncaught error in an audio subscriber');
   const calls = new CallRegistry();
+  const stats = new EngineStats();
   const pacer = new Pacer(clock, log.child({ component: 'pacer' }));
   const writer = new OutboundSerializer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
-  const server: Server = createServer((request, response) => handleHttp(request, response, calls));
+  const server: Server = createServer((request, response) => handleHttp(request, response, calls, stats));
 
   const acceptStream = (ws: WebSocket, url: URL): void => {
     const route = routeStream(url, catalog);
@@ -66,8 +71,13 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       log,
       writer,
       limits: options.limits,
-      onEnded: (ended) => calls.delete(ended.id),
+      captureDir: options.captureDir,
+      onEnded: (ended, _output, summary) => {
+        calls.delete(ended.id);
+        stats.callEnded(summary);
+      },
     });
+    stats.callStarted();
     // The actor may already have ended inside its constructor (it never does today, but a registry
     // entry for a finished call would leak).
     if (session.actor.getSnapshot().status === 'active') calls.add(session);
@@ -104,21 +114,31 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     host: address.address,
     calls,
     pacer,
+    stats,
     close: async () => {
       for (const session of calls.values()) session.shutdown();
       for (const ws of wss.clients) ws.terminate();
       pacer.close();
+      stats.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },
   };
 }
 
-function handleHttp(request: IncomingMessage, response: ServerResponse, calls: CallRegistry): void {
-  const path = (request.url ?? '/').split('?', 1)[0];
-  if (request.method === 'GET' && path === '/healthz') {
+function handleHttp(request: IncomingMessage, response: ServerResponse, calls: CallRegistry, stats: EngineStats): void {
+  const url = new URL(request.url ?? '/', 'http://callwire.invalid');
+  if (request.method === 'GET' && url.pathname === '/healthz') {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', calls: calls.size }));
+    return;
+  }
+  if (request.method === 'GET' && url.pathname === '/stats') {
+    // The bench harness reads this before and after a run; `?reset=loop` starts a new event-loop window.
+    const snapshot = stats.snapshot(calls.size);
+    if (url.searchParams.get('reset') === 'loop') stats.resetEventLoopDelay();
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify(snapshot));
     return;
   }
   response.writeHead(404, { 'content-type': 'application/json' });

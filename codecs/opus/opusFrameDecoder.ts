@@ -1,3 +1,4 @@
+import { openOpusCoders } from './openCoders.js';
 import { UnsupportedCodecError } from '../errors.js';
 import type { AudioDecoder, LossRecovery } from '../types.js';
 import { OpusCodecError, OpusErrorCode } from './errors.js';
@@ -60,6 +61,7 @@ export class OpusFrameDecoder implements AudioDecoder, LossRecovery {
     // Creates the native decoder now, so a failure surfaces at call setup rather than on the first packet.
     this.#native.applyDecoderCTL(OpusCtl.SetGain, 0);
     this.#scratch = new ResizableArrayBuffer(0, { maxByteLength: OPUS_MAX_PACKET_BYTES });
+    openOpusCoders.decoders++;
     this.#scratchView = new Uint8Array(this.#scratch);
     this.#tocPacket = new Uint8Array(1);
     this.#out = undefined;
@@ -138,6 +140,7 @@ export class OpusFrameDecoder implements AudioDecoder, LossRecovery {
 
   /** Drops the native decoder (the addon has no destroy; its finalizer frees it after GC). Idempotent. */
   close(): void {
+    if (this.#native !== undefined) openOpusCoders.decoders--;
     this.#native = undefined;
     this.#out = undefined;
     this.#outBytes = this.#tocPacket;

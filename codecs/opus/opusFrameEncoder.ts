@@ -1,3 +1,4 @@
+import { openOpusCoders } from './openCoders.js';
 import { UnsupportedCodecError } from '../errors.js';
 import type { AudioEncoder } from '../types.js';
 import { OpusCodecError, OpusErrorCode } from './errors.js';
@@ -95,6 +96,7 @@ export class OpusFrameEncoder implements AudioEncoder {
     native.applyEncoderCTL(OpusCtl.SetPacketLossPercent, this.packetLossPercent);
     this.bitrate = native.getBitrate();
     this.#native = native;
+    openOpusCoders.encoders++;
     this.#frame = new Int16Array(this.frameSamples);
     this.#frameBytes = new Uint8Array(this.#frame.buffer);
   }
@@ -133,6 +135,7 @@ export class OpusFrameEncoder implements AudioEncoder {
 
   /** Drops the native encoder (the addon has no destroy; its finalizer frees it after GC). Idempotent. */
   close(): void {
+    if (this.#native !== undefined) openOpusCoders.encoders--;
     this.#native = undefined;
   }
 

@@ -12,10 +12,13 @@ export function testAgent(name: string, bot: BotLogic, settings: AgentSettings =
 }
 
 /** Starts the real engine on 127.0.0.1 with the shipped agents plus `agents`. */
-export async function startTestEngine(agents: AgentDefinition[] = []): Promise<RunningServer & { url: (serviceHost: string) => string }> {
+export async function startTestEngine(
+  agents: AgentDefinition[] = [],
+  options: { captureDir?: string } = {},
+): Promise<RunningServer & { url: (serviceHost: string) => string }> {
   const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 } },
+    { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, captureDir: options.captureDir },
     { catalog: new AgentCatalog([...shipped, ...agents]), clock: systemClock, log: silentLogger() },
   );
   return Object.assign(server, {
