@@ -1,0 +1,25 @@
+import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
+
+/** One `callwire` subcommand. */
+export interface Command {
+  /** Usage lines, indented by two spaces. */
+  readonly usage: string;
+  /** Runs the command; resolves to the exit code, or -1 to keep the process running. */
+  run(argv: string[]): Promise<number>;
+}
+
+/**
+ * Every subcommand, by name. Commands whose code lives outside `engine/` (bench, replay) are loaded
+ * only when run, so `serve` never pulls in the bench harness.
+ */
+export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['serve', { usage: SERVE_USAGE, run: runServeCommand }],
+]);
+
+/** The whole help text. */
+export function usage(): string {
+  const lines = ['callwire: Telnyx media streams in, voice bots out.', '', 'Usage:'];
+  for (const command of COMMANDS.values()) lines.push(command.usage);
+  lines.push('  callwire help', '');
+  return `${lines.join('\n')}\n`;
+}

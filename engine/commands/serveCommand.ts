@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createLogger, type LogLevel } from '../logger.js';
+import { serve, stopOnSignals } from '../serve.js';
+
+/** Usage of `callwire serve`. */
+export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--capture DIR]
+      Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
+      /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Without a config
+      file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG) it
+      serves org "default" with the shipped agents "echo" and "menu". --capture DIR writes every
+      call's frames, as they arrived and as sent, to DIR/<call id>.capture.jsonl
+      (bench/capture/FORMAT.md); a capture replays as is.`;
+
+/** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
+export async function runServeCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      'log-level': { type: 'string' },
+      capture: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    process.stderr.write(`callwire: --port must be a port number, got "${values.port}"\n`);
+    return 2;
+  }
+  const config = await loadConfig({
+    cwd: process.cwd(),
+    env: process.env,
+    path: values.config,
+    port,
+    host: values.host,
+    logLevel: values['log-level'] as LogLevel | undefined,
+  });
+  const log = createLogger(config.logLevel);
+  const server = await serve(config, log, { captureDir: values.capture });
+  stopOnSignals(server, log);
+  return -1;
+}
