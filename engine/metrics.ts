@@ -1,0 +1,146 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RefusalCause } from './admission.js';
+import type { CallSummary } from './engineStats.js';
+
+/** What `/metrics` reads from live calls when it is scraped (never on the 20 ms path). */
+export interface LiveCallView {
+  /** `AGENT.ORG`. */
+  readonly agentKey: string;
+  /** The call actor's top-level state. */
+  readonly state: string;
+  readonly framesIn: number;
+  readonly framesOut: number;
+  readonly concealedFrames: number;
+  readonly playoutTicks: number;
+}
+
+/** Why a connection was refused before a call started. */
+export type RejectionCause = RefusalCause | 'bad_service_host' | 'unknown_agent' | 'bad_auth_token' | 'not_found';
+
+/**
+ * The engine's Prometheus metrics, in a registry of their own (so several engines in one process,
+ * as in tests, do not collide). Counters of ended calls are updated once per call; gauges and the
+ * live part of the frame counters are read from the calls when scraped.
+ */
+export class EngineMetrics {
+  /** The registry `GET /metrics` serialises. */
+  readonly registry = new Registry();
+  readonly #callsEnded: Counter<'agent' | 'reason'>;
+  readonly #botErrors: Counter<'agent'>;
+  readonly #rejected: Counter<'cause'>;
+  readonly #rejectedFrames: Counter<'code'>;
+  readonly #addedDelay: Histogram;
+  readonly #pacingLateness: Histogram;
+  readonly #concealedPercent: Histogram;
+  #endedFramesIn = 0;
+  #endedFramesOut = 0;
+  #endedConcealed = 0;
+  #endedTicks = 0;
+
+  constructor(liveCalls: () => Iterable<LiveCallView>) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'callwire_process_' });
+    new Gauge({
+      name: 'callwire_calls_active',
+      help: 'Live calls by agent and call state.',
+      labelNames: ['agent', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const call of liveCalls()) this.inc({ agent: call.agentKey, state: call.state });
+      },
+    });
+    this.#callsEnded = new Counter({ name: 'callwire_calls_ended_total', help: 'Calls ended, by agent and end reason.', labelNames: ['agent', 'reason'], registers });
+    this.#botErrors = new Counter({ name: 'callwire_bot_errors_total', help: 'Calls ended because their bot failed.', labelNames: ['agent'], registers });
+    this.#rejected = new Counter({ name: 'callwire_connections_rejected_total', help: 'Media connections refused before a call started, by cause.', labelNames: ['cause'], registers });
+    this.#rejectedFrames = new Counter({ name: 'callwire_inbound_frames_rejected_total', help: 'Inbound frames dropped at the protocol edge, by error code.', labelNames: ['code'], registers });
+    const metrics = this;
+    new Counter({
+      name: 'callwire_frames_in_total',
+      help: 'Inbound media frames accepted.',
+      registers,
+      collect() {
+        this.reset();
+        let live = 0;
+        for (const call of liveCalls()) live += call.framesIn;
+        this.inc(metrics.#endedFramesIn + live);
+      },
+    });
+    new Counter({
+      name: 'callwire_frames_out_total',
+      help: 'Outbound 20 ms media frames sent.',
+      registers,
+      collect() {
+        this.reset();
+        let live = 0;
+        for (const call of liveCalls()) live += call.framesOut;
+        this.inc(metrics.#endedFramesOut + live);
+      },
+    });
+    new Counter({
+      name: 'callwire_jitter_concealed_frames_total',
+      help: 'Inbound frames made up by loss concealment.',
+      registers,
+      collect() {
+        this.reset();
+        let live = 0;
+        for (const call of liveCalls()) live += call.concealedFrames;
+        this.inc(metrics.#endedConcealed + live);
+      },
+    });
+    new Counter({
+      name: 'callwire_jitter_playout_ticks_total',
+      help: 'Inbound playout ticks (one frame each); concealed / ticks is the concealment ratio.',
+      registers,
+      collect() {
+        this.reset();
+        let live = 0;
+        for (const call of liveCalls()) live += call.playoutTicks;
+        this.inc(metrics.#endedTicks + live);
+      },
+    });
+    this.#addedDelay = new Histogram({
+      name: 'callwire_jitter_added_delay_ms',
+      help: "Mean delay each ended call's jitter buffer added, in ms.",
+      buckets: [10, 20, 30, 40, 60, 80, 100, 150, 200, 300],
+      registers,
+    });
+    this.#concealedPercent = new Histogram({
+      name: 'callwire_jitter_concealed_percent',
+      help: 'Share of each ended call\'s playout ticks that were concealed, in percent.',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 25],
+      registers,
+    });
+    this.#pacingLateness = new Histogram({
+      name: 'callwire_pacing_lateness_ms',
+      help: 'How late each tick of the shared 20 ms pacer fired, in ms.',
+      buckets: [0.5, 1, 2, 5, 10, 20, 50, 100],
+      registers,
+    });
+  }
+
+  /** Adds an ended call. */
+  callEnded(agentKey: string, summary: CallSummary, rejectedByCode: ReadonlyMap<string, number>): void {
+    this.#callsEnded.inc({ agent: agentKey, reason: summary.reason });
+    if (summary.reason === 'bot_error') this.#botErrors.inc({ agent: agentKey });
+    this.#endedFramesIn += summary.framesIn;
+    this.#endedFramesOut += summary.framesOut;
+    this.#endedConcealed += summary.jitter.concealedFrames;
+    this.#endedTicks += summary.jitter.ticks;
+    if (summary.jitter.ticks > 0) {
+      this.#addedDelay.observe(summary.jitter.addedDelayMeanMs);
+      this.#concealedPercent.observe((summary.jitter.concealedFrames / summary.jitter.ticks) * 100);
+    }
+    for (const [code, count] of rejectedByCode) this.#rejectedFrames.inc({ code }, count);
+  }
+
+  /** Counts a refused connection. */
+  connectionRejected(cause: RejectionCause): void {
+    this.#rejected.inc({ cause });
+  }
+
+  /** Records one pacer tick's lateness; called once per tick for the whole engine, not per call. */
+  pacerTick(latenessMs: number): void {
+    this.#pacingLateness.observe(latenessMs < 0 ? 0 : latenessMs);
+  }
+}
