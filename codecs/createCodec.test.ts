@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDecoder, createEncoder } from './createCodec.js';
 import { UnsupportedCodecError, isUnsupportedCodecError } from './errors.js';
+import { G722Decoder, G722Encoder } from './g722/index.js';
 import { L16Decoder, L16Encoder } from './l16.js';
 import { OpusFrameDecoder } from './opus/opusFrameDecoder.js';
 import { OpusFrameEncoder } from './opus/opusFrameEncoder.js';
@@ -53,6 +54,29 @@ describe('createDecoder / createEncoder', () => {
     for (const coder of [first, second, encoder]) coder.close();
   });
 
+  it.each([
+    ['G722', 8000],
+    ['g722', 16000],
+  ] as const)('%s at %d Hz (RTP clock or audio rate) gives 16 kHz G.722 coders', (encoding, sampleRate) => {
+    const decoder = createDecoder({ encoding, sampleRate });
+    const encoder = createEncoder({ encoding, sampleRate });
+    expect(decoder).toBeInstanceOf(G722Decoder);
+    expect(encoder).toBeInstanceOf(G722Encoder);
+    expect(decoder.sampleRate).toBe(16000);
+    expect(encoder.sampleRate).toBe(16000);
+    const payload = new Uint8Array(160);
+    expect(encoder.encode(new Int16Array(320).fill(3000), 0, 320, payload)).toBe(160);
+    expect(decoder.decode(payload, 160, new Int16Array(320))).toBe(320);
+    decoder.close();
+    encoder.close();
+  });
+
+  it('gives G.722 a fresh stateful coder per call', () => {
+    const format = { encoding: 'G722', sampleRate: 8000 };
+    expect(createDecoder(format)).not.toBe(createDecoder(format));
+    expect(createEncoder(format)).not.toBe(createEncoder(format));
+  });
+
   it('defaults L16 to big-endian and honours l16ByteOrder', () => {
     const format = { encoding: 'L16', sampleRate: 16000 };
     expect(createDecoder(format)).toMatchObject({ byteOrder: 'big' });
@@ -65,7 +89,8 @@ describe('createDecoder / createEncoder', () => {
     ['OPUS', 12000],
     ['opus', 44100],
     ['OPUS', 22050],
-    ['G722', 16000],
+    ['G722', 48000],
+    ['G722', 24000],
     ['AMR-WB', 16000],
     ['speex', 8000],
     ['', 8000],
@@ -96,7 +121,13 @@ describe('createDecoder / createEncoder', () => {
   });
 
   it('names the encoding for an unknown codec', () => {
-    expect(() => createEncoder({ encoding: 'G722', sampleRate: 16000 })).toThrow(/Unsupported encoding "G722"/);
+    expect(() => createEncoder({ encoding: 'AMR-WB', sampleRate: 16000 })).toThrow(/Unsupported encoding "AMR-WB"/);
+  });
+
+  it('names the rate problem for G.722 at a rate that is neither its RTP clock nor its audio rate', () => {
+    expect(() => createDecoder({ encoding: 'G722', sampleRate: 48000 })).toThrow(
+      /G722 is 16 kHz audio on an 8000 Hz RTP clock, so its rate is 8000 or 16000 Hz, got 48000 Hz/,
+    );
   });
 
   it('names the rate problem for Opus at a rate Telnyx does not stream', () => {

@@ -1,4 +1,4 @@
-/** Public surface of `codecs/`: PCMU, PCMA, L16 and Opus coders behind one factory. The G.711 tables stay internal. */
+/** Public surface of `codecs/`: PCMU, PCMA, L16, Opus and G.722 coders behind one factory. The G.711 tables stay internal. */
 export type { AudioDecoder, AudioEncoder, LossRecovery, TelnyxEncoding } from './types.js';
 export type { CodecFormat, CodecOptions } from './createCodec.js';
 export { createDecoder, createEncoder } from './createCodec.js';
@@ -18,4 +18,5 @@ export {
   isOpusCodecError,
   isOpusSampleRate,
 } from './opus/index.js';
+export { G722Decoder, G722Encoder, G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE } from './g722/index.js';
 export type { OpusDecoderOptions, OpusEncoderOptions } from './opus/index.js';
