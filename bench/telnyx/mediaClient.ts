@@ -23,6 +23,22 @@ export interface MediaClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Bytes of outbound payload per millisecond of audio, to time mark echoes (PCMU/PCMA: 8). */
   readonly outboundBytesPerMs?: number;
+  /** Milliseconds one outbound payload plays for; default bytes / `outboundBytesPerMs` (Opus needs 20 per packet). */
+  readonly mediaDurationMs?: (payload: Buffer) => number;
+  /** `sequence_number` of each mark echo; default the client's own counter (a replay continues the capture's). */
+  readonly nextSequenceNumber?: () => number;
+  /** Gives up opening the socket after this long; default ws's (none). */
+  readonly handshakeTimeoutMs?: number;
+  /** Sees every message and every mark echo as it happens. */
+  readonly observer?: MediaClientObserver;
+}
+
+/** Hooks for tools that record a stream (`callwire replay`); times are `performance.now()`. */
+export interface MediaClientObserver {
+  /** Every message the engine sent, before the client handles it. */
+  received?(data: Buffer, isBinary: boolean, at: number): void;
+  /** A mark echoed back: after its audio played, or at once because a `clear` flushed it. */
+  markEchoed?(name: string, at: number, byClear: boolean): void;
 }
 
 /** How the engine closed the socket. */
@@ -50,28 +66,34 @@ export class TelnyxMediaClient {
   readonly closed: Promise<CloseInfo>;
   readonly #ws: WebSocket;
   readonly #bytesPerMs: number;
+  readonly #options: MediaClientOptions;
   readonly #pendingMarks: { name: string; timer: NodeJS.Timeout }[] = [];
   #sequence = 0;
   #chunk = 0;
   #timestamp = 0;
   #playoutEndsAt = 0;
 
-  private constructor(ws: WebSocket, call: SimulatedCall, bytesPerMs: number) {
+  private constructor(ws: WebSocket, call: SimulatedCall, options: MediaClientOptions) {
     this.#ws = ws;
     this.call = call;
-    this.#bytesPerMs = bytesPerMs;
+    this.#bytesPerMs = options.outboundBytesPerMs ?? 8;
+    this.#options = options;
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
   }
 
   /** Opens a media stream to `url`, as Telnyx does when a call reaches `<Stream>`. */
   static async connect(url: string, options: MediaClientOptions = {}): Promise<TelnyxMediaClient> {
-    const ws = new WebSocket(url, { headers: { ...options.headers }, perMessageDeflate: false });
+    const ws = new WebSocket(url, {
+      headers: { ...options.headers },
+      perMessageDeflate: false,
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
-    return new TelnyxMediaClient(ws, simulatedCall(options.call), options.outboundBytesPerMs ?? 8);
+    return new TelnyxMediaClient(ws, simulatedCall(options.call), options);
   }
 
   /** True while the socket is open. */
@@ -140,8 +162,8 @@ export class TelnyxMediaClient {
   }
 
   /** Closes the socket from Telnyx's side and waits for the close to finish. */
-  async close(code = 1000): Promise<CloseInfo> {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code);
+  async close(code = 1000, reason?: string): Promise<CloseInfo> {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
     return this.closed;
   }
 
@@ -151,6 +173,7 @@ export class TelnyxMediaClient {
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
+    this.#options.observer?.received?.(data, isBinary, performance.now());
     if (isBinary) {
       this.violations.push('binary frame; Telnyx expects JSON text');
       return;
@@ -168,7 +191,8 @@ export class TelnyxMediaClient {
       case 'media': {
         const payload = Buffer.from(String((frame['media'] as { payload: string }).payload), 'base64');
         this.media.push({ at: now, payload });
-        this.#playoutEndsAt = Math.max(now, this.#playoutEndsAt) + payload.length / this.#bytesPerMs;
+        const durationMs = this.#options.mediaDurationMs?.(payload) ?? payload.length / this.#bytesPerMs;
+        this.#playoutEndsAt = Math.max(now, this.#playoutEndsAt) + durationMs;
         return;
       }
       case 'mark': {
@@ -182,7 +206,7 @@ export class TelnyxMediaClient {
         this.#playoutEndsAt = now;
         for (const entry of [...this.#pendingMarks]) {
           clearTimeout(entry.timer);
-          this.#echoMark(entry);
+          this.#echoMark(entry, true);
         }
         return;
       default:
@@ -190,10 +214,12 @@ export class TelnyxMediaClient {
     }
   }
 
-  #echoMark(entry: { name: string; timer: NodeJS.Timeout }): void {
+  #echoMark(entry: { name: string; timer: NodeJS.Timeout }, byClear = false): void {
     const index = this.#pendingMarks.indexOf(entry);
     if (index >= 0) this.#pendingMarks.splice(index, 1);
     this.echoedMarks.push(entry.name);
-    if (this.open) this.sendRaw(markFrame(this.call, ++this.#sequence, entry.name));
+    if (!this.open) return;
+    this.sendRaw(markFrame(this.call, this.#options.nextSequenceNumber?.() ?? ++this.#sequence, entry.name));
+    this.#options.observer?.markEchoed?.(entry.name, performance.now(), byClear);
   }
 }

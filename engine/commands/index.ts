@@ -1,3 +1,5 @@
+import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
+import { REPLAY_USAGE } from '../../bench/replay/usage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
 
 /** One `callwire` subcommand. */
@@ -14,6 +16,8 @@ export interface Command {
  */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['serve', { usage: SERVE_USAGE, run: runServeCommand }],
+  ['replay', { usage: REPLAY_USAGE, run: async (argv) => (await import('../../bench/replay/replayCommand.js')).runReplayCommand(argv) }],
+  ['bench', { usage: JITTER_BENCH_USAGE, run: async (argv) => (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv) }],
 ]);
 
 /** The whole help text. */

@@ -1,0 +1,66 @@
+/** The Markdown summary of `bench --jitter`. */
+import type { JitterBenchReport, ProfileReport } from './jitterReport.js';
+import type { StrategyName } from './playoutOutcome.js';
+
+/** How each strategy is described in the tables. */
+export const STRATEGY_LABELS: Readonly<Record<StrategyName, string>> = {
+  callwire: 'callwire',
+  'fixed-200': 'fixed 200 ms',
+  oracle: 'oracle, same late frames',
+  'oracle-same-concealment': 'oracle, same concealment',
+  'oracle-1pct': 'oracle, ≤ 1 % late',
+  'no-buffer': 'no buffer',
+};
+
+const pct = (value: number): string => `${value.toFixed(2)} %`;
+const ms = (value: number): string => value.toFixed(1);
+const ratio = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)}×`);
+const verdict = (ok: boolean | null): string => (ok === null ? '' : ok ? 'yes' : '**no**');
+
+/** The results table: one row per profile and strategy; `callwireSettings` qualifies callwire's label. */
+export function strategyTable(profiles: readonly ProfileReport[], callwireSettings = 'defaults'): string {
+  const lines = [
+    '| profile | strategy | added delay mean / p95 (ms) | concealment | late | quiet frames dropped / silent ticks inserted |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const profile of profiles) {
+    profile.strategies.forEach((summary, index) => {
+      const name = index === 0 ? `**${profile.profile}**` : '';
+      const adaptive = summary.strategy === 'callwire' ? `${summary.droppedQuiet} / ${summary.insertedTicks}` : '';
+      const label = summary.strategy === 'callwire' ? `**callwire** (PlayoutStage, ${callwireSettings})` : STRATEGY_LABELS[summary.strategy];
+      lines.push(`| ${name} | ${label} | ${ms(summary.addedDelayMeanMs)} / ${ms(summary.addedDelayP95Ms)} | ${pct(summary.concealmentPct)} | ${pct(summary.latePct)} | ${adaptive} |`);
+    });
+  }
+  return lines.join('\n');
+}
+
+/** The issue's targets, checked for callwire per profile. */
+export function targetTable(profiles: readonly ProfileReport[]): string {
+  const lines = [
+    '| profile | sender loss | callwire concealment beyond it (target ≤ 1 %) | mean delay / oracle, same late frames | mean delay / oracle, same concealment (target ≤ 1.3×) | clean: mean ≤ 40 ms |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const { profile, senderLossPct, target } of profiles) {
+    lines.push(
+      `| ${profile} | ${pct(senderLossPct)} | ${pct(target.excessConcealmentPct)} ${verdict(target.concealmentOk)} | ${ratio(target.ratioToOracle)} | ${ratio(target.ratioToSameConcealmentOracle)} ${verdict(target.ratioOk)} | ${verdict(target.cleanDelayOk)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The whole summary printed on stdout. */
+export function jitterMarkdown(report: JitterBenchReport): string {
+  const { machine } = report;
+  return `${[
+    '# Jitter-buffer quality (callwire bench --jitter)',
+    '',
+    `- Command: \`${report.command}\``,
+    `- Machine: ${machine.cpus} CPUs, ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ${(report.elapsedMs / 1000).toFixed(1)} s`,
+    `- ${report.callsPerProfile} calls × ${(report.durationMs / 1000).toFixed(0)} s per profile, seed ${report.seed}; audio: ${report.media.join(', ')}`,
+    '- Added delay: playout tick − (send time + the trace\'s fastest transit). Concealment: ticks between the first and the last played frame that carried no frame where one was due / those ticks. Late: delivered frames never played because of their timing / delivered frames. All strategies play on the same 20 ms tick grid (phase drawn per call).',
+    '',
+    strategyTable(report.profiles, report.callwireSettings),
+    '',
+    targetTable(report.profiles),
+  ].join('\n')}\n`;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { profileByName } from '../impair/index.js';
+import { syntheticMedia } from './callMedia.js';
+import { jitterHtml } from './jitterHtml.js';
+import { jitterMarkdown } from './jitterMarkdown.js';
+import { profileReport, type JitterBenchReport } from './jitterReport.js';
+import { runJitterQuality, STRATEGIES } from './runJitterQuality.js';
+
+const options = {
+  profiles: [profileByName('clean'), profileByName('congested-4g'), profileByName('lossy')],
+  seed: 7,
+  calls: 3,
+  durationMs: 8000,
+  media: [syntheticMedia(400)],
+};
+
+describe('runJitterQuality', () => {
+  const results = runJitterQuality(options);
+
+  it('is deterministic in its seed', () => {
+    const again = runJitterQuality(options);
+    expect(again.map(profileReport)).toEqual(results.map(profileReport));
+    const other = runJitterQuality({ ...options, seed: 8 });
+    expect(other.map(profileReport)).not.toEqual(results.map(profileReport));
+  });
+
+  it('runs every strategy on every call, and the oracles keep their promises', () => {
+    for (const profile of results) {
+      expect(profile.strategies.map((summary) => summary.strategy)).toEqual(STRATEGIES);
+      for (const call of profile.callResults) {
+        const { callwire, oracle, 'oracle-same-concealment': sameConcealment, 'oracle-1pct': onePercent, 'fixed-200': fixed } = call.outcomes;
+        for (const outcome of Object.values(call.outcomes)) {
+          expect(outcome.delivered).toBe(callwire.delivered);
+          expect(outcome.played + outcome.late + outcome.droppedQuiet).toBe(outcome.delivered);
+          expect(outcome.concealedTicks).toBeGreaterThanOrEqual(0);
+          expect(outcome.concealedTicks).toBeLessThanOrEqual(outcome.windowTicks);
+        }
+        expect(oracle.late).toBeLessThanOrEqual(callwire.late);
+        expect(onePercent.late).toBeLessThanOrEqual(Math.floor(callwire.delivered / 100));
+        // More late frames allowed, never a longer delay.
+        if (callwire.concealedTicks - call.senderLost >= callwire.late) expect(call.sameConcealmentExactDelayMs).toBeLessThanOrEqual(call.oracleExactDelayMs);
+        expect(sameConcealment.late).toBeLessThanOrEqual(Math.max(0, callwire.concealedTicks - call.senderLost));
+        // The fixed buffer waits 200 ms rounded up to the next tick.
+        for (const delay of fixed.addedDelayMs) {
+          expect(delay).toBeGreaterThanOrEqual(200);
+          expect(delay).toBeLessThan(220);
+        }
+      }
+    }
+  });
+
+  it('on the clean profile every strategy but the fixed buffer waits only for the tick phase', () => {
+    const clean = results[0]!;
+    expect(clean.senderLossPct).toBe(0);
+    for (const summary of clean.strategies) {
+      expect(summary.concealmentPct).toBe(0);
+      expect(summary.latePct).toBe(0);
+      expect(summary.addedDelayMeanMs).toBeLessThan(summary.strategy === 'fixed-200' ? 220 : 20);
+    }
+    expect(clean.target).toMatchObject({ concealmentOk: true, cleanDelayOk: true });
+  });
+
+  it('on the lossy profile every buffer conceals at least what the sender never sent', () => {
+    const lossy = results[2]!;
+    expect(lossy.senderLossPct).toBeGreaterThan(0);
+    for (const summary of lossy.strategies.filter((item) => item.strategy !== 'no-buffer')) {
+      expect(summary.concealmentPct).toBeGreaterThanOrEqual(lossy.senderLossPct * 0.9);
+    }
+  });
+
+  it('renders Markdown and HTML with every profile and strategy', () => {
+    const report: JitterBenchReport = {
+      command: 'callwire bench --jitter --calls 3',
+      machine: { cpu: 'test <cpu>', cpus: 2, node: 'v20', platform: 'linux/x64' },
+      seed: 7,
+      callsPerProfile: 3,
+      durationMs: 8000,
+      media: ['synthetic'],
+      callwireSettings: 'defaults',
+      elapsedMs: 1,
+      profiles: results.map(profileReport),
+    };
+    const markdown = jitterMarkdown(report);
+    for (const name of ['clean', 'congested-4g', 'lossy']) expect(markdown).toContain(`**${name}**`);
+    expect(markdown).toContain('**callwire** (PlayoutStage, defaults)');
+    expect(markdown.match(/^\| .* \| .* \| [\d.]+ \/ [\d.]+ \|/gm)).toHaveLength(3 * STRATEGIES.length);
+    const html = jitterHtml(report);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).toContain('test &lt;cpu&gt;');
+    expect(html).not.toContain('test <cpu>');
+    // One per-call dot per strategy and call, one pooled dot per strategy, in each chart.
+    expect(html.match(/<circle [^>]*r="2"/g)).toHaveLength(3 * STRATEGIES.length * 3);
+    expect(html.match(/<circle [^>]*r="5"/g)).toHaveLength(3 * STRATEGIES.length);
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * The `bench --jitter` experiment: the same impaired arrival traces through four playout
+ * strategies, summarised per profile. Runs on simulated time: no sockets, no timers, deterministic
+ * in its seed.
+ */
+import { createDecoder } from '../../codecs/createCodec.js';
+import type { PlayoutOptions } from '../../codecs/jitter/playoutStage.js';
+import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from '../impair/index.js';
+import { distribution } from '../replay/quantiles.js';
+import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
+import type { CallMedia } from './callMedia.js';
+import { playWithCallwire } from './callwirePlayout.js';
+import { playFixedDelay } from './fixedDelayPlayout.js';
+import { playWithoutBuffer } from './noBufferPlayout.js';
+import { oracleDelayMs } from './oracleDelay.js';
+import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
+
+/** Strategies in report order. */
+export const STRATEGIES: readonly StrategyName[] = ['callwire', 'fixed-200', 'oracle', 'oracle-same-concealment', 'oracle-1pct', 'no-buffer'];
+
+/** What to run. */
+export interface JitterQualityOptions {
+  readonly profiles: readonly ImpairmentProfile[];
+  /** Run seed; call c uses `deriveSeed(seed, c)` under every profile, so profiles share the underlying calls. */
+  readonly seed: number;
+  /** Calls per profile. */
+  readonly calls: number;
+  /** Length of each call, ms (a multiple of 20). */
+  readonly durationMs: number;
+  /** Audio sources; call c carries `media[c % media.length]`, from a seeded starting frame, looped. */
+  readonly media: readonly CallMedia[];
+  /** Delay of the fixed buffer, ms. Default 200. */
+  readonly fixedDelayMs?: number;
+  /** Settings of callwire's buffer; default the engine's defaults (`PlayoutStage` with no options). */
+  readonly playout?: PlayoutOptions;
+  /** Called after each call of each profile. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One call under one profile. */
+export interface CallResult {
+  readonly call: number;
+  readonly media: string;
+  readonly phaseMs: number;
+  readonly disconnected: boolean;
+  /** Frames up to the last delivered one that the sender never sent. */
+  readonly senderLost: number;
+  /** Frames up to the last delivered one. */
+  readonly span: number;
+  /** The oracle's delay before rounding to the tick grid, ms. */
+  readonly oracleExactDelayMs: number;
+  /** The same-concealment oracle's delay before rounding to the tick grid, ms. */
+  readonly sameConcealmentExactDelayMs: number;
+  readonly outcomes: Readonly<Record<StrategyName, PlayoutOutcome>>;
+}
+
+/** One strategy pooled over a profile's calls. */
+export interface StrategySummary {
+  readonly strategy: StrategyName;
+  readonly addedDelayMeanMs: number;
+  readonly addedDelayP95Ms: number;
+  /** Concealed ticks / window ticks, %. */
+  readonly concealmentPct: number;
+  /** Late frames / delivered frames, %. */
+  readonly latePct: number;
+  readonly played: number;
+  readonly late: number;
+  readonly windowTicks: number;
+  readonly concealedTicks: number;
+  readonly droppedQuiet: number;
+  readonly insertedTicks: number;
+  /** Per call: mean added delay (ms) and concealment (%), for the chart. */
+  readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number }[];
+}
+
+/** The issue's quality targets, checked for callwire on one profile. */
+export interface TargetCheck {
+  /** Concealment beyond what the sender never sent, % (target ≤ 1). */
+  readonly excessConcealmentPct: number;
+  readonly concealmentOk: boolean;
+  /** callwire mean added delay / the oracle's (same late frames); null if the oracle's is 0. */
+  readonly ratioToOracle: number | null;
+  /** callwire mean added delay / the same-concealment oracle's; null if that oracle's is 0. */
+  readonly ratioToSameConcealmentOracle: number | null;
+  /** The larger ratio is at most 1.3. */
+  readonly ratioOk: boolean;
+  /** On `clean` only: mean added delay ≤ 40 ms. */
+  readonly cleanDelayOk: boolean | null;
+}
+
+/** One profile's results. */
+export interface ProfileResult {
+  readonly profile: string;
+  readonly summary: string;
+  readonly calls: number;
+  readonly delivered: number;
+  readonly senderLossPct: number;
+  readonly disconnectedCalls: number;
+  /** Mean over calls of the oracles' delays before grid rounding, ms. */
+  readonly oracleExactDelayMeanMs: number;
+  readonly sameConcealmentExactDelayMeanMs: number;
+  readonly strategies: readonly StrategySummary[];
+  readonly target: TargetCheck;
+  readonly callResults: readonly CallResult[];
+}
+
+/** Runs every profile; see the module comment. */
+export function runJitterQuality(options: JitterQualityOptions): ProfileResult[] {
+  if (options.media.length === 0) throw new RangeError('runJitterQuality needs at least one audio source');
+  if (!Number.isSafeInteger(options.calls) || options.calls < 1) throw new RangeError(`calls must be an integer ≥ 1, got ${options.calls}`);
+  const frameCount = Math.round(options.durationMs / 20);
+  if (frameCount < 1) throw new RangeError(`durationMs must be at least 20, got ${options.durationMs}`);
+  const total = options.profiles.length * options.calls;
+  let done = 0;
+  return options.profiles.map((profile) => {
+    const callResults: CallResult[] = [];
+    for (let call = 0; call < options.calls; call++) {
+      callResults.push(runCall(profile, call, frameCount, options));
+      options.onProgress?.(++done, total);
+    }
+    return summarizeProfile(profile, callResults);
+  });
+}
+
+function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions): CallResult {
+  const callSeed = deriveSeed(options.seed, call);
+  const media = options.media[call % options.media.length]!;
+  // Its own stream: the phase and the audio do not change when a profile draws more or less.
+  const random = new SeededRandom(deriveSeed(callSeed, 0x6a17));
+  const phaseMs = random.uniformBetween(0, 20);
+  const offset = random.integerBetween(0, media.payloads.length - 1);
+  const schedule = impairSchedule(frameCount, profile, callSeed);
+  const trace = arrivalTrace(schedule);
+  const grid = new TickGrid(phaseMs);
+  const decoder = createDecoder(media.format);
+  let callwire: PlayoutOutcome;
+  try {
+    callwire = playWithCallwire(trace, (i) => media.payloads[(offset + i) % media.payloads.length]!, decoder, grid, options.playout);
+  } finally {
+    decoder.close();
+  }
+  const oracleExactDelayMs = oracleDelayMs(trace, callwire.late);
+  const { senderLost, span } = senderLoss(trace);
+  // A fixed buffer conceals the frames the sender never sent plus its late frames; give it as many
+  // late frames as callwire concealed ticks beyond the sender's losses.
+  const sameConcealmentExactDelayMs = oracleDelayMs(trace, Math.max(0, callwire.concealedTicks - senderLost));
+  return {
+    call,
+    media: media.name,
+    phaseMs,
+    disconnected: schedule.disconnectAtMs !== undefined,
+    senderLost,
+    span,
+    oracleExactDelayMs,
+    sameConcealmentExactDelayMs,
+    outcomes: {
+      callwire,
+      'fixed-200': playFixedDelay(trace, options.fixedDelayMs ?? 200, grid),
+      oracle: playFixedDelay(trace, oracleExactDelayMs, grid),
+      'oracle-same-concealment': playFixedDelay(trace, sameConcealmentExactDelayMs, grid),
+      'oracle-1pct': playFixedDelay(trace, oracleDelayMs(trace, Math.floor(trace.delivered / 100)), grid),
+      'no-buffer': playWithoutBuffer(trace, grid),
+    },
+  };
+}
+
+function senderLoss(trace: ArrivalTrace): { senderLost: number; span: number } {
+  let last = -1;
+  for (let i = trace.frameCount - 1; i >= 0; i--) {
+    if (!Number.isNaN(trace.firstArrivalMs[i] ?? Number.NaN)) {
+      last = i;
+      break;
+    }
+  }
+  return { senderLost: last + 1 - trace.delivered, span: last + 1 };
+}
+
+function summarizeProfile(profile: ImpairmentProfile, callResults: readonly CallResult[]): ProfileResult {
+  const strategies = STRATEGIES.map((strategy) => summarizeStrategy(strategy, callResults.map((result) => result.outcomes[strategy])));
+  let delivered = 0;
+  let senderLost = 0;
+  let span = 0;
+  let oracleExact = 0;
+  let sameConcealmentExact = 0;
+  for (const result of callResults) {
+    sameConcealmentExact += result.sameConcealmentExactDelayMs;
+    delivered += result.outcomes.callwire.delivered;
+    senderLost += result.senderLost;
+    span += result.span;
+    oracleExact += result.oracleExactDelayMs;
+  }
+  const senderLossPct = percent(senderLost, span);
+  const [callwire, , oracle, sameConcealment] = strategies as [StrategySummary, StrategySummary, StrategySummary, StrategySummary];
+  const excessConcealmentPct = Math.max(0, callwire.concealmentPct - senderLossPct);
+  const ratioToOracle = ratio(callwire, oracle);
+  const ratioToSameConcealmentOracle = ratio(callwire, sameConcealment);
+  return {
+    profile: profile.name,
+    summary: profile.summary,
+    calls: callResults.length,
+    delivered,
+    senderLossPct,
+    disconnectedCalls: callResults.filter((result) => result.disconnected).length,
+    oracleExactDelayMeanMs: oracleExact / callResults.length,
+    sameConcealmentExactDelayMeanMs: sameConcealmentExact / callResults.length,
+    strategies,
+    target: {
+      excessConcealmentPct,
+      concealmentOk: excessConcealmentPct <= 1,
+      ratioToOracle,
+      ratioToSameConcealmentOracle,
+      ratioOk: ratioToOracle !== null && ratioToSameConcealmentOracle !== null && Math.max(ratioToOracle, ratioToSameConcealmentOracle) <= 1.3,
+      cleanDelayOk: profile.name === 'clean' ? callwire.addedDelayMeanMs <= 40 : null,
+    },
+    callResults,
+  };
+}
+
+function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOutcome[]): StrategySummary {
+  let played = 0;
+  let delivered = 0;
+  let late = 0;
+  let windowTicks = 0;
+  let concealedTicks = 0;
+  let droppedQuiet = 0;
+  let insertedTicks = 0;
+  for (const outcome of outcomes) {
+    played += outcome.played;
+    delivered += outcome.delivered;
+    late += outcome.late;
+    windowTicks += outcome.windowTicks;
+    concealedTicks += outcome.concealedTicks;
+    droppedQuiet += outcome.droppedQuiet;
+    insertedTicks += outcome.insertedTicks;
+  }
+  const pooled = new Float64Array(played);
+  let filled = 0;
+  for (const outcome of outcomes) {
+    pooled.set(outcome.addedDelayMs, filled);
+    filled += outcome.addedDelayMs.length;
+  }
+  const delays = distribution(pooled);
+  return {
+    strategy,
+    addedDelayMeanMs: delays.mean,
+    addedDelayP95Ms: delays.p95,
+    concealmentPct: percent(concealedTicks, windowTicks),
+    latePct: percent(late, delivered),
+    played,
+    late,
+    windowTicks,
+    concealedTicks,
+    droppedQuiet,
+    insertedTicks,
+    perCall: outcomes.map((outcome) => ({ meanDelayMs: distribution(outcome.addedDelayMs).mean, concealmentPct: percent(outcome.concealedTicks, outcome.windowTicks) })),
+  };
+}
+
+function ratio(ours: StrategySummary, oracle: StrategySummary): number | null {
+  return oracle.addedDelayMeanMs > 0 ? ours.addedDelayMeanMs / oracle.addedDelayMeanMs : null;
+}
+
+function percent(part: number, whole: number): number {
+  return whole > 0 ? (100 * part) / whole : 0;
+}
