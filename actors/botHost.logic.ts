@@ -19,6 +19,12 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       if (!stopped) sendBack({ type: 'bot.error', error });
     };
     const options = (definition.parseOptions?.(input.options) ?? input.options) as Options;
+    // A Call Control request the bot forgets to await must not become an unhandled rejection, which
+    // would take the whole process down: the bot still sees the rejection if it awaits.
+    const observed = (request: Promise<void>): Promise<void> => {
+      request.catch((error: unknown) => input.log.info({ err: error }, 'bot call control request failed'));
+      return request;
+    };
     const context: BotContext<Options> = {
       call: input.call,
       output: input.output,
@@ -28,10 +34,17 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       hangup: () => {
         if (!stopped) sendBack({ type: 'bot.hangup' });
       },
-      transfer: (to) => {
-        if (!stopped) sendBack({ type: 'bot.transfer', to });
+      transfer: (to, transferOptions) => {
+        if (!stopped) sendBack({ type: 'bot.transfer', to, from: transferOptions?.from });
       },
       fail,
+      record: {
+        start: (recordingOptions) => observed(input.callControl.startRecording(recordingOptions)),
+        stop: () => observed(input.callControl.stopRecording()),
+      },
+      sendDtmf: (digits, dtmfOptions) => observed(input.callControl.sendDtmf(digits, dtmfOptions)),
+      stopStreaming: () => observed(input.callControl.stopStreaming()),
+      callControlAvailable: input.callControl.available,
     };
     const handlers: BotHandlers = definition.create(context);
 
@@ -67,6 +80,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       // A throw here fails the actor itself; the call machine's onError turns that into bot_error.
       if (event.type === 'dtmf') watch(handlers.dtmf?.(event.digit), 'dtmf');
       else if (event.type === 'mark') watch(handlers.mark?.(event.name), 'mark');
+      else if (event.type === 'recording') watch(handlers.recording?.(event.recording), 'recording');
     });
 
     return () => {

@@ -3,9 +3,11 @@ import type { Clock } from '../engine/clock.js';
 import type { CallId } from '../engine/ids.js';
 import type { Logger } from '../engine/logger.js';
 import type { StreamStart } from '../engine/telnyx/frames.js';
-import type { BotInput, BotLogic, CallInfo, EndReason } from '../bots/api.js';
+import type { BotInput, BotLogic, CallInfo, EndReason, RecordingSaved } from '../bots/api.js';
+import { UNAVAILABLE_CALL_COMMANDS } from '../engine/callCommands.js';
 import { hostBot } from './botHost.logic.js';
 import type { CallPort } from './callPort.js';
+import { transferProcedure } from './transfer.logic.js';
 import { drainWatch, mediaWatchdog } from './watchdogs.logic.js';
 
 /** Per-agent time limits of a call, in milliseconds. */
@@ -16,7 +18,10 @@ export interface CallTimeouts {
   readonly mediaMs: number;
   /** For queued audio to play out after a bot hangs up or asks for a transfer. */
   readonly drainMs: number;
-  /** For Telnyx to stop the stream once a transfer is under way. */
+  /**
+   * For Telnyx to stop the stream once a transfer is under way. With Call Control the queued audio
+   * first gets up to `drainMs` to play before Telnyx is asked to transfer.
+   */
   readonly transferMs: number;
 }
 
@@ -47,8 +52,16 @@ export type CallEvent =
   | { readonly type: 'media.timeout' }
   | { readonly type: 'outbound.drained' }
   | { readonly type: 'bot.hangup' }
-  | { readonly type: 'bot.transfer'; readonly to: string }
+  | { readonly type: 'bot.transfer'; readonly to: string; readonly from?: string | undefined }
   | { readonly type: 'bot.error'; readonly error: unknown }
+  | { readonly type: 'transfer.accepted' }
+  | { readonly type: 'transfer.failed'; readonly error: unknown }
+  /** Telnyx's `call.hangup` webhook for this call arrived while the stream was open. */
+  | { readonly type: 'telnyx.hangup' }
+  /** Telnyx's `call.recording.saved` webhook for this call. */
+  | { readonly type: 'telnyx.recording'; readonly recording: RecordingSaved }
+  /** The stream did not present the agent's stream auth token. */
+  | { readonly type: 'stream.unauthorized' }
   | { readonly type: 'engine.shutdown' }
   /** The engine's own per-call data plane failed (a bug): end this call, and only this one. */
   | { readonly type: 'engine.failure' };
@@ -61,6 +74,7 @@ export interface CallContext extends CallMachineInput {
   call: CallInfo | undefined;
   endReason: EndReason | undefined;
   transferTo: string | undefined;
+  transferFrom: string | undefined;
 }
 
 /** What a finished call actor outputs. */
@@ -70,11 +84,20 @@ export interface CallOutput {
 
 const TICK_MS = 20;
 
-/** WebSocket close code for each end reason: 1000 unless the engine itself is at fault or going away. */
+/** Close code for a stream refused for a missing or wrong stream auth token. */
+export const UNAUTHORIZED_CLOSE_CODE = 4401;
+
+/** WebSocket close code for each end reason: 1000 unless the engine itself is at fault or going away, or the stream was refused. */
 function closeCodeFor(reason: EndReason): number {
   if (reason === 'shutdown') return 1001;
   if (reason === 'internal_error') return 1011;
+  if (reason === 'stream_unauthorized') return UNAUTHORIZED_CLOSE_CODE;
   return 1000;
+}
+
+/** True when the call can use Call Control (the engine has an API key). */
+function hasCallControl(context: CallContext): boolean {
+  return context.port.callControl?.available === true;
 }
 
 /**
@@ -94,11 +117,13 @@ export const callMachine = setup({
     bot: hostBot({ name: 'unset', create: () => ({}) }) as BotLogic,
     mediaWatchdog,
     drainWatch,
+    transferProcedure,
   },
   delays: {
     startTimeout: ({ context }) => context.timeouts.startMs,
     drainTimeout: ({ context }) => context.timeouts.drainMs,
-    transferTimeout: ({ context }) => context.timeouts.transferMs,
+    // With Call Control the queued audio gets up to drainMs before Telnyx is asked, then transferMs.
+    transferTimeout: ({ context }) => (hasCallControl(context) ? context.timeouts.drainMs : 0) + context.timeouts.transferMs,
   },
   actions: {
     endWith: assign((_, params: { reason: EndReason }) => ({ endReason: params.reason })),
@@ -107,11 +132,11 @@ export const callMachine = setup({
       const call: CallInfo = { ...event.start, callId: context.callId, org: context.org, agent: context.agent };
       return { call };
     }),
-    rememberTransfer: assign(({ event }) => (event.type === 'bot.transfer' ? { transferTo: event.to } : {})),
+    rememberTransfer: assign(({ event }) => (event.type === 'bot.transfer' ? { transferTo: event.to, transferFrom: event.from } : {})),
     announceTransfer: emit(({ context }) => ({ type: 'call.transfer' as const, to: context.transferTo ?? '', call: context.call! })),
     logStreaming: ({ context }) => {
       const format = context.call?.mediaFormat;
-      context.log.info({ encoding: format?.encoding, sampleRate: format?.sampleRate }, 'call streaming');
+      context.log.info({ encoding: format?.encoding, sampleRate: format?.sampleRate, callControlId: context.call?.callControlId }, 'call streaming');
     },
     logBotFailure: ({ context, event }) => {
       const error = event.type === 'bot.error' ? event.error : (event as { error?: unknown }).error;
@@ -124,7 +149,13 @@ export const callMachine = setup({
     markTransferring: ({ context }) => {
       context.port.endReason = 'transferred';
     },
-    logTransfer: ({ context }) => context.log.info({ to: context.transferTo }, 'bot asked for a transfer'),
+    logTransfer: ({ context }) =>
+      context.log.info({ to: context.transferTo, via: hasCallControl(context) ? 'call_control' : 'stream_close' }, 'bot asked for a transfer'),
+    logTransferAccepted: ({ context }) => context.log.info({ to: context.transferTo }, 'telnyx accepted the transfer'),
+    logTransferFailure: ({ context, event }) => {
+      const error = event.type === 'transfer.failed' ? event.error : undefined;
+      context.log.error({ err: error, to: context.transferTo }, 'transfer failed; ending call');
+    },
     finish: ({ context }) => {
       const reason = context.endReason ?? 'internal_error';
       context.port.endReason = reason;
@@ -134,13 +165,14 @@ export const callMachine = setup({
   },
 }).createMachine({
   id: 'call',
-  context: ({ input }) => ({ ...input, call: undefined, endReason: undefined, transferTo: undefined }),
+  context: ({ input }) => ({ ...input, call: undefined, endReason: undefined, transferTo: undefined, transferFrom: undefined }),
   initial: 'awaiting-connected',
   on: {
     'engine.shutdown': { target: '.ended', actions: { type: 'endWith', params: { reason: 'shutdown' } } },
     'engine.failure': { target: '.ended', actions: { type: 'endWith', params: { reason: 'internal_error' } } },
     'socket.closed': { target: '.ended', actions: { type: 'endWith', params: { reason: 'socket_closed' } } },
     'telnyx.stop': { target: '.ended', actions: { type: 'endWith', params: { reason: 'stream_stopped' } } },
+    'telnyx.hangup': { target: '.ended', actions: { type: 'endWith', params: { reason: 'call_hangup' } } },
   },
   states: {
     'awaiting-connected': {
@@ -150,6 +182,7 @@ export const callMachine = setup({
       on: {
         'telnyx.connected': {},
         'telnyx.start': { target: 'streaming', actions: 'rememberStart' },
+        'stream.unauthorized': { target: 'ended', actions: { type: 'endWith', params: { reason: 'stream_unauthorized' } } },
         'codec.unsupported': {
           target: 'ended',
           actions: ['logUnsupportedCodec', { type: 'endWith', params: { reason: 'unsupported_codec' } }],
@@ -171,6 +204,7 @@ export const callMachine = setup({
             log: context.log,
             options: context.options,
             endReason: () => context.port.endReason,
+            callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
           }),
           onDone: { target: 'ended', actions: { type: 'endWith', params: { reason: 'bot_finished' } } },
           onError: { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
@@ -187,6 +221,7 @@ export const callMachine = setup({
       on: {
         'telnyx.dtmf': { actions: sendTo('bot', ({ event }) => ({ type: 'dtmf' as const, digit: event.digit })) },
         'telnyx.mark': { actions: sendTo('bot', ({ event }) => ({ type: 'mark' as const, name: event.name })) },
+        'telnyx.recording': { actions: sendTo('bot', ({ event }) => ({ type: 'recording' as const, recording: event.recording })) },
         'media.timeout': { target: 'ended', actions: { type: 'endWith', params: { reason: 'media_timeout' } } },
         'bot.error': { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
         'bot.transfer': { target: 'transferring', actions: ['rememberTransfer', 'logTransfer'] },
@@ -207,17 +242,30 @@ export const callMachine = setup({
     },
     transferring: {
       entry: ['markTransferring', 'announceTransfer'],
-      // The stream ends either when Telnyx stops it (Call Control transfer) or, with no Call Control,
-      // when our closing the socket lets a TeXML <Dial> after <Connect> take the caller on.
+      // With Call Control: queued audio plays, Telnyx is asked to transfer, and the call ends when
+      // Telnyx stops the stream. Without: once the audio has played, closing the socket lets a TeXML
+      // <Dial> after <Connect> take the caller on. A refused transfer ends the call (the bot has
+      // already stopped, so there is nothing to go back to).
       invoke: {
-        src: 'drainWatch',
-        input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
+        src: 'transferProcedure',
+        input: ({ context }) => ({
+          clock: context.clock,
+          intervalMs: TICK_MS,
+          drainMs: context.timeouts.drainMs,
+          drained: () => context.port.outboundDrained(),
+          commands: context.port.callControl,
+          to: context.transferTo ?? '',
+          from: context.transferFrom,
+        }),
       },
       after: { transferTimeout: { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } } },
       on: {
         'outbound.drained': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
+        'transfer.accepted': { actions: 'logTransferAccepted' },
+        'transfer.failed': { target: 'ended', actions: ['logTransferFailure', { type: 'endWith', params: { reason: 'transfer_failed' } }] },
         'telnyx.stop': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
         'socket.closed': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
+        'telnyx.hangup': { target: 'ended', actions: { type: 'endWith', params: { reason: 'transferred' } } },
       },
     },
     ended: {

@@ -1,5 +1,11 @@
 import type { Observable } from 'rxjs';
-import type { AudioFrame, BotOutput, EndReason } from '../bots/api.js';
+import type { AudioFrame, BotOutput, CallControls, EndReason } from '../bots/api.js';
+
+/** Call Control on one call: what bots may ask directly, plus what the call machine itself drives. */
+export interface CallCommands extends CallControls {
+  /** Transfers the caller; Telnyx then stops the stream. Rejects with a `CallControlError`. */
+  transfer(to: string, from?: string): Promise<void>;
+}
 
 /**
  * What a call machine may touch of the engine's per-call data plane. The machine sees control
@@ -14,6 +20,8 @@ export interface CallPort {
   lastMediaAt(): number;
   /** True when every queued outbound sample and mark has been sent. */
   outboundDrained(): boolean;
+  /** Call Control on this call; absent (as in tests) counts as unavailable. */
+  readonly callControl?: CallCommands | undefined;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */
   endReason: EndReason | undefined;
   /** Closes the media socket; idempotent. */

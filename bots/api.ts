@@ -16,6 +16,12 @@ export type EndReason =
   | 'bot_finished'
   | 'bot_error'
   | 'transferred'
+  /** Telnyx refused the transfer command; the call ended (on calls callwire answered or dialed, it hangs up). */
+  | 'transfer_failed'
+  /** Telnyx reported the call hung up (`call.hangup`) while its stream was still open. */
+  | 'call_hangup'
+  /** The stream did not present the agent's stream auth token; closed with 4401 before any bot started. */
+  | 'stream_unauthorized'
   | 'unsupported_codec'
   | 'shutdown'
   | 'internal_error';
@@ -83,15 +89,69 @@ export interface BotOutput {
   readonly queuedSamples: number;
 }
 
+/** Links to a saved recording (Telnyx's `call.recording.saved`); Telnyx keeps `urls` valid for 10 minutes. */
+export interface RecordingSaved {
+  readonly recordingId: string | undefined;
+  /** Download links by format, e.g. `{ mp3: 'https://…' }`. */
+  readonly urls: Readonly<Record<string, string>>;
+  /** Public links, when the account has them. */
+  readonly publicUrls: Readonly<Record<string, string>>;
+  readonly channels: string | undefined;
+  readonly startedAt: string | undefined;
+  readonly endedAt: string | undefined;
+}
+
+/** How to record a call (Telnyx `record_start`). */
+export interface RecordingOptions {
+  /** Default `mp3`. */
+  readonly format?: 'mp3' | 'wav';
+  /** `single` mixes both sides (default); `dual` puts each side on its own channel. */
+  readonly channels?: 'single' | 'dual';
+  readonly playBeep?: boolean;
+  /** Longest recording, in seconds (Telnyx allows up to 14400). */
+  readonly maxLengthSecs?: number;
+  /** Which side to record; default both. */
+  readonly track?: 'both' | 'inbound' | 'outbound';
+}
+
+/** Options of {@link CallControls.sendDtmf}. */
+export interface DtmfOptions {
+  /** Length of each tone, 100 to 500 ms (Telnyx's default 250). */
+  readonly durationMs?: number;
+}
+
+/**
+ * Telnyx Call Control requests a bot makes on its own call. They run outside every actor mailbox and
+ * never touch the audio. Each promise rejects with a `CallControlError` (`code`, `retryable`), for
+ * example `CW_CALL_CONTROL_UNAVAILABLE` when the engine has no Telnyx API key: audio keeps working.
+ */
+export interface CallControls {
+  /** False when the engine has no Telnyx API key, so every request would reject. */
+  readonly available: boolean;
+  /** Starts recording the call; the bot's `recording` handler gets the links once it is saved. */
+  startRecording(options?: RecordingOptions): Promise<void>;
+  /** Stops the recording. */
+  stopRecording(): Promise<void>;
+  /** Plays DTMF tones into the call: `0-9 A-D * #`, `w` waits 0.5 s, `W` 1 s. */
+  sendDtmf(digits: string, options?: DtmfOptions): Promise<void>;
+  /**
+   * Asks Telnyx to stop this media stream; the call then ends with `stream_stopped`. On calls callwire
+   * answered or dialed itself, the engine then hangs up; on TeXML calls, the verbs after `<Connect>` run.
+   */
+  stopStreaming(): Promise<void>;
+}
+
 /** Control events the engine sends a bot, through its mailbox. */
 export type BotEvent =
   | { readonly type: 'dtmf'; readonly digit: string }
-  | { readonly type: 'mark'; readonly name: string };
+  | { readonly type: 'mark'; readonly name: string }
+  | { readonly type: 'recording'; readonly recording: RecordingSaved };
 
 /** Requests a bot sends its parent call (`sendBack` in callback logic, `sendParent` in a machine). */
 export type BotRequest =
   | { readonly type: 'bot.hangup' }
-  | { readonly type: 'bot.transfer'; readonly to: string }
+  /** `from`: caller id shown to the transfer target (Telnyx's default when omitted). */
+  | { readonly type: 'bot.transfer'; readonly to: string; readonly from?: string | undefined }
   | { readonly type: 'bot.error'; readonly error: unknown };
 
 /** What every bot actor is started with. */
@@ -107,6 +167,8 @@ export interface BotInput {
   readonly options: Readonly<Record<string, unknown>>;
   /** Why the call is ending; defined once the call leaves `streaming`. */
   readonly endReason: () => EndReason | undefined;
+  /** Call Control requests on this call (recording, DTMF, stopping the stream). */
+  readonly callControl: CallControls;
 }
 
 /**

@@ -2,7 +2,21 @@ import type { Clock } from '../engine/clock.js';
 import type { Logger } from '../engine/logger.js';
 import { hostBot } from '../actors/botHost.logic.js';
 import { withSampleRate, type BotSampleRate } from './botSampleRate.js';
-import type { AudioFrame, BotLogic, BotOutput, CallInfo, EndReason } from './api.js';
+import type { AudioFrame, BotLogic, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
+
+/** Options of {@link BotContext.transfer}. */
+export interface TransferOptions {
+  /** Caller id shown to the transfer target (Call Control only); Telnyx's default when omitted. */
+  readonly from?: string;
+}
+
+/** Recording of the bot's call through Telnyx Call Control. */
+export interface BotRecording {
+  /** Starts recording (mp3, both sides mixed, unless `options` say otherwise); the bot's `recording` handler gets the links. */
+  start(options?: RecordingOptions): Promise<void>;
+  /** Stops recording; Telnyx then saves it. */
+  stop(): Promise<void>;
+}
 
 /** What a bot defined with {@link defineBot} can use while its call runs. */
 export interface BotContext<Options> {
@@ -11,12 +25,27 @@ export interface BotContext<Options> {
   readonly clock: Clock;
   readonly log: Logger;
   readonly options: Options;
-  /** Ends the call (reason `bot_hangup`) once queued audio has been sent. */
+  /**
+   * Ends the call (reason `bot_hangup`) once queued audio has been sent. With Call Control the engine
+   * then hangs up at Telnyx; without, closing the stream ends a TeXML `<Connect>`.
+   */
   hangup(): void;
-  /** Asks the engine to transfer the caller to `to` (a phone number or SIP URI). */
-  transfer(to: string): void;
+  /**
+   * Transfers the caller to `to` (a phone number or SIP URI) once queued audio has played; the bot
+   * stops at once (reason `transferred`). With Call Control Telnyx transfers the call; without, the
+   * stream closes so a TeXML `<Dial>` after `<Connect>` can take the caller on.
+   */
+  transfer(to: string, options?: TransferOptions): void;
   /** Reports a failure from work the bot started itself; ends the call with `bot_error`. */
   fail(error: unknown): void;
+  /** Call recording; rejects with `CallControlError` (e.g. `CW_CALL_CONTROL_UNAVAILABLE`) when it cannot. */
+  readonly record: BotRecording;
+  /** Plays DTMF tones into the call (`0-9 A-D * #`, `w` 0.5 s pause, `W` 1 s); rejects with `CallControlError`. */
+  sendDtmf(digits: string, options?: DtmfOptions): Promise<void>;
+  /** Asks Telnyx to stop this media stream, which ends the call for the bot; rejects with `CallControlError`. */
+  stopStreaming(): Promise<void>;
+  /** False when the engine has no Telnyx API key: `record`, `sendDtmf` and `stopStreaming` would reject. */
+  readonly callControlAvailable: boolean;
 }
 
 /**
@@ -30,6 +59,8 @@ export interface BotHandlers {
   dtmf?(digit: string): void | Promise<void>;
   /** Telnyx echoed a mark this bot sent. */
   mark?(name: string): void | Promise<void>;
+  /** A recording of this call was saved (Telnyx's `call.recording.saved`); the links expire after 10 minutes. */
+  recording?(recording: RecordingSaved): void | Promise<void>;
   /** The call is ending; release what the bot holds. */
   stop?(reason: EndReason): void;
 }

@@ -6,11 +6,16 @@ export type {
   BotLogic,
   BotOutput,
   BotRequest,
+  CallControls,
   CallInfo,
   ClearedAudio,
+  DtmfOptions,
   EndReason,
+  RecordingOptions,
+  RecordingSaved,
 } from './api.js';
-export type { BotContext, BotDefinition, BotHandlers } from './defineBot.js';
+export type { BotContext, BotDefinition, BotHandlers, BotRecording, TransferOptions } from './defineBot.js';
+export { CallControlError, CallControlErrorCode, isCallControlError } from '../engine/telnyx/callControlError.js';
 export { defineBot } from './defineBot.js';
 export { withSampleRate, botSampleRateOf, type BotSampleRate } from './botSampleRate.js';
 export { echoBot, type EchoOptions } from './echo.js';

@@ -6,7 +6,7 @@ import { callMachine, DEFAULT_CALL_TIMEOUTS, type CallMachine, type CallTimeouts
 import { DEFAULT_OUTBOUND_TIMING } from './outboundStream.js';
 
 /** Codec the engine sends back to Telnyx: a fixed one, or whatever arrives inbound. */
-export type OutboundEncoding = 'PCMU' | 'PCMA' | 'L16' | 'OPUS' | 'inbound';
+export type OutboundEncoding = 'PCMU' | 'PCMA' | 'L16' | 'OPUS' | 'G722' | 'inbound';
 
 /** Bounds of the inbound playout delay the jitter buffer may choose. */
 export interface JitterSettings {
@@ -62,11 +62,23 @@ export interface AgentDefinition {
   readonly options: Readonly<Record<string, unknown>>;
   readonly timeouts: CallTimeouts;
   readonly media: AgentMedia;
+  /** E.164 numbers whose incoming Call Control calls this agent answers. */
+  readonly phoneNumbers: readonly string[];
+  /**
+   * Secret every media stream of this agent must present: Telnyx's stream auth token (header or
+   * `connected` field) or the `token` query parameter of a TeXML stream URL. Undefined: none needed.
+   */
+  readonly streamAuthToken: string | undefined;
+  /** Parameters every stream of this agent carries, as `<Parameter>`s or `custom_parameters`. */
+  readonly customParameters: Readonly<Record<string, string>>;
 }
 
 /** The parts of an agent a caller may set; the rest has defaults. */
 export interface AgentSettings {
   readonly options?: Readonly<Record<string, unknown>> | undefined;
+  readonly phoneNumbers?: readonly string[] | undefined;
+  readonly streamAuthToken?: string | undefined;
+  readonly customParameters?: Readonly<Record<string, string>> | undefined;
   readonly timeouts?: Partial<Record<keyof CallTimeouts, number | undefined>> | undefined;
   readonly media?:
     | {
@@ -90,6 +102,9 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
     botName,
     machine: callMachine.provide({ actors: { bot } }),
     options: settings.options ?? {},
+    phoneNumbers: settings.phoneNumbers ?? [],
+    streamAuthToken: settings.streamAuthToken,
+    customParameters: settings.customParameters ?? {},
     timeouts: {
       startMs: timeouts?.startMs ?? DEFAULT_CALL_TIMEOUTS.startMs,
       mediaMs: timeouts?.mediaMs ?? DEFAULT_CALL_TIMEOUTS.mediaMs,

@@ -3,13 +3,20 @@ import type { AgentDefinition } from './agent.js';
 /** Every organization's agents, looked up by `serviceHost`. */
 export class AgentCatalog {
   readonly #orgs = new Map<string, Map<string, AgentDefinition>>();
+  readonly #byPhoneNumber = new Map<string, AgentDefinition>();
 
   constructor(agents: Iterable<AgentDefinition>) {
     for (const agent of agents) {
       let org = this.#orgs.get(agent.org);
       if (org === undefined) this.#orgs.set(agent.org, (org = new Map()));
       org.set(agent.name, agent);
+      for (const number of agent.phoneNumbers) this.#byPhoneNumber.set(number, agent);
     }
+  }
+
+  /** The agent that answers Call Control calls to `number` (E.164), if any. */
+  byPhoneNumber(number: string): AgentDefinition | undefined {
+    return this.#byPhoneNumber.get(number);
   }
 
   /** The agent `name` of `org`, if both exist. */

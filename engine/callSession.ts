@@ -1,9 +1,9 @@
 import type { Observable, Subscription } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import type { WebSocket, RawData } from 'ws';
-import type { CallPort } from '../actors/callPort.js';
+import type { CallCommands, CallPort } from '../actors/callPort.js';
 import type { CallMachine, CallOutput } from '../actors/call.machine.js';
-import type { AudioFrame, EndReason } from '../bots/api.js';
+import type { AudioFrame, EndReason, RecordingSaved } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
 import { FrameChannel } from '../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
@@ -17,6 +17,7 @@ import { createResampler } from '../codecs/resample/createResampler.js';
 import { UnsupportedResampleRateError } from '../codecs/resample/errors.js';
 import type { AudioDecoder } from '../codecs/types.js';
 import type { AgentDefinition } from './agent.js';
+import { SessionCallCommands, UNAVAILABLE_CALL_COMMANDS } from './callCommands.js';
 import { CaptureWriter } from './capture/captureWriter.js';
 import type { CallSummary } from './engineStats.js';
 import type { Clock } from './clock.js';
@@ -25,7 +26,11 @@ import type { Logger } from './logger.js';
 import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
 import { resolveOutboundFormat } from './mediaFormats.js';
 import type { PacedStream, Pacer } from './pacer.js';
+import { PlaybackCheck } from './playbackCheck.js';
+import { secretsEqual } from './secrets.js';
+import type { CallControl } from './telnyx/callControl.js';
 import { ProtocolError, ProtocolErrorCode } from './telnyx/errors.js';
+import { telnyxStreamFormat } from './telnyx/streamFormat.js';
 import type { ControlFrame, MediaPacket, StreamStart } from './telnyx/frames.js';
 import { TelnyxFrameParser } from './telnyx/parseInbound.js';
 
@@ -40,7 +45,25 @@ export interface CallSessionDeps {
   readonly captureDir?: string | undefined;
   /** Called once when the call has ended and released everything. */
   readonly onEnded: (session: CallSession, output: CallOutput, summary: CallSummary) => void;
+  /** Telnyx Call Control; undefined when the engine has no API key. */
+  readonly callControl?: CallControl | undefined;
+  /** Called once `start` has been accepted, when the call's `call_control_id` is known. */
+  readonly onStarted?: ((session: CallSession) => void) | undefined;
 }
+
+/** What the engine learned about a stream before its first frame. */
+export interface StreamAdmission {
+  /**
+   * True when the agent needs no stream auth token, or the upgrade request already presented it
+   * (header or URL `token`). False: the `connected` frame must carry it, or the stream is refused.
+   */
+  readonly authenticated: boolean;
+  /** Parameters the engine holds for this stream (a dial-out's), under the `start` frame's own. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** A stream that needs nothing more. */
+export const OPEN_ADMISSION: StreamAdmission = { authenticated: true, parameters: {} };
 
 /** Per-call size limits. */
 export interface CallLimits {
@@ -101,21 +124,29 @@ export class CallSession implements CallPort, PacedStream {
   #decoder: AudioDecoder | undefined;
   readonly #logged = new Set<string>();
   #bytesPerSample = 1;
+  #authenticated: boolean;
+  readonly #admission: StreamAdmission;
+  #commands: CallCommands | undefined;
+  #start: StreamStart | undefined;
+  readonly #playbackCheck: PlaybackCheck;
   #started = false;
   #released = false;
   #ended = false;
   #lastMediaAt: number;
 
-  constructor(ws: WebSocket, agent: AgentDefinition, deps: CallSessionDeps) {
+  constructor(ws: WebSocket, agent: AgentDefinition, deps: CallSessionDeps, admission: StreamAdmission = OPEN_ADMISSION) {
     this.#ws = ws;
     this.agent = agent;
     this.#deps = deps;
+    this.#admission = admission;
+    this.#authenticated = admission.authenticated || agent.streamAuthToken === undefined;
     this.#log = deps.log.child({ callId: this.id, agent: `${agent.name}.${agent.org}` });
     this.startedAt = deps.clock.now();
     this.#lastMediaAt = this.startedAt;
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
     this.#ticks = new PacerTicks(deps.clock);
     this.#capture = deps.captureDir === undefined ? undefined : this.#openCapture(deps.captureDir);
+    this.#playbackCheck = new PlaybackCheck(deps.clock, this.#log, () => this.#output, telnyxStreamFormat(agent.media), `${agent.name}.${agent.org}`);
 
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onClose);
@@ -151,6 +182,26 @@ export class CallSession implements CallPort, PacedStream {
   /** The child logger bound to this call. */
   get log(): Logger {
     return this.#log;
+  }
+
+  /** Telnyx's id of the call, from `start`; undefined before it. */
+  get callControlId(): string | undefined {
+    return this.#start?.callControlId;
+  }
+
+  /** Call Control bound to this call; exists once `start` has named the call. */
+  get callControl(): CallCommands | undefined {
+    return this.#commands;
+  }
+
+  /** Telnyx reported the call hung up (`call.hangup`); ends the call if its stream is still open. */
+  telnyxHungUp(): void {
+    this.#sendToActor({ type: 'telnyx.hangup' });
+  }
+
+  /** Telnyx saved a recording of this call; the bot hears of it. */
+  recordingSaved(recording: RecordingSaved): void {
+    this.#sendToActor({ type: 'telnyx.recording', recording });
   }
 
   get audio(): Observable<AudioFrame> {
@@ -195,6 +246,7 @@ export class CallSession implements CallPort, PacedStream {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#playbackCheck.stop();
     this.#deps.pacer.remove(this);
     this.#pipeline?.unsubscribe();
     this.#packets.complete();
@@ -256,6 +308,14 @@ export class CallSession implements CallPort, PacedStream {
   #onControl(frame: ControlFrame): void {
     switch (frame.event) {
       case 'connected':
+        if (!this.#authenticated) {
+          const expected = this.agent.streamAuthToken!;
+          if (frame.authToken === undefined || !secretsEqual(frame.authToken, expected)) {
+            this.#refuse(frame.authToken === undefined ? 'connected frame has no stream auth token' : 'connected frame has the wrong stream auth token');
+            return;
+          }
+          this.#authenticated = true;
+        }
         this.#sendToActor({ type: 'telnyx.connected' });
         return;
       case 'start':
@@ -273,6 +333,7 @@ export class CallSession implements CallPort, PacedStream {
       case 'error':
         this.stats.telnyxErrors++;
         this.#log.warn({ code: frame.code, title: frame.title, detail: frame.detail }, 'telnyx reported a stream error');
+        this.#playbackCheck.telnyxError(frame.code);
         return;
       case 'unknown':
         this.#logOnce(`unknown:${frame.name}`, () => this.#log.info({ event: frame.name }, 'ignored unknown event'));
@@ -280,9 +341,17 @@ export class CallSession implements CallPort, PacedStream {
     }
   }
 
-  #onStart(start: StreamStart): void {
+  #onStart(frameStart: StreamStart): void {
     if (this.#started) throw new ProtocolError(ProtocolErrorCode.DuplicateStart, 'second start frame on one stream');
+    if (!this.#authenticated) {
+      this.#refuse('start arrived before a stream auth token');
+      return;
+    }
     this.#started = true;
+    const start = this.#withAdmissionParameters(frameStart);
+    this.#start = start;
+    const control = this.#deps.callControl;
+    this.#commands = control === undefined ? UNAVAILABLE_CALL_COMMANDS : new SessionCallCommands(control, start.callControlId, start.streamId, () => this.#released);
     this.#lastMediaAt = this.#deps.clock.now();
     try {
       const media = this.agent.media;
@@ -317,7 +386,22 @@ export class CallSession implements CallPort, PacedStream {
       return;
     }
     this.#deps.pacer.add(this);
+    this.#playbackCheck.start();
+    this.#deps.onStarted?.(this);
     this.#sendToActor({ type: 'telnyx.start', start });
+  }
+
+  /** The `start` content with the engine's own parameters for this stream underneath Telnyx's. */
+  #withAdmissionParameters(start: StreamStart): StreamStart {
+    const held = this.#admission.parameters;
+    if (Object.keys(held).length === 0) return start;
+    return { ...start, customParameters: { ...held, ...start.customParameters } };
+  }
+
+  /** Refuses a stream that did not authenticate: logged here, closed (4401) by the machine before any bot starts. */
+  #refuse(detail: string): void {
+    this.#log.warn({ detail, closeCode: 4401 }, 'refused media stream: missing or wrong stream auth token');
+    this.#sendToActor({ type: 'stream.unauthorized' });
   }
 
   readonly #onClose = (code: number, reason: Buffer): void => {

@@ -7,6 +7,7 @@ import type { BotLogic } from '../bots/api.js';
 import { buildAgent, type AgentDefinition } from './agent.js';
 import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } from './configSchema.js';
 import type { LogLevel } from './logger.js';
+import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
 
 /** Configuration file names looked for in the working directory, in order. */
@@ -19,8 +20,25 @@ export interface EngineConfig {
   readonly logLevel: LogLevel;
   readonly limits: { readonly maxMessageBytes: number; readonly maxPayloadBytes: number; readonly maxQueuedAudioMs: number };
   readonly agents: readonly AgentDefinition[];
+  /** How Telnyx reaches the engine (`publicUrl`, `CALLWIRE_PUBLIC_URL`); undefined: taken from each request's host. */
+  readonly publicUrl: string | undefined;
+  /** Bearer keys of the engine's HTTP API (`apiKeys`, `CALLWIRE_API_KEY`, comma-separated); empty: dial-out is off. */
+  readonly apiKeys: readonly string[];
+  readonly telnyx: TelnyxSettings;
   /** The file the configuration came from, or `embedded defaults`. */
   readonly source: string;
+}
+
+/** Telnyx account settings; the environment wins over the file. */
+export interface TelnyxSettings {
+  /** `TELNYX_API_KEY` or `telnyx.apiKey`; undefined: Call Control is off (streams still work). */
+  readonly apiKey: string | undefined;
+  /** `TELNYX_BASE_URL` or `telnyx.baseUrl`; undefined: Telnyx's own. */
+  readonly baseUrl: string | undefined;
+  /** `TELNYX_PUBLIC_KEY` or `telnyx.publicKey`: verifies webhooks; undefined: every webhook is refused. */
+  readonly publicKey: string | undefined;
+  /** `TELNYX_CONNECTION_ID` or `telnyx.connectionId`: default connection for dial-out. */
+  readonly connectionId: string | undefined;
 }
 
 /** Where configuration comes from; command-line values win over the environment, which wins over the file. */
@@ -61,7 +79,29 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     for (const [name, agentConfig] of Object.entries(orgAgents)) agents.push(await resolveAgent(org, name, agentConfig, baseDir));
   }
 
+  checkPhoneNumbers(agents);
+  const env = options.env;
+  const telnyx: TelnyxSettings = {
+    apiKey: nonEmpty(env['TELNYX_API_KEY']) ?? file.telnyx?.apiKey,
+    baseUrl: nonEmpty(env['TELNYX_BASE_URL']) ?? file.telnyx?.baseUrl,
+    publicKey: nonEmpty(env['TELNYX_PUBLIC_KEY']) ?? file.telnyx?.publicKey,
+    connectionId: nonEmpty(env['TELNYX_CONNECTION_ID']) ?? file.telnyx?.connectionId,
+  };
+  if (telnyx.publicKey !== undefined) {
+    try {
+      webhookPublicKey(telnyx.publicKey);
+    } catch (error) {
+      throw new ConfigError(`telnyx.publicKey (or TELNYX_PUBLIC_KEY): ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const publicUrl = nonEmpty(env['CALLWIRE_PUBLIC_URL']) ?? file.publicUrl;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(publicUrl)) throw new ConfigError(`CALLWIRE_PUBLIC_URL must be an http:// or https:// URL, got "${publicUrl}"`);
+  const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
+
   return {
+    publicUrl,
+    apiKeys: [...envKeys, ...(file.apiKeys ?? [])],
+    telnyx,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
     port: options.port ?? parsePort(options.env['CALLWIRE_PORT']) ?? file.port ?? EMBEDDED_CONFIG.port,
     logLevel: options.logLevel ?? parseLogLevel(options.env['CALLWIRE_LOG_LEVEL']) ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
@@ -73,6 +113,23 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     agents,
     source: path ?? 'embedded defaults',
   };
+}
+
+/** Each phone number may route to one agent only. */
+function checkPhoneNumbers(agents: readonly AgentDefinition[]): void {
+  const owners = new Map<string, string>();
+  for (const agent of agents) {
+    for (const number of agent.phoneNumbers) {
+      const owner = owners.get(number);
+      const name = `${agent.name}.${agent.org}`;
+      if (owner !== undefined) throw new ConfigError(`phone number ${number} is routed to both ${owner} and ${name}; a number routes to one agent`);
+      owners.set(number, name);
+    }
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function findConfigFile(options: LoadConfigOptions): string | undefined {

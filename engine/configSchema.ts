@@ -27,7 +27,7 @@ const rate = z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.lit
 
 const mediaSchema = z
   .object({
-    outboundEncoding: z.enum(['PCMU', 'PCMA', 'L16', 'OPUS', 'inbound']),
+    outboundEncoding: z.enum(['PCMU', 'PCMA', 'L16', 'OPUS', 'G722', 'inbound']),
     outboundSampleRate: rate,
     botSampleRate: rate,
     l16ByteOrder: z.enum(['big', 'little']),
@@ -48,6 +48,17 @@ const mediaSchema = z
   .partial()
   .strict();
 
+/** A phone number in E.164 form, as Telnyx writes `to` and `from`. */
+export const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'phone numbers are E.164: + then up to 15 digits, e.g. +13125550100');
+
+/** A shared secret carried in headers and URLs: visible ASCII, no spaces. */
+const secret = (what: string) =>
+  z
+    .string()
+    .min(16, `${what} must be at least 16 characters`)
+    .max(4000, `${what} must be at most 4000 characters (Telnyx's limit)`)
+    .regex(/^[\x21-\x7e]+$/, `${what} must be visible ASCII without spaces`);
+
 /** One agent as written in configuration. */
 export const agentConfigSchema = z
   .object({
@@ -55,6 +66,12 @@ export const agentConfigSchema = z
     options: z.record(z.string(), z.unknown()).optional(),
     timeouts: timeoutsSchema.optional(),
     media: mediaSchema.optional(),
+    /** Numbers whose incoming Call Control calls this agent answers (each number routes to one agent). */
+    phoneNumbers: z.array(e164).optional(),
+    /** Telnyx stream auth token (or TeXML URL `token`) the agent's media streams must present. */
+    streamAuthToken: secret('streamAuthToken').optional(),
+    /** Parameters every stream of this agent carries (`<Parameter>` in TeXML, `custom_parameters` in Call Control). */
+    customParameters: z.record(z.string().min(1), z.string()).optional(),
   })
   .strict();
 
@@ -79,6 +96,23 @@ export const configFileSchema = z
       .partial()
       .strict(),
     organizations: z.record(z.string().regex(NAME, 'organization names are letters, digits, - and _'), organizationSchema),
+    /** How Telnyx reaches this engine, e.g. `https://callwire.example.com`: stream URLs sent to Telnyx are built from it. */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'publicUrl must be an http:// or https:// URL' }),
+    /** Bearer keys accepted by the engine's own HTTP API (`POST /v1/calls`). */
+    apiKeys: z.array(secret('each of apiKeys')),
+    telnyx: z
+      .object({
+        /** Telnyx API key for Call Control (prefer the TELNYX_API_KEY environment variable). */
+        apiKey: z.string().min(1),
+        /** Telnyx API base URL; the default is https://api.telnyx.com/v2. */
+        baseUrl: z.url({ protocol: /^https?$/, error: 'telnyx.baseUrl must be an http:// or https:// URL' }),
+        /** The account's webhook public key: base64 of 32 bytes (Mission Control → Keys & Credentials). */
+        publicKey: z.string().min(1),
+        /** Default Call Control connection (application) id for dial-out. */
+        connectionId: z.string().min(1),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

@@ -134,4 +134,18 @@ describe('OutboundStream', () => {
     expect(stream.play(ms(1500))).toBe(8000);
     expect(stream.stats.samplesRefused).toBe(4000);
   });
+
+  it('counts how long a sent mark has been due without an echo, and forgets it when echoed', () => {
+    const { stream, sent, ticks } = makeStream();
+    stream.play(ms(100));
+    stream.mark('m1');
+    while (!sent.includes('mark:m1')) ticks(1);
+    // The mark went out right behind its audio: not due until that audio has played by our clock.
+    expect(stream.aheadMs).toBeGreaterThan(0);
+    expect(stream.markEchoOverdueMs).toBe(0);
+    ticks(60);
+    expect(stream.markEchoOverdueMs).toBeGreaterThan(1_000);
+    expect(stream.acceptMarkEcho('m1')).toBe(true);
+    expect(stream.markEchoOverdueMs).toBe(0);
+  });
 });

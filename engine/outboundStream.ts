@@ -103,6 +103,8 @@ export class OutboundStream implements PacedStream, BotOutput {
   #spurtEndedAtTick = Number.NEGATIVE_INFINITY;
   /** Names of marks sent and not echoed yet, oldest first. */
   readonly #awaitingEcho: string[] = [];
+  /** For each entry of #awaitingEcho, the tick by which its audio has played by our clock. */
+  readonly #echoDueTicks: number[] = [];
   /** Names of marks a `clear` cut after they were sent: Telnyx echoes them too. */
   readonly #cutEchoes: string[] = [];
 
@@ -149,6 +151,16 @@ export class OutboundStream implements PacedStream, BotOutput {
     return this.#framesAtTelnyx * TICK_MS;
   }
 
+  /**
+   * How long, in milliseconds, the oldest mark still waiting for its echo has been due: its audio
+   * has played by our clock, so Telnyx should have echoed it. 0 when no mark is overdue. A stream
+   * that is not bidirectional RTP never plays our audio, so its marks stay overdue.
+   */
+  get markEchoOverdueMs(): number {
+    const due = this.#echoDueTicks[0];
+    return due === undefined || this.#ticks <= due ? 0 : (this.#ticks - due) * TICK_MS;
+  }
+
   play(pcm: Int16Array, offset = 0, count = pcm.length - offset): number {
     const accepted = this.#queue.write(pcm, offset, count);
     if (accepted > 0) this.#wroteSinceTick = true;
@@ -163,6 +175,7 @@ export class OutboundStream implements PacedStream, BotOutput {
   clear(): ClearedAudio {
     const dropped = this.#queue.clear();
     const sentNotEchoed = this.#awaitingEcho.splice(0);
+    this.#echoDueTicks.length = 0;
     for (const name of sentNotEchoed) this.#cutEchoes.push(name);
     const cleared: ClearedAudio = {
       unsentSamples: dropped.droppedSamples,
@@ -195,7 +208,10 @@ export class OutboundStream implements PacedStream, BotOutput {
       return false;
     }
     const index = this.#awaitingEcho.indexOf(name);
-    if (index >= 0) this.#awaitingEcho.splice(index, 1);
+    if (index >= 0) {
+      this.#awaitingEcho.splice(index, 1);
+      this.#echoDueTicks.splice(index, 1);
+    }
     this.stats.marksPlayed++;
     return true;
   }
@@ -214,6 +230,7 @@ export class OutboundStream implements PacedStream, BotOutput {
     for (let name = queue.takeDueMark(); name !== undefined; name = queue.takeDueMark()) {
       this.#send(this.#writer.mark(name));
       this.#awaitingEcho.push(name);
+      this.#echoDueTicks.push(this.#ticks + this.#framesAtTelnyx);
       this.stats.marksSent++;
     }
   }

@@ -22,6 +22,9 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       maxMessageBytes: config.limits.maxMessageBytes,
       limits: { maxPayloadBytes: config.limits.maxPayloadBytes, maxQueuedAudioMs: config.limits.maxQueuedAudioMs },
       captureDir: options.captureDir,
+      publicUrl: config.publicUrl,
+      apiKeys: config.apiKeys,
+      telnyx: config.telnyx,
     },
     { catalog, clock: systemClock, log },
   );

@@ -1,6 +1,9 @@
 import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
+import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
+import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
+import { TEXML_USAGE, runTexmlCommand } from './texmlCommand.js';
 
 /** One `callwire` subcommand. */
 export interface Command {
@@ -16,6 +19,9 @@ export interface Command {
  */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['serve', { usage: SERVE_USAGE, run: runServeCommand }],
+  ['orgs', { usage: ORGS_USAGE, run: (argv) => runOrgsCommand(argv) }],
+  ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
+  ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],
   ['replay', { usage: REPLAY_USAGE, run: async (argv) => (await import('../../bench/replay/replayCommand.js')).runReplayCommand(argv) }],
   ['bench', { usage: JITTER_BENCH_USAGE, run: async (argv) => (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv) }],
 ]);

@@ -1,0 +1,79 @@
+import type { KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AgentCatalog } from '../agentCatalog.js';
+import type { CallRegistry } from '../callRegistry.js';
+import type { EngineStats } from '../engineStats.js';
+import type { Logger } from '../logger.js';
+import type { TelnyxCalls } from '../telnyxCalls.js';
+import type { RecentIds } from '../telnyx/recentIds.js';
+import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
+import { sendJson } from './replies.js';
+import { handleTexml, isTexmlPath } from './texmlRoute.js';
+import { handleWebhook, WEBHOOK_PATH } from './webhookRoute.js';
+
+/** Everything the HTTP routes use. */
+export interface HttpContext {
+  readonly catalog: AgentCatalog;
+  readonly calls: CallRegistry;
+  readonly stats: EngineStats;
+  readonly telnyx: TelnyxCalls;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly publicKey: KeyObject | undefined;
+  readonly seenWebhooks: RecentIds;
+  readonly publicUrl: string | undefined;
+  readonly apiKeys: readonly string[];
+  readonly connectionId: string | undefined;
+}
+
+/**
+ * The engine's HTTP API: health and counters, Telnyx webhooks, TeXML, dial-out. The media stream
+ * is the WebSocket upgrade, handled by the server.
+ */
+export async function handleHttp(request: IncomingMessage, response: ServerResponse, context: HttpContext): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://callwire.invalid');
+  const { method } = request;
+  const path = url.pathname;
+  if (method === 'GET' && path === '/healthz') {
+    sendJson(response, 200, { status: 'ok', calls: context.calls.size });
+    return;
+  }
+  if (method === 'GET' && path === '/stats') {
+    // The bench harness reads this before and after a run; `?reset=loop` starts a new event-loop window.
+    const snapshot = context.stats.snapshot(context.calls.size);
+    if (url.searchParams.get('reset') === 'loop') context.stats.resetEventLoopDelay();
+    sendJson(response, 200, snapshot);
+    return;
+  }
+  if (path === WEBHOOK_PATH) {
+    if (method !== 'POST') return methodNotAllowed(response, 'POST');
+    return handleWebhook(request, response, {
+      publicKey: context.publicKey,
+      seen: context.seenWebhooks,
+      telnyx: context.telnyx,
+      publicUrl: context.publicUrl,
+      log: context.log.child({ component: 'webhooks' }),
+      now: context.now,
+    });
+  }
+  if (isTexmlPath(path)) {
+    if (method !== 'GET' && method !== 'POST') return methodNotAllowed(response, 'GET, POST');
+    return handleTexml(request, response, url, context.catalog, context.publicUrl, context.log.child({ component: 'texml' }));
+  }
+  if (path === DIAL_OUT_PATH) {
+    if (method !== 'POST') return methodNotAllowed(response, 'POST');
+    return handleDialOut(request, response, {
+      catalog: context.catalog,
+      telnyx: context.telnyx,
+      apiKeys: context.apiKeys,
+      connectionId: context.connectionId,
+      publicUrl: context.publicUrl,
+      log: context.log.child({ component: 'dial-out' }),
+    });
+  }
+  sendJson(response, 404, { error: 'not_found' });
+}
+
+function methodNotAllowed(response: ServerResponse, allow: string): void {
+  sendJson(response, 405, { error: 'method_not_allowed' }, { allow });
+}

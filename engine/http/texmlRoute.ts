@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AgentDefinition } from '../agent.js';
+import type { AgentCatalog } from '../agentCatalog.js';
+import type { Logger } from '../logger.js';
+import { mediaStreamUrl, publicOrigin, type PublicOrigin } from '../publicUrl.js';
+import { secretsEqual } from '../secrets.js';
+import { telnyxStreamFormat } from '../telnyx/streamFormat.js';
+import { texmlDocument } from '../telnyx/texml.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
+import { sendJson, sendXml } from './replies.js';
+
+/** `/texml/ORG/AGENT`. */
+const TEXML_PATH = /^\/texml\/([^/]+)\/([^/]+)\/?$/;
+
+/** The TeXML document for `agent`, streaming to `origin`; an agent with a stream auth token gets it as the URL's `token`. */
+export function agentTexml(agent: AgentDefinition, origin: PublicOrigin): string {
+  const token = agent.streamAuthToken;
+  return texmlDocument({
+    url: mediaStreamUrl(origin, `${agent.name}.${agent.org}`, token === undefined ? {} : { token }),
+    format: telnyxStreamFormat(agent.media),
+    parameters: agent.customParameters,
+  });
+}
+
+/** True when the path is a TeXML route. */
+export function isTexmlPath(pathname: string): boolean {
+  return TEXML_PATH.test(pathname);
+}
+
+/**
+ * `GET`/`POST /texml/ORG/AGENT`: the `<Connect><Stream>` document for a TeXML application. An agent
+ * with a stream auth token puts it in the stream URL, so this route then wants the same secret as
+ * `?token=` (set the TeXML URL in Telnyx to `…/texml/ORG/AGENT?token=SECRET`): else anyone could
+ * read the token here.
+ */
+export async function handleTexml(request: IncomingMessage, response: ServerResponse, url: URL, catalog: AgentCatalog, publicUrl: string | undefined, log: Logger): Promise<void> {
+  // Telnyx posts call details as a form; they are not needed, but the body must be consumed.
+  if (request.method === 'POST') {
+    try {
+      await readBody(request, 64 * 1024);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      sendJson(response, 413, { error: 'body_too_large' });
+      return;
+    }
+  }
+  const [, org = '', name = ''] = TEXML_PATH.exec(url.pathname) ?? [];
+  const agent = catalog.find(decodeURIComponent(org), decodeURIComponent(name));
+  if (agent === undefined) {
+    sendJson(response, 404, { error: 'unknown_agent' });
+    return;
+  }
+  const token = agent.streamAuthToken;
+  if (token !== undefined && !secretsEqual(url.searchParams.get('token') ?? '', token)) {
+    log.warn({ agent: `${agent.name}.${agent.org}` }, 'refused texml request: missing or wrong token');
+    sendJson(response, 401, { error: 'unauthorized' });
+    return;
+  }
+  const origin = publicOrigin(publicUrl, request);
+  if (origin === undefined) {
+    sendJson(response, 400, { error: 'no_host', detail: 'set publicUrl, or send a Host header' });
+    return;
+  }
+  sendXml(response, 200, agentTexml(agent, origin));
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import { publicOrigin } from '../publicUrl.js';
+import type { TelnyxCalls } from '../telnyxCalls.js';
+import type { RecentIds } from '../telnyx/recentIds.js';
+import { parseWebhookEvent, WebhookFormatError } from '../telnyx/webhookEvents.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
+import { sendJson } from './replies.js';
+
+/** Path Telnyx posts Call Control webhooks to. */
+export const WEBHOOK_PATH = '/webhooks/telnyx';
+/** Largest webhook body accepted; Telnyx events are a few kilobytes. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+/** What the webhook route needs. */
+export interface WebhookRouteDeps {
+  /** The account's public key; undefined refuses every webhook (nothing can be verified). */
+  readonly publicKey: KeyObject | undefined;
+  readonly seen: RecentIds;
+  readonly telnyx: TelnyxCalls;
+  readonly publicUrl: string | undefined;
+  readonly log: Logger;
+  /** Wall-clock milliseconds, for the signature's timestamp window. */
+  readonly now: () => number;
+}
+
+/**
+ * `POST /webhooks/telnyx`: verifies Telnyx's Ed25519 signature over the raw body (401 and one log
+ * line otherwise), answers 200 at once, and applies each event once: a redelivery (same `data.id`)
+ * is acknowledged and skipped.
+ */
+export async function handleWebhook(request: IncomingMessage, response: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
+  const { log } = deps;
+  let rawBody: Buffer;
+  try {
+    rawBody = await readBody(request, MAX_WEBHOOK_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    log.warn({ limit: MAX_WEBHOOK_BYTES }, 'refused webhook: body too large');
+    sendJson(response, 413, { error: 'body_too_large' });
+    return;
+  }
+  if (deps.publicKey === undefined) {
+    log.warn('refused webhook: no Telnyx public key configured (telnyx.publicKey or TELNYX_PUBLIC_KEY)');
+    sendJson(response, 401, { error: 'unauthorized' });
+    return;
+  }
+  const check = verifyWebhookSignature(
+    deps.publicKey,
+    { signature: header(request, SIGNATURE_HEADER), timestamp: header(request, TIMESTAMP_HEADER), rawBody },
+    deps.now(),
+  );
+  if (!check.ok) {
+    log.warn({ reason: check.reason, remoteAddress: request.socket.remoteAddress }, 'refused webhook: bad signature');
+    sendJson(response, 401, { error: 'unauthorized' });
+    return;
+  }
+  let event;
+  try {
+    event = parseWebhookEvent(rawBody);
+  } catch (error) {
+    if (!(error instanceof WebhookFormatError)) throw error;
+    log.warn({ detail: error.message }, 'refused webhook: not a Call Control event');
+    sendJson(response, 400, { error: 'invalid_event' });
+    return;
+  }
+  if (deps.seen.check(event.id, deps.now())) {
+    log.debug({ eventId: event.id }, 'skipped redelivered webhook');
+    sendJson(response, 200, { status: 'duplicate' });
+    return;
+  }
+  sendJson(response, 200, { status: 'ok' });
+  try {
+    deps.telnyx.handleEvent(event, publicOrigin(deps.publicUrl, request));
+  } catch (error) {
+    log.error({ err: error, eventId: event.id, eventType: event.type }, 'webhook handling failed');
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,39 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AgentDefinition } from './agent.js';
+import type { StreamAdmission } from './callSession.js';
+import { secretsEqual } from './secrets.js';
+import { AUTH_TOKEN_FIELD } from './telnyx/inboundSchemas.js';
+
+/** The outcome of {@link admitStream}. */
+export type AdmissionResult = { readonly ok: true; readonly admission: StreamAdmission } | { readonly ok: false; readonly detail: string };
+
+/** Query parameter carrying an agent's stream secret in a TeXML stream URL (`<Stream>` has no token attribute). */
+export const URL_TOKEN_PARAM = 'token';
+/** Query parameter naming the parameters held for a dial-out stream. */
+export const DIAL_KEY_PARAM = 'dial';
+
+/**
+ * Checks what the upgrade request shows of an agent's stream auth token: Telnyx's
+ * `x-telnyx-streaming-auth-token` header, or the TeXML URL's `token`. A presented but wrong secret
+ * is refused at once; none at all leaves the `connected` frame to carry it (Telnyx sends it there
+ * too). Also picks up the parameters held for a dial-out stream.
+ */
+export function admitStream(
+  agent: AgentDefinition,
+  headers: IncomingHttpHeaders,
+  url: URL,
+  heldParameters: (key: string | null) => Readonly<Record<string, string>>,
+): AdmissionResult {
+  const parameters = heldParameters(url.searchParams.get(DIAL_KEY_PARAM));
+  const expected = agent.streamAuthToken;
+  if (expected === undefined) return { ok: true, admission: { authenticated: true, parameters } };
+  const header = headers[AUTH_TOKEN_FIELD];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  const fromUrl = url.searchParams.get(URL_TOKEN_PARAM) ?? undefined;
+  for (const [where, presented] of [['header', fromHeader], ['url', fromUrl]] as const) {
+    if (presented === undefined) continue;
+    if (!secretsEqual(presented, expected)) return { ok: false, detail: `wrong stream auth token in the ${where}` };
+    return { ok: true, admission: { authenticated: true, parameters } };
+  }
+  return { ok: true, admission: { authenticated: false, parameters } };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { EndReason } from '../bots/api.js';
+import { defineBot } from '../bots/defineBot.js';
+import { buildAgent } from './agent.js';
+import { AgentCatalog } from './agentCatalog.js';
+import { CallRegistry } from './callRegistry.js';
+import type { CallSession } from './callSession.js';
+import { ManualClock } from './clock.js';
+import type { CallId } from './ids.js';
+import { silentLogger } from './logger.js';
+import type { CallControl } from './telnyx/callControl.js';
+import type { TelnyxWebhookEvent } from './telnyx/webhookEvents.js';
+import { HANGUP_GRACE_MS, shouldHangUp, TelnyxCalls } from './telnyxCalls.js';
+
+describe('shouldHangUp', () => {
+  const reasons: EndReason[] = ['stream_stopped', 'socket_closed', 'start_timeout', 'media_timeout', 'bot_finished', 'bot_error', 'transfer_failed', 'stream_unauthorized', 'unsupported_codec', 'shutdown', 'internal_error'];
+
+  it('hangs up whenever the bot hung up, unless Telnyx already reported the hang-up', () => {
+    expect(shouldHangUp('bot_hangup', false, false)).toBe(true);
+    expect(shouldHangUp('bot_hangup', true, false)).toBe(true);
+    expect(shouldHangUp('bot_hangup', true, true)).toBe(false);
+  });
+
+  it('never hangs up a transferred call or one Telnyx hung up', () => {
+    for (const owned of [true, false]) {
+      expect(shouldHangUp('transferred', owned, false)).toBe(false);
+      expect(shouldHangUp('call_hangup', owned, false)).toBe(false);
+    }
+  });
+
+  it('hangs up legs the engine owns for every other reason, and leaves TeXML calls to their TeXML', () => {
+    for (const reason of reasons) {
+      expect(shouldHangUp(reason, true, false)).toBe(true);
+      expect(shouldHangUp(reason, false, false)).toBe(false);
+      expect(shouldHangUp(reason, true, true)).toBe(false);
+    }
+  });
+});
+
+describe('TelnyxCalls hang-ups after a stream ends', () => {
+  const agent = buildAgent('org', 'agent', defineBot({ name: 'x', create: () => ({}) }), 'x', { phoneNumbers: ['+13125550100'] });
+
+  function setup() {
+    const clock = new ManualClock(0);
+    const calls = new CallRegistry();
+    const hangups: string[] = [];
+    const control = {
+      answer: () => Promise.resolve(),
+      hangup: (id: string) => (hangups.push(id), Promise.resolve('hung_up' as const)),
+    } as unknown as CallControl;
+    const telnyx = new TelnyxCalls({ catalog: new AgentCatalog([agent]), calls, callControl: control, log: silentLogger(), clock, now: () => clock.now() });
+    const session = (id: string, callControlId: string) => {
+      const fake = { id, callControlId, log: silentLogger() } as unknown as CallSession;
+      calls.add(fake);
+      calls.indexByCallControlId(fake);
+      return fake;
+    };
+    const end = (ended: CallSession, reason: EndReason) => {
+      telnyx.callEnded(ended, reason);
+      calls.delete(ended.id as CallId);
+    };
+    const initiated = (callControlId: string): TelnyxWebhookEvent => ({
+      type: 'call.initiated', id: `i-${callControlId}`, occurredAt: undefined, callControlId, callSessionId: undefined, connectionId: undefined, clientState: undefined, from: '+1', to: '+13125550100', direction: 'incoming', state: 'parked',
+    });
+    const hangupEvent = (callControlId: string): TelnyxWebhookEvent => ({
+      type: 'call.hangup', id: `h-${callControlId}`, occurredAt: undefined, callControlId, callSessionId: undefined, connectionId: undefined, clientState: undefined, from: undefined, to: undefined, hangupCause: 'normal_clearing', hangupSource: 'caller',
+    });
+    const origin = { http: 'http://h', ws: 'ws://h' };
+    return { clock, telnyx, hangups, session, end, initiated, hangupEvent, origin };
+  }
+
+  it('waits 2 s for call.hangup after Telnyx stopped the stream of a leg it owns, then hangs up', () => {
+    const { clock, telnyx, hangups, session, end, initiated, origin } = setup();
+    telnyx.handleEvent(initiated('v3:a'), origin);
+    end(session('s1', 'v3:a'), 'stream_stopped');
+    clock.advance(HANGUP_GRACE_MS - 1);
+    expect(hangups).toEqual([]);
+    clock.advance(1);
+    expect(hangups).toEqual(['v3:a']);
+    expect(telnyx.legs.get('v3:a')).toBeUndefined();
+  });
+
+  it('sends nothing when call.hangup arrives within the grace', () => {
+    const { clock, telnyx, hangups, session, end, initiated, hangupEvent, origin } = setup();
+    telnyx.handleEvent(initiated('v3:b'), origin);
+    end(session('s1', 'v3:b'), 'socket_closed');
+    telnyx.handleEvent(hangupEvent('v3:b'), origin);
+    clock.advance(10_000);
+    expect(hangups).toEqual([]);
+    expect(telnyx.legs.get('v3:b')).toBeUndefined();
+  });
+
+  it('leaves the call up when Telnyx reconnects the stream within the grace', () => {
+    const { clock, telnyx, hangups, session, end, initiated, origin } = setup();
+    telnyx.handleEvent(initiated('v3:c'), origin);
+    end(session('s1', 'v3:c'), 'socket_closed');
+    const second = session('s2', 'v3:c');
+    clock.advance(10_000);
+    expect(hangups).toEqual([]);
+    expect(telnyx.legs.get('v3:c')).toBeDefined();
+    end(second, 'bot_error');
+    expect(hangups).toEqual(['v3:c']);
+  });
+
+  it('hangs up at once for other reasons, and leaves calls it does not own alone', () => {
+    const { telnyx, hangups, session, end, initiated, origin } = setup();
+    telnyx.handleEvent(initiated('v3:d'), origin);
+    end(session('s1', 'v3:d'), 'media_timeout');
+    end(session('s2', 'v3:texml'), 'media_timeout');
+    end(session('s3', 'v3:texml2'), 'bot_hangup');
+    expect(hangups).toEqual(['v3:d', 'v3:texml2']);
+  });
+
+  it('sends pending hang-ups at once when the engine shuts down', async () => {
+    const { telnyx, hangups, session, end, initiated, origin } = setup();
+    telnyx.handleEvent(initiated('v3:e'), origin);
+    end(session('s1', 'v3:e'), 'stream_stopped');
+    await telnyx.settle(100);
+    expect(hangups).toEqual(['v3:e']);
+  });
+});

@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream';
+import { TelnyxSimulator } from '../../bench/telnyx/simulator/index.js';
+import { buildAgent, type AgentDefinition } from '../../engine/agent.js';
+import { AgentCatalog } from '../../engine/agentCatalog.js';
+import { systemClock } from '../../engine/clock.js';
+import { createLogger } from '../../engine/logger.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../engine/server.js';
+import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
+
+/** Log lines the engine wrote, parsed, for assertions on what operators would see. */
+export class LogLines {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+
+  /** Lines whose `msg` contains `text`. */
+  withMessage(text: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => String(line['msg']).includes(text));
+  }
+}
+
+/** Options of {@link startTelnyxEngine}. */
+export interface TelnyxEngineOptions {
+  /** Give the engine the simulator's API key (default true); false: Call Control is off. */
+  readonly callControl?: boolean;
+  readonly apiKeys?: readonly string[];
+  readonly connectionId?: string;
+}
+
+/** The real engine on 127.0.0.1 with the shipped agents plus `agents`, wired to a Telnyx simulator. */
+export interface TelnyxTestBed {
+  readonly engine: RunningServer;
+  readonly sim: TelnyxSimulator;
+  readonly logs: LogLines;
+  readonly baseUrl: string;
+  /** `ws://127.0.0.1:PORT/ws/telnyx?serviceHost=…` (plus `query`). */
+  streamUrl(serviceHost: string, query?: Record<string, string>): string;
+  close(): Promise<void>;
+}
+
+/** Starts a simulator and the engine pointed at it (SDK base URL, API key, webhook public key). */
+export async function startTelnyxEngine(agents: AgentDefinition[], options: TelnyxEngineOptions = {}): Promise<TelnyxTestBed> {
+  const sim = await TelnyxSimulator.start({ webhookDelayMs: 5 });
+  const logs = new LogLines();
+  const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
+  const serverOptions: ServerOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 64 * 1024,
+    limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 },
+    apiKeys: options.apiKeys ?? [],
+    telnyx: {
+      apiKey: options.callControl === false ? undefined : sim.apiKey,
+      baseUrl: sim.baseUrl,
+      publicKey: sim.publicKeyBase64,
+      connectionId: options.connectionId,
+    },
+  };
+  const engine = await startServer(serverOptions, {
+    catalog: new AgentCatalog([...shipped, ...agents]),
+    clock: systemClock,
+    log: createLogger('debug', logs.stream),
+  });
+  const baseUrl = `http://127.0.0.1:${engine.port}`;
+  sim.setWebhookUrl(`${baseUrl}/webhooks/telnyx`);
+  return {
+    engine,
+    sim,
+    logs,
+    baseUrl,
+    streamUrl: (serviceHost, query = {}) => `ws://127.0.0.1:${engine.port}/ws/telnyx?${new URLSearchParams({ serviceHost, ...query }).toString()}`,
+    close: async () => {
+      await sim.close();
+      await engine.close();
+    },
+  };
+}
