@@ -20,6 +20,7 @@ import type { AgentDefinition } from './agent.js';
 import { SessionCallCommands, UNAVAILABLE_CALL_COMMANDS } from './callCommands.js';
 import { CaptureWriter } from './capture/captureWriter.js';
 import type { CallSummary } from './engineStats.js';
+import type { LiveCallView } from './metrics.js';
 import type { Clock } from './clock.js';
 import { newCallId, type CallId } from './ids.js';
 import type { Logger } from './logger.js';
@@ -71,7 +72,17 @@ export interface CallLimits {
   readonly maxPayloadBytes: number;
   /** Cap on queued outbound audio, in milliseconds. */
   readonly maxQueuedAudioMs: number;
+  /** Sustained inbound messages per second a call may send (Telnyx sends about 50); beyond it messages are dropped. Default 200. */
+  readonly maxInboundMessagesPerSecond?: number | undefined;
+  /** Messages that may arrive at once above that rate, e.g. the backlog after a network stall. Default 1000 (20 s of media). */
+  readonly inboundBurstMessages?: number | undefined;
+  /** Bytes the socket may hold unsent (a reader that stopped reading); beyond it outbound frames are dropped. Default 1 MiB. */
+  readonly maxSendBufferBytes?: number | undefined;
 }
+
+const DEFAULT_MESSAGES_PER_SECOND = 200;
+const DEFAULT_BURST_MESSAGES = 1000;
+const DEFAULT_SEND_BUFFER_BYTES = 1024 * 1024;
 
 /** Counters of one call, summed up in its last log line. */
 export interface CallStats {
@@ -81,6 +92,8 @@ export interface CallStats {
   otherTrackFrames: number;
   rejectedFrames: number;
   telnyxErrors: number;
+  /** Outbound frames dropped because the socket's send buffer was over its cap (the far end stopped reading). */
+  outboundDropped: number;
   /** Rejections by {@link ProtocolErrorCode}. */
   readonly rejectedByCode: Map<string, number>;
 }
@@ -102,6 +115,7 @@ export class CallSession implements CallPort, PacedStream {
     otherTrackFrames: 0,
     rejectedFrames: 0,
     telnyxErrors: 0,
+    outboundDropped: 0,
     rejectedByCode: new Map(),
   };
   readonly actor: Actor<CallMachine>;
@@ -120,6 +134,11 @@ export class CallSession implements CallPort, PacedStream {
   #playout: PlayoutStage | undefined;
   #toBot: Resampler | undefined;
   readonly #capture: CaptureWriter | undefined;
+  readonly #maxSendBufferBytes: number;
+  readonly #messagesPerMs: number;
+  readonly #burst: number;
+  #tokens: number;
+  #tokensAt: number;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
   readonly #logged = new Set<string>();
@@ -145,6 +164,11 @@ export class CallSession implements CallPort, PacedStream {
     this.#lastMediaAt = this.startedAt;
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
     this.#ticks = new PacerTicks(deps.clock);
+    this.#maxSendBufferBytes = deps.limits.maxSendBufferBytes ?? DEFAULT_SEND_BUFFER_BYTES;
+    this.#messagesPerMs = (deps.limits.maxInboundMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND) / 1000;
+    this.#burst = deps.limits.inboundBurstMessages ?? DEFAULT_BURST_MESSAGES;
+    this.#tokens = this.#burst;
+    this.#tokensAt = deps.clock.now();
     this.#capture = deps.captureDir === undefined ? undefined : this.#openCapture(deps.captureDir);
     this.#playbackCheck = new PlaybackCheck(deps.clock, this.#log, () => this.#output, telnyxStreamFormat(agent.media), `${agent.name}.${agent.org}`);
 
@@ -220,6 +244,20 @@ export class CallSession implements CallPort, PacedStream {
     this.#output?.pace();
   }
 
+  /** What `/metrics` shows of this call; read when scraped. */
+  liveView(): LiveCallView {
+    const state = this.actor.getSnapshot().value;
+    const jitter = this.jitter;
+    return {
+      agentKey: `${this.agent.name}.${this.agent.org}`,
+      state: typeof state === 'string' ? state : (Object.keys(state)[0] ?? 'unknown'),
+      framesIn: this.stats.framesIn,
+      framesOut: this.#output?.stats.framesSent ?? 0,
+      concealedFrames: jitter.concealedFrames,
+      playoutTicks: jitter.ticks,
+    };
+  }
+
   /** Inbound jitter-buffer counters; zero before `start`. */
   get jitter(): JitterStats {
     return this.#playout?.stats ?? EMPTY_JITTER;
@@ -258,10 +296,27 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   readonly #send = (text: string): void => {
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
-    this.#ws.send(text);
+    const ws = this.#ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > this.#maxSendBufferBytes) {
+      // Memory must not grow with a reader that stopped reading; what it missed is gone anyway.
+      if (this.stats.outboundDropped++ === 0) this.#log.warn({ bufferedBytes: ws.bufferedAmount }, 'media socket is not reading; dropping outbound frames');
+      return;
+    }
+    ws.send(text);
     this.#capture?.outbound(this.#capture.now(), text);
   };
+
+  /** Takes one message from the call's inbound token bucket; false when the call is over its rate. */
+  #withinRate(): boolean {
+    const now = this.#deps.clock.now();
+    const rate = this.#messagesPerMs;
+    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#tokensAt) * rate);
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
 
   readonly #onMessage = (data: RawData, isBinary: boolean): void => {
     if (this.#released) return;
@@ -269,6 +324,7 @@ export class CallSession implements CallPort, PacedStream {
     this.stats.messagesIn++;
     let validJson = !isBinary;
     try {
+      if (!this.#withinRate()) throw new ProtocolError(ProtocolErrorCode.RateLimited, 'inbound message rate over the call\'s limit');
       if (isBinary) throw new ProtocolError(ProtocolErrorCode.BinaryMessage, 'binary WebSocket message; Telnyx sends text frames');
       const frame = this.#parser.parse(data as Buffer);
       if (frame.event === 'media') this.#onMedia(frame);
@@ -359,10 +415,12 @@ export class CallSession implements CallPort, PacedStream {
       const decoder = createDecoder(start.mediaFormat, codecOptions);
       this.#decoder = decoder;
       this.#bytesPerSample = start.mediaFormat.encoding === 'L16' ? 2 : 1;
-      const stage = new PlayoutStage(decoder, { minTargetMs: media.jitter.minDelayMs, maxTargetMs: media.jitter.maxDelayMs });
-      this.#playout = stage;
+      // Resampling first: it refuses a rate outside 8/16/24/48 kHz with a typed error, where the
+      // playout stage would only see a frame size that is not a whole number of samples.
       const toBot = createResampler(decoder.sampleRate, media.botSampleRate);
       this.#toBot = toBot;
+      const stage = new PlayoutStage(decoder, { minTargetMs: media.jitter.minDelayMs, maxTargetMs: media.jitter.maxDelayMs });
+      this.#playout = stage;
       const audio = this.#audio;
       this.#pipeline = this.#packets.observable
         .pipe(playout(stage, this.#ticks, this.#deps.clock), resampleFrames(toBot))
@@ -473,6 +531,7 @@ export class CallSession implements CallPort, PacedStream {
         rejectedByCode: Object.fromEntries(this.stats.rejectedByCode),
         telnyxErrors: this.stats.telnyxErrors,
         otherTrackFrames: this.stats.otherTrackFrames,
+        outboundDropped: this.stats.outboundDropped,
       },
       'call ended',
     );

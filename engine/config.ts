@@ -18,7 +18,16 @@ export interface EngineConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel;
-  readonly limits: { readonly maxMessageBytes: number; readonly maxPayloadBytes: number; readonly maxQueuedAudioMs: number };
+  readonly limits: {
+    readonly maxMessageBytes: number;
+    readonly maxPayloadBytes: number;
+    readonly maxQueuedAudioMs: number;
+    readonly maxCalls: number;
+    readonly maxEventLoopDelayMs: number;
+    readonly connectionsPerSecondPerIp: number;
+    readonly maxInboundMessagesPerSecond: number;
+    readonly drainTimeoutMs: number;
+  };
   readonly agents: readonly AgentDefinition[];
   /** How Telnyx reaches the engine (`publicUrl`, `CALLWIRE_PUBLIC_URL`); undefined: taken from each request's host. */
   readonly publicUrl: string | undefined;
@@ -109,6 +118,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
       maxPayloadBytes: file.limits?.maxPayloadBytes ?? EMBEDDED_CONFIG.limits.maxPayloadBytes,
       maxQueuedAudioMs: file.limits?.maxQueuedAudioMs ?? EMBEDDED_CONFIG.limits.maxQueuedAudioMs,
+      maxCalls: file.limits?.maxCalls ?? EMBEDDED_CONFIG.limits.maxCalls,
+      maxEventLoopDelayMs: file.limits?.maxEventLoopDelayMs ?? EMBEDDED_CONFIG.limits.maxEventLoopDelayMs,
+      connectionsPerSecondPerIp: file.limits?.connectionsPerSecondPerIp ?? EMBEDDED_CONFIG.limits.connectionsPerSecondPerIp,
+      maxInboundMessagesPerSecond: file.limits?.maxInboundMessagesPerSecond ?? EMBEDDED_CONFIG.limits.maxInboundMessagesPerSecond,
+      drainTimeoutMs: file.limits?.drainTimeoutMs ?? EMBEDDED_CONFIG.limits.drainTimeoutMs,
     },
     agents,
     source: path ?? 'embedded defaults',

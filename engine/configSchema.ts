@@ -92,6 +92,11 @@ export const configFileSchema = z
         maxMessageBytes: z.number().int().min(1024),
         maxPayloadBytes: z.number().int().min(160),
         maxQueuedAudioMs: z.number().int().min(1000),
+        maxCalls: z.number().int().min(1),
+        maxEventLoopDelayMs: z.number().positive(),
+        connectionsPerSecondPerIp: z.number().positive(),
+        maxInboundMessagesPerSecond: z.number().int().min(60),
+        drainTimeoutMs: z.number().int().min(0),
       })
       .partial()
       .strict(),

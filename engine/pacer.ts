@@ -15,6 +15,8 @@ export interface PacerOptions {
   readonly periodMs?: number;
   /** Ticks run back to back after a stall before the schedule is re-based instead. */
   readonly maxCatchUpTicks?: number;
+  /** Told how late each timer fired, in ms (for the pacing-lateness metric); once per timer, not per stream. */
+  readonly onTimer?: (latenessMs: number) => void;
 }
 
 /** What the pacer has seen, for metrics and the bench harness. */
@@ -49,11 +51,14 @@ export class Pacer {
   #iterating = false;
   #holes = 0;
 
+  readonly #onTimerLateness: ((latenessMs: number) => void) | undefined;
+
   constructor(clock: Clock, log: Logger, options: PacerOptions = {}) {
     this.#clock = clock;
     this.#log = log;
     this.periodMs = options.periodMs ?? 20;
     this.#maxCatchUpTicks = options.maxCatchUpTicks ?? 5;
+    this.#onTimerLateness = options.onTimer;
   }
 
   /** Number of streams being paced. */
@@ -120,6 +125,7 @@ export class Pacer {
     const now = this.#clock.now();
     const lateness = now - (this.#epoch + (this.#ticksSinceEpoch + 1) * this.periodMs);
     this.stats.lastLatenessMs = lateness;
+    this.#onTimerLateness?.(lateness);
     if (lateness > this.stats.maxLatenessMs) this.stats.maxLatenessMs = lateness;
 
     let due = Math.floor((now - this.#epoch) / this.periodMs) - this.#ticksSinceEpoch;

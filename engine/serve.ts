@@ -20,7 +20,16 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       host: config.host,
       port: config.port,
       maxMessageBytes: config.limits.maxMessageBytes,
-      limits: { maxPayloadBytes: config.limits.maxPayloadBytes, maxQueuedAudioMs: config.limits.maxQueuedAudioMs },
+      limits: {
+        maxPayloadBytes: config.limits.maxPayloadBytes,
+        maxQueuedAudioMs: config.limits.maxQueuedAudioMs,
+        maxInboundMessagesPerSecond: config.limits.maxInboundMessagesPerSecond,
+      },
+      admission: {
+        maxCalls: config.limits.maxCalls,
+        maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
+        connectionsPerSecondPerIp: config.limits.connectionsPerSecondPerIp,
+      },
       captureDir: options.captureDir,
       publicUrl: config.publicUrl,
       apiKeys: config.apiKeys,
@@ -30,14 +39,22 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
   );
 }
 
-/** Stops the engine on SIGINT or SIGTERM: open calls end with reason `shutdown`, then the process exits 0. */
-export function stopOnSignals(server: RunningServer, log: Logger): void {
+/**
+ * Drains the engine on SIGINT or SIGTERM: new calls are refused at once (upgrades get 503, new
+ * Telnyx calls are not answered), active calls run on for up to `drainTimeoutMs`, the rest end
+ * with reason `shutdown`, and the process exits 0. A second signal skips the wait.
+ */
+export function stopOnSignals(server: RunningServer, log: Logger, drainTimeoutMs: number): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal, calls: server.calls.size }, 'second signal: ending every call now');
+      void server.close().then(() => process.exit(0));
+      return;
+    }
     stopping = true;
-    log.info({ signal, calls: server.calls.size }, 'shutting down');
-    server.close().then(
+    log.info({ signal, calls: server.calls.size, drainTimeoutMs }, 'shutting down');
+    server.drain(drainTimeoutMs).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
@@ -45,6 +62,6 @@ export function stopOnSignals(server: RunningServer, log: Logger): void {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -14,7 +14,16 @@ export const EMBEDDED_CONFIG = {
   host: '0.0.0.0',
   port: 8080,
   logLevel: 'info',
-  limits: { maxMessageBytes: 64 * 1024, maxPayloadBytes: 8 * 1024, maxQueuedAudioMs: 120_000 },
+  limits: {
+    maxMessageBytes: 64 * 1024,
+    maxPayloadBytes: 8 * 1024,
+    maxQueuedAudioMs: 120_000,
+    maxCalls: 1000,
+    maxEventLoopDelayMs: 20,
+    connectionsPerSecondPerIp: 20,
+    maxInboundMessagesPerSecond: 200,
+    drainTimeoutMs: 30_000,
+  },
   organizations: {
     default: {
       agents: {

@@ -33,6 +33,8 @@ export interface TelnyxCallsDeps {
   readonly clock: Clock;
   /** Wall-clock milliseconds, for leg bookkeeping. */
   readonly now: () => number;
+  /** Why new calls are refused right now (draining, at capacity, overloaded), or undefined when they are taken. */
+  readonly refusing?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -210,6 +212,12 @@ export class TelnyxCalls {
     const agent = to === undefined ? undefined : this.#deps.catalog.byPhoneNumber(to);
     if (callControlId === undefined || agent === undefined) {
       log.info({ to }, 'no agent for this number; not answering');
+      return;
+    }
+    const refusal = this.#deps.refusing?.();
+    if (refusal !== undefined) {
+      // Not answered: Telnyx routes the call to the connection's failover or gives up on it.
+      log.warn({ to, cause: refusal }, 'not answering a new call');
       return;
     }
     if (this.legs.get(callControlId) !== undefined) return;

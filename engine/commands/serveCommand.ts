@@ -40,6 +40,6 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   });
   const log = createLogger(config.logLevel);
   const server = await serve(config, log, { captureDir: values.capture });
-  stopOnSignals(server, log);
+  stopOnSignals(server, log, config.limits.drainTimeoutMs);
   return -1;
 }

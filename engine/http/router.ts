@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentCatalog } from '../agentCatalog.js';
 import type { CallRegistry } from '../callRegistry.js';
 import type { EngineStats } from '../engineStats.js';
+import type { EngineMetrics } from '../metrics.js';
 import type { Logger } from '../logger.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { RecentIds } from '../telnyx/recentIds.js';
@@ -24,6 +25,9 @@ export interface HttpContext {
   readonly publicUrl: string | undefined;
   readonly apiKeys: readonly string[];
   readonly connectionId: string | undefined;
+  readonly metrics: EngineMetrics;
+  /** Why the engine takes no new calls now (draining, capacity, overload), or undefined when ready. */
+  readonly unready: () => string | undefined;
 }
 
 /**
@@ -36,6 +40,17 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
   const path = url.pathname;
   if (method === 'GET' && path === '/healthz') {
     sendJson(response, 200, { status: 'ok', calls: context.calls.size });
+    return;
+  }
+  if (method === 'GET' && path === '/readyz') {
+    const cause = context.unready();
+    sendJson(response, cause === undefined ? 200 : 503, { status: cause === undefined ? 'ready' : 'unready', cause, calls: context.calls.size });
+    return;
+  }
+  if (method === 'GET' && path === '/metrics') {
+    const text = await context.metrics.registry.metrics();
+    response.writeHead(200, { 'content-type': context.metrics.registry.contentType });
+    response.end(text);
     return;
   }
   if (method === 'GET' && path === '/stats') {

@@ -16,6 +16,8 @@ export const ProtocolErrorCode = {
   MediaBeforeStart: 'CW_MEDIA_BEFORE_START',
   /** A second `start` on the same stream. */
   DuplicateStart: 'CW_DUPLICATE_START',
+  /** More inbound messages than the call's rate limit allows; dropped. */
+  RateLimited: 'CW_RATE_LIMITED',
 } as const;
 
 /** One of {@link ProtocolErrorCode}. */

@@ -137,7 +137,7 @@ describe('Call Control dial-in against the Telnyx simulator', () => {
     const leg = await bed.sim.inboundCall({ from: '+13125550103', to: NUMBERS.control });
     const media = await leg.streamOpened(3_000);
     media.sendDtmf('#');
-    await bed.sim.waitFor(() => commandsFor(leg.callControlId, 'hangup').length === 1, 3_000, 'the hangup command');
+    await bed.sim.waitFor(() => commandsFor(leg.callControlId, 'hangup').length === 1, 8_000, 'the hangup command');
     expect(media.receivedMs).toBeGreaterThanOrEqual(200);
     expect(commandsFor(leg.callControlId, 'hangup')[0]?.commandId).toMatch(/^[0-9a-f-]{36}$/);
     await bed.sim.waitFor(() => leg.state === 'hangup', 2_000, 'the leg to hang up');

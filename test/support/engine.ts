@@ -2,6 +2,8 @@ import { buildAgent, type AgentDefinition, type AgentSettings } from '../../engi
 import { AgentCatalog } from '../../engine/agentCatalog.js';
 import { systemClock } from '../../engine/clock.js';
 import { silentLogger } from '../../engine/logger.js';
+import type { AdmissionLimits } from '../../engine/admission.js';
+import type { CallLimits } from '../../engine/callSession.js';
 import { startServer, type RunningServer } from '../../engine/server.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
 import type { BotLogic } from '../../bots/api.js';
@@ -14,11 +16,15 @@ export function testAgent(name: string, bot: BotLogic, settings: AgentSettings =
 /** Starts the real engine on 127.0.0.1 with the shipped agents plus `agents`. */
 export async function startTestEngine(
   agents: AgentDefinition[] = [],
-  options: { captureDir?: string } = {},
+  options: { captureDir?: string; admission?: Partial<AdmissionLimits>; limits?: Partial<CallLimits> } = {},
 ): Promise<RunningServer & { url: (serviceHost: string) => string }> {
   const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, captureDir: options.captureDir },
+    { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000, ...options.limits },
+      captureDir: options.captureDir,
+      // Tests open many connections from 127.0.0.1 at once; the per-address limit is tested on its own.
+      admission: { connectionsPerSecondPerIp: 10_000, ...options.admission },
+    },
     { catalog: new AgentCatalog([...shipped, ...agents]), clock: systemClock, log: silentLogger() },
   );
   return Object.assign(server, {
