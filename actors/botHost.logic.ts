@@ -45,6 +45,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       sendDtmf: (digits, dtmfOptions) => observed(input.callControl.sendDtmf(digits, dtmfOptions)),
       stopStreaming: () => observed(input.callControl.stopStreaming()),
       callControlAvailable: input.callControl.available,
+      recordLocally: () => input.recordLocally(),
     };
     const handlers: BotHandlers = definition.create(context);
 

@@ -205,6 +205,10 @@ export const callMachine = setup({
             options: context.options,
             endReason: () => context.port.endReason,
             callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
+            recordLocally: () => {
+              if (context.port.recordLocally === undefined) throw new Error('this call cannot be recorded locally');
+              return context.port.recordLocally();
+            },
           }),
           onDone: { target: 'ended', actions: { type: 'endWith', params: { reason: 'bot_finished' } } },
           onError: { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },

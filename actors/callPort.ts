@@ -22,6 +22,11 @@ export interface CallPort {
   outboundDrained(): boolean;
   /** Call Control on this call; absent (as in tests) counts as unavailable. */
   readonly callControl?: CallCommands | undefined;
+  /**
+   * Starts the engine's own stereo WAV recording of the call from now on (caller left, bot right),
+   * if it is not already recording; returns the file's path. Absent (as in tests): not supported.
+   */
+  recordLocally?(): string;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */
   endReason: EndReason | undefined;
   /** Closes the media socket; idempotent. */

@@ -169,6 +169,8 @@ export interface BotInput {
   readonly endReason: () => EndReason | undefined;
   /** Call Control requests on this call (recording, DTMF, stopping the stream). */
   readonly callControl: CallControls;
+  /** Starts the engine's own stereo WAV recording (caller left, bot right) and returns its path. */
+  readonly recordLocally: () => string;
 }
 
 /**

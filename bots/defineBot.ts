@@ -46,6 +46,11 @@ export interface BotContext<Options> {
   stopStreaming(): Promise<void>;
   /** False when the engine has no Telnyx API key: `record`, `sendDtmf` and `stopStreaming` would reject. */
   readonly callControlAvailable: boolean;
+  /**
+   * Records the call from now on into a stereo WAV of the engine's own (caller left, bot right; the
+   * agent's `recording.dir`), complete even if the call dies abruptly; returns the file's path.
+   */
+  recordLocally(): string;
 }
 
 /**

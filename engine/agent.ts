@@ -71,6 +71,16 @@ export interface AgentDefinition {
   readonly streamAuthToken: string | undefined;
   /** Parameters every stream of this agent carries, as `<Parameter>`s or `custom_parameters`. */
   readonly customParameters: Readonly<Record<string, string>>;
+  /** The engine's own stereo WAV recordings (caller left, bot right). */
+  readonly recording: AgentRecording;
+}
+
+/** Where and when the engine records this agent's calls itself. */
+export interface AgentRecording {
+  /** Folder for the WAV files (`<call id>.wav`). */
+  readonly dir: string;
+  /** Record every call from its start; otherwise only calls whose bot asks (`recordLocally()`). */
+  readonly always: boolean;
 }
 
 /** The parts of an agent a caller may set; the rest has defaults. */
@@ -79,6 +89,7 @@ export interface AgentSettings {
   readonly phoneNumbers?: readonly string[] | undefined;
   readonly streamAuthToken?: string | undefined;
   readonly customParameters?: Readonly<Record<string, string>> | undefined;
+  readonly recording?: { readonly dir?: string | undefined; readonly always?: boolean | undefined } | undefined;
   readonly timeouts?: Partial<Record<keyof CallTimeouts, number | undefined>> | undefined;
   readonly media?:
     | {
@@ -105,6 +116,7 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
     phoneNumbers: settings.phoneNumbers ?? [],
     streamAuthToken: settings.streamAuthToken,
     customParameters: settings.customParameters ?? {},
+    recording: { dir: settings.recording?.dir ?? 'recordings', always: settings.recording?.always ?? false },
     timeouts: {
       startMs: timeouts?.startMs ?? DEFAULT_CALL_TIMEOUTS.startMs,
       mediaMs: timeouts?.mediaMs ?? DEFAULT_CALL_TIMEOUTS.mediaMs,

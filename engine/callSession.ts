@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import type { WebSocket, RawData } from 'ws';
@@ -19,6 +20,8 @@ import type { AudioDecoder } from '../codecs/types.js';
 import type { AgentDefinition } from './agent.js';
 import { SessionCallCommands, UNAVAILABLE_CALL_COMMANDS } from './callCommands.js';
 import { CaptureWriter } from './capture/captureWriter.js';
+import { CallRecorder } from './recording/callRecorder.js';
+import { recordingFileName } from './recording/recordingFile.js';
 import type { CallSummary } from './engineStats.js';
 import type { LiveCallView } from './metrics.js';
 import type { Clock } from './clock.js';
@@ -134,6 +137,9 @@ export class CallSession implements CallPort, PacedStream {
   #playout: PlayoutStage | undefined;
   #toBot: Resampler | undefined;
   readonly #capture: CaptureWriter | undefined;
+  #recorder: CallRecorder | undefined;
+  /** Pacer ticks since the stream started: the recording's time base. */
+  #tick = 0;
   readonly #maxSendBufferBytes: number;
   readonly #messagesPerMs: number;
   readonly #burst: number;
@@ -242,6 +248,24 @@ export class CallSession implements CallPort, PacedStream {
   pace(): void {
     this.#ticks.pace();
     this.#output?.pace();
+    this.#tick++;
+  }
+
+  /** Starts the call's stereo WAV recording (agent `recording.dir`), if not already on; returns its path. */
+  recordLocally(): string {
+    if (this.#recorder !== undefined) return this.#recorder.path;
+    if (this.#output === undefined || this.#released) throw new Error('the call is not streaming');
+    const path = join(this.agent.recording.dir, recordingFileName(this.id));
+    const recorder = new CallRecorder(path, {
+      sampleRate: this.agent.media.botSampleRate,
+      clock: this.#deps.clock,
+      firstTick: this.#tick,
+      onError: (error) => this.#log.warn({ err: error, path }, 'recording stopped: cannot write the file'),
+    });
+    this.#recorder = recorder;
+    this.#output.setRecorder(recorder);
+    this.#log.info({ path }, 'recording the call');
+    return path;
   }
 
   /** What `/metrics` shows of this call; read when scraped. */
@@ -292,7 +316,10 @@ export class CallSession implements CallPort, PacedStream {
     this.#decoder?.close();
     this.#decoder = undefined;
     this.#toBot?.close();
+    this.#output?.setRecorder(undefined);
     this.#output?.close();
+    // Everything heard so far is on disk after this; the WAV header was kept right at every flush.
+    void this.#recorder?.close();
   }
 
   readonly #send = (text: string): void => {
@@ -424,7 +451,13 @@ export class CallSession implements CallPort, PacedStream {
       const audio = this.#audio;
       this.#pipeline = this.#packets.observable
         .pipe(playout(stage, this.#ticks, this.#deps.clock), resampleFrames(toBot))
-        .subscribe({ next: (frame) => audio.next(frame), error: (error: unknown) => this.#onPipelineError(error) });
+        .subscribe({
+          next: (frame) => {
+            this.#recorder?.caller(this.#tick, frame.samples, frame.sampleCount);
+            audio.next(frame);
+          },
+          error: (error: unknown) => this.#onPipelineError(error),
+        });
       const outboundFormat = resolveOutboundFormat(media, start.mediaFormat);
       this.#capture?.setInbound({ encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate });
       this.#capture?.setOutbound({ encoding: outboundFormat.encoding.toUpperCase(), sampleRate: outboundFormat.sampleRate });
@@ -444,6 +477,7 @@ export class CallSession implements CallPort, PacedStream {
       return;
     }
     this.#deps.pacer.add(this);
+    if (this.agent.recording.always) this.recordLocally();
     this.#playbackCheck.start();
     this.#deps.onStarted?.(this);
     this.#sendToActor({ type: 'telnyx.start', start });

@@ -72,6 +72,8 @@ export const agentConfigSchema = z
     streamAuthToken: secret('streamAuthToken').optional(),
     /** Parameters every stream of this agent carries (`<Parameter>` in TeXML, `custom_parameters` in Call Control). */
     customParameters: z.record(z.string().min(1), z.string()).optional(),
+    /** The engine's own stereo WAV recordings: `dir` (default ./recordings), `always` (default false: only on the bot's request). */
+    recording: z.object({ dir: z.string().min(1), always: z.boolean() }).partial().strict().optional(),
   })
   .strict();
 

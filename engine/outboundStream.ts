@@ -53,6 +53,14 @@ export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2
 
 const TICK_MS = 20;
 
+/** The part of a call recorder the outbound side writes to. */
+export interface BotSideRecorder {
+  /** Bot audio the caller hears at pacer tick `tick`. */
+  bot(tick: number, samples: Int16Array, count: number): void;
+  /** Erases bot audio from tick `fromTick` on (a barge-in cut it). */
+  cutBot(fromTick: number): void;
+}
+
 /**
  * One call's outbound side: the bot writes PCM at its own rate and any pace; the shared pacer calls
  * {@link pace} every 20 ms, which cuts 20 ms frames, resamples them to the codec's rate, encodes a
@@ -105,6 +113,8 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #awaitingEcho: string[] = [];
   /** For each entry of #awaitingEcho, the tick by which its audio has played by our clock. */
   readonly #echoDueTicks: number[] = [];
+  /** Where bot frames go, at the tick the caller hears them, when the call is recorded. */
+  #recorder: BotSideRecorder | undefined;
   /** Names of marks a `clear` cut after they were sent: Telnyx echoes them too. */
   readonly #cutEchoes: string[] = [];
 
@@ -182,12 +192,19 @@ export class OutboundStream implements PacedStream, BotOutput {
       unplayedSamples: this.#framesAtTelnyx * this.#frameSamples,
       cutMarks: [...sentNotEchoed, ...dropped.droppedMarks],
     };
+    // Audio already sent ahead but not yet heard is cut from the recording too.
+    this.#recorder?.cutBot(this.#ticks);
     this.#framesAtTelnyx = 0;
     this.#inSpurt = false;
     this.#resampler.reset();
     this.stats.clears++;
     this.#send(this.#writer.clear());
     return cleared;
+  }
+
+  /** Starts (or stops, with undefined) copying every bot frame to a recording. */
+  setRecorder(recorder: BotSideRecorder | undefined): void {
+    this.#recorder = recorder;
   }
 
   /** Frees the encoder and resampler (native state for Opus); the stream sends nothing afterwards. */
@@ -263,6 +280,8 @@ export class OutboundStream implements PacedStream, BotOutput {
       if (beforeMark < frameSamples && !this.#tailIsFinal()) break;
       const read = queue.read(this.#botFrame, beforeMark < frameSamples ? beforeMark : frameSamples);
       if (read < frameSamples) this.#botFrame.fill(0, read);
+      // The caller hears this frame after what Telnyx already holds and the frames before it in this message.
+      this.#recorder?.bot(this.#ticks - 1 + this.#framesAtTelnyx + frames, this.#botFrame, frameSamples);
       const codecSamples = this.#resampler.process(this.#botFrame, frameSamples, this.#codecFrame);
       const encoded = this.#encoder.encode(this.#codecFrame, 0, codecSamples, this.#frameBytes);
       for (let i = 0; i < encoded; i++) messageBytes[length + i] = this.#frameBytes[i]!;
