@@ -82,7 +82,14 @@ export class TelnyxFrameParser {
     }
     const event = (json as { event?: unknown }).event;
     if (typeof event !== 'string') throw new ProtocolError(ProtocolErrorCode.InvalidFrame, 'frame has no string "event"');
-    return event === 'media' ? this.#parseMedia(json as Record<string, unknown>) : parseControlFrame(event, json);
+    try {
+      return event === 'media' ? this.#parseMedia(json as Record<string, unknown>) : parseControlFrame(event, json);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      // A hostile frame can still break a schema's own code (a value nested thousands deep overflows
+      // the stack when printed): it is a bad frame like any other, not an engine failure.
+      throw new ProtocolError(ProtocolErrorCode.InvalidFrame, `invalid ${event} frame: ${error instanceof Error ? error.name : 'error'}`, { cause: error });
+    }
   }
 
   /** The slow path for `media`: validates the parsed frame by hand and decodes into the packet. */

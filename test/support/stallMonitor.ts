@@ -1,0 +1,72 @@
+/** One stretch when this process's timers ran late. */
+export interface Stall {
+  /** Wall-clock length of the stretch, in ms. */
+  readonly wallMs: number;
+  /** CPU time the whole process used during it, in ms. */
+  readonly cpuMs: number;
+}
+
+/**
+ * Watches this process's event loop with a short interval timer and records every stretch in which
+ * the timer ran late, with the CPU time used meanwhile.
+ *
+ * @remarks It tells the machine's stalls from the code's: a stall during which the process used
+ * little CPU was the operating system not running it (a loaded shared machine), and says nothing
+ * about the engine; a stall that burned CPU was this process's own work (a blocking bot, a GC).
+ * Timing assertions excuse only the first kind.
+ */
+export class StallMonitor {
+  readonly stalls: Stall[] = [];
+  readonly #periodMs: number;
+  readonly #thresholdMs: number;
+  readonly #timer: NodeJS.Timeout;
+  #lastAt = performance.now();
+  #lastCpu = process.cpuUsage();
+
+  constructor(periodMs = 5, thresholdMs = 40) {
+    this.#periodMs = periodMs;
+    this.#thresholdMs = thresholdMs;
+    this.#timer = setInterval(() => this.#check(), periodMs);
+  }
+
+  /** Stalls in which the process got less than half the CPU time the wall clock allowed: the machine's, not ours. */
+  machineStalls(): Stall[] {
+    return this.stalls.filter((stall) => stall.cpuMs < stall.wallMs / 2);
+  }
+
+  /** The longest machine stall, in ms (0 when none). */
+  longestMachineStallMs(): number {
+    let longest = 0;
+    for (const stall of this.machineStalls()) longest = Math.max(longest, stall.wallMs);
+    return longest;
+  }
+
+  /** 20 ms frames that stalls could have cost a call: each stall's length in frames, rounded up; only the machine's unless `all`. */
+  framesAtRisk(all = false): number {
+    let frames = 0;
+    for (const stall of all ? this.stalls : this.machineStalls()) frames += Math.ceil(stall.wallMs / 20);
+    return frames;
+  }
+
+  /** The stalls, one line each, for assertion messages. */
+  describe(): string {
+    return this.stalls.map((stall) => `${Math.round(stall.wallMs)} ms (cpu ${Math.round(stall.cpuMs)} ms)`).join(', ') || 'none';
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #check(): void {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    const wallMs = now - this.#lastAt;
+    if (wallMs - this.#periodMs > this.#thresholdMs) {
+      const cpuMs = (cpu.user - this.#lastCpu.user + cpu.system - this.#lastCpu.system) / 1000;
+      this.stalls.push({ wallMs, cpuMs });
+    }
+    this.#lastAt = now;
+    this.#lastCpu = cpu;
+  }
+}
