@@ -1,5 +1,6 @@
 import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
+import { SOAK_USAGE } from '../../bench/soak/usage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
 import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
 import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
@@ -23,7 +24,18 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
   ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],
   ['replay', { usage: REPLAY_USAGE, run: async (argv) => (await import('../../bench/replay/replayCommand.js')).runReplayCommand(argv) }],
-  ['bench', { usage: JITTER_BENCH_USAGE, run: async (argv) => (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv) }],
+  [
+    'bench',
+    {
+      usage: `${JITTER_BENCH_USAGE}\n${SOAK_USAGE}`,
+      run: async (argv) => {
+        if (argv.includes('--jitter')) return (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv);
+        if (argv.includes('--soak')) return (await import('../../bench/soak/soakCommand.js')).runSoakCommand(argv);
+        process.stderr.write('callwire bench: the load generator is not wired in yet; use --jitter or --soak\n');
+        return 2;
+      },
+    },
+  ],
 ]);
 
 /** The whole help text. */

@@ -1,0 +1,165 @@
+import { parseArgs } from 'node:util';
+import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
+import { freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
+import { fetchStats } from '../load/serverStats.js';
+import { SOAK_USAGE } from './usage.js';
+import { mulawTone } from './tone.js';
+
+export { SOAK_USAGE };
+
+/** One memory sample of the engine under soak. */
+interface SoakSample {
+  readonly atSeconds: number;
+  readonly callsEnded: number;
+  readonly activeCalls: number;
+  readonly heapMb: number;
+  readonly rssMb: number;
+}
+
+/** Parses `600`, `600s`, `10m` or `1h` into seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (match === null) throw new Error(`not a duration: "${text}" (e.g. 600s, 10m)`);
+  const value = Number(match[1]);
+  return value * (match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1);
+}
+
+/** Least-squares slope of y over x (units of y per unit of x); 0 for fewer than two points. */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  let sx = 0;
+  let sy = 0;
+  for (const [x, y] of points) {
+    sx += x;
+    sy += y;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) * (x - mx);
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** `callwire bench --soak DURATION`: resolves to the exit code (1 if the engine died or calls failed). */
+export async function runSoakCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv.filter((arg) => arg !== '--soak'),
+    options: {
+      concurrency: { type: 'string', default: '40' },
+      'call-seconds': { type: 'string', default: '2' },
+      'sample-seconds': { type: 'string', default: '15' },
+      warmup: { type: 'string', default: '120' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const durationText = positionals[0];
+  if (durationText === undefined) {
+    process.stderr.write(`callwire bench --soak: give a duration\n\nUsage:\n${SOAK_USAGE}\n`);
+    return 2;
+  }
+  const durationSeconds = parseDuration(durationText);
+  const concurrency = Number(values.concurrency);
+  const callFrames = Math.round(Number(values['call-seconds']) * 50);
+  const sampleSeconds = Number(values['sample-seconds']);
+  const warmupSeconds = Number(values.warmup);
+
+  const cores = planCores();
+  const port = await freePort();
+  const engine = spawnEngine(port, cores.server);
+  const statsUrl = `http://127.0.0.1:${port}/stats`;
+  await waitForStats(statsUrl, engine);
+  const url = `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=echo.default`;
+  const frames = mulawTone(callFrames);
+  const startedAt = performance.now();
+  const deadline = startedAt + durationSeconds * 1000;
+  let callsDone = 0;
+  let callsFailed = 0;
+
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline && !engine.hasExited) {
+      try {
+        const client = await TelnyxMediaClient.connect(url);
+        client.begin();
+        await client.streamMedia(frames);
+        client.sendStop();
+        const closed = await client.closed;
+        if (closed.reason === 'stream_stopped') callsDone++;
+        else callsFailed++;
+      } catch {
+        callsFailed++;
+      }
+    }
+  };
+
+  const samples: SoakSample[] = [];
+  const sample = async (): Promise<void> => {
+    const stats = await fetchStats(statsUrl);
+    const entry: SoakSample = {
+      atSeconds: Math.round((performance.now() - startedAt) / 1000),
+      callsEnded: stats.calls.ended ?? 0,
+      activeCalls: stats.calls.active,
+      heapMb: stats.memory.heapUsedBytes / 1e6,
+      rssMb: stats.memory.rssBytes / 1e6,
+    };
+    samples.push(entry);
+    if (!values.json) process.stderr.write(`soak ${entry.atSeconds}s: ${entry.callsEnded} calls ended, ${entry.activeCalls} active, heap ${entry.heapMb.toFixed(1)} MB, RSS ${entry.rssMb.toFixed(1)} MB\n`);
+  };
+  await sample();
+  const sampler = setInterval(() => void sample().catch(() => undefined), sampleSeconds * 1000);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  clearInterval(sampler);
+  await sample();
+  const engineAlive = !engine.hasExited;
+  await engine.stop();
+
+  const steady = samples.filter((entry) => entry.atSeconds >= warmupSeconds);
+  const heapSlope = slope(steady.map((entry) => [entry.atSeconds / 60, entry.heapMb] as const));
+  const rssSlope = slope(steady.map((entry) => [entry.atSeconds / 60, entry.rssMb] as const));
+  // Heap between collections is a sawtooth; the lowest sample of each minute is the live-set floor,
+  // and it is the floor that climbs when something leaks.
+  const floors = new Map<number, number>();
+  for (const entry of steady) {
+    const minute = Math.floor(entry.atSeconds / 60);
+    floors.set(minute, Math.min(floors.get(minute) ?? Number.POSITIVE_INFINITY, entry.heapMb));
+  }
+  const heapFloorSlope = slope([...floors].map(([minute, heap]) => [minute, heap] as const));
+  const range = (pick: (entry: SoakSample) => number): [number, number] => [Math.min(...steady.map(pick)), Math.max(...steady.map(pick))];
+  const result = {
+    durationSeconds,
+    concurrency,
+    callSeconds: callFrames / 50,
+    callsCompleted: callsDone,
+    callsFailed,
+    engineAlive,
+    warmupSeconds,
+    heapMbPerMinuteAfterWarmup: heapSlope,
+    heapFloorMbPerMinuteAfterWarmup: heapFloorSlope,
+    rssMbPerMinuteAfterWarmup: rssSlope,
+    heapMbRangeAfterWarmup: steady.length > 0 ? range((entry) => entry.heapMb) : null,
+    rssMbRangeAfterWarmup: steady.length > 0 ? range((entry) => entry.rssMb) : null,
+    samples,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const lines = [
+      `## Soak: ${durationSeconds} s, ${concurrency} concurrent ${callFrames / 50} s echo calls`,
+      '',
+      `Calls completed: ${callsDone}, failed: ${callsFailed}; engine ${engineAlive ? 'alive' : 'DIED'} at the end.`,
+      `After the ${warmupSeconds} s warm-up: heap floor (lowest sample each minute) ${heapFloorSlope.toFixed(3)} MB/min, heap ${heapSlope.toFixed(3)} MB/min (range ${result.heapMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB), RSS ${rssSlope.toFixed(3)} MB/min (range ${result.rssMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB).`,
+      '',
+      '| t (s) | calls ended | active | heap MB | RSS MB |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      ...samples.map((entry) => `| ${entry.atSeconds} | ${entry.callsEnded} | ${entry.activeCalls} | ${entry.heapMb.toFixed(1)} | ${entry.rssMb.toFixed(1)} |`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return engineAlive && callsFailed === 0 ? 0 : 1;
+}
