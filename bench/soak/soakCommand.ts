@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
 import { freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
@@ -72,7 +75,12 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
 
   const cores = planCores();
   const port = await freePort();
-  const engine = spawnEngine(port, cores.server);
+  // All soak calls come from 127.0.0.1: lift the per-address connection rate (20/s by default) and
+  // the event-loop admission limit, so the soak measures memory over many calls, not refusals.
+  const configDir = await mkdtemp(join(tmpdir(), 'callwire-soak-'));
+  const configPath = join(configDir, 'callwire.config.json');
+  await writeFile(configPath, JSON.stringify({ limits: { connectionsPerSecondPerIp: 100_000, maxCalls: 100_000, maxEventLoopDelayMs: 10_000 }, organizations: { default: { agents: { echo: { bot: 'echo' } } } } }));
+  const engine = spawnEngine(port, cores.server, configPath);
   const statsUrl = `http://127.0.0.1:${port}/stats`;
   await waitForStats(statsUrl, engine);
   const url = `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=echo.default`;
@@ -81,6 +89,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   const deadline = startedAt + durationSeconds * 1000;
   let callsDone = 0;
   let callsFailed = 0;
+  const failureReasons = new Map<string, number>();
 
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline && !engine.hasExited) {
@@ -91,9 +100,16 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
         client.sendStop();
         const closed = await client.closed;
         if (closed.reason === 'stream_stopped') callsDone++;
-        else callsFailed++;
-      } catch {
+        else {
+          callsFailed++;
+          failureReasons.set(closed.reason, (failureReasons.get(closed.reason) ?? 0) + 1);
+        }
+      } catch (error) {
         callsFailed++;
+        const reason = error instanceof Error ? error.message.slice(0, 60) : 'error';
+        failureReasons.set(reason, (failureReasons.get(reason) ?? 0) + 1);
+        // Back off, so a refusing engine is not hammered by a retry loop.
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
   };
@@ -118,6 +134,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   await sample();
   const engineAlive = !engine.hasExited;
   await engine.stop();
+  await rm(configDir, { recursive: true, force: true });
 
   const steady = samples.filter((entry) => entry.atSeconds >= warmupSeconds);
   const heapSlope = slope(steady.map((entry) => [entry.atSeconds / 60, entry.heapMb] as const));
@@ -137,6 +154,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
     callSeconds: callFrames / 50,
     callsCompleted: callsDone,
     callsFailed,
+    failureReasons: Object.fromEntries(failureReasons),
     engineAlive,
     warmupSeconds,
     heapMbPerMinuteAfterWarmup: heapSlope,
@@ -152,7 +170,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
     const lines = [
       `## Soak: ${durationSeconds} s, ${concurrency} concurrent ${callFrames / 50} s echo calls`,
       '',
-      `Calls completed: ${callsDone}, failed: ${callsFailed}; engine ${engineAlive ? 'alive' : 'DIED'} at the end.`,
+      `Calls completed: ${callsDone}, failed: ${callsFailed}${failureReasons.size > 0 ? ` (${[...failureReasons].map(([reason, n]) => `${reason}: ${n}`).join(', ')})` : ''}; engine ${engineAlive ? 'alive' : 'DIED'} at the end.`,
       `After the ${warmupSeconds} s warm-up: heap floor (lowest sample each minute) ${heapFloorSlope.toFixed(3)} MB/min, heap ${heapSlope.toFixed(3)} MB/min (range ${result.heapMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB), RSS ${rssSlope.toFixed(3)} MB/min (range ${result.rssMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB).`,
       '',
       '| t (s) | calls ended | active | heap MB | RSS MB |',
