@@ -80,7 +80,12 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   const configDir = await mkdtemp(join(tmpdir(), 'callwire-soak-'));
   const configPath = join(configDir, 'callwire.config.json');
   await writeFile(configPath, JSON.stringify({ limits: { connectionsPerSecondPerIp: 100_000, maxCalls: 100_000, maxEventLoopDelayMs: 10_000 }, organizations: { default: { agents: { echo: { bot: 'echo' } } } } }));
+  // --expose-gc lets each sample collect garbage first (/stats?gc=1): what is left is the live heap.
+  const nodeOptions = process.env['NODE_OPTIONS'];
+  process.env['NODE_OPTIONS'] = `${nodeOptions ?? ''} --expose-gc`.trim();
   const engine = spawnEngine(port, cores.server, configPath);
+  if (nodeOptions === undefined) delete process.env['NODE_OPTIONS'];
+  else process.env['NODE_OPTIONS'] = nodeOptions;
   const statsUrl = `http://127.0.0.1:${port}/stats`;
   await waitForStats(statsUrl, engine);
   const url = `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=echo.default`;
@@ -116,7 +121,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
 
   const samples: SoakSample[] = [];
   const sample = async (): Promise<void> => {
-    const stats = await fetchStats(statsUrl);
+    const stats = await fetchStats(`${statsUrl}?gc=1`);
     const entry: SoakSample = {
       atSeconds: Math.round((performance.now() - startedAt) / 1000),
       callsEnded: stats.calls.ended ?? 0,
@@ -139,8 +144,8 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   const steady = samples.filter((entry) => entry.atSeconds >= warmupSeconds);
   const heapSlope = slope(steady.map((entry) => [entry.atSeconds / 60, entry.heapMb] as const));
   const rssSlope = slope(steady.map((entry) => [entry.atSeconds / 60, entry.rssMb] as const));
-  // Heap between collections is a sawtooth; the lowest sample of each minute is the live-set floor,
-  // and it is the floor that climbs when something leaks.
+  // Samples are taken right after a full collection, so they are the live heap; the lowest sample
+  // of each minute is its floor, and it is the floor that climbs when something leaks.
   const floors = new Map<number, number>();
   for (const entry of steady) {
     const minute = Math.floor(entry.atSeconds / 60);

@@ -55,6 +55,9 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
   }
   if (method === 'GET' && path === '/stats') {
     // The bench harness reads this before and after a run; `?reset=loop` starts a new event-loop window.
+    // `?gc=1` collects garbage first when the process runs with --expose-gc (the soak's heap floor).
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (url.searchParams.get('gc') === '1' && collect !== undefined) collect();
     const snapshot = context.stats.snapshot(context.calls.size);
     if (url.searchParams.get('reset') === 'loop') context.stats.resetEventLoopDelay();
     sendJson(response, 200, snapshot);
