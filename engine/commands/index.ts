@@ -1,4 +1,5 @@
 import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
+import { LOAD_BENCH_USAGE } from '../../bench/load/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
 import { SOAK_USAGE } from '../../bench/soak/usage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
@@ -27,12 +28,11 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   [
     'bench',
     {
-      usage: `${JITTER_BENCH_USAGE}\n${SOAK_USAGE}`,
+      usage: `${LOAD_BENCH_USAGE}\n${JITTER_BENCH_USAGE}\n${SOAK_USAGE}`,
       run: async (argv) => {
         if (argv.includes('--jitter')) return (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv);
         if (argv.includes('--soak')) return (await import('../../bench/soak/soakCommand.js')).runSoakCommand(argv);
-        process.stderr.write('callwire bench: the load generator is not wired in yet; use --jitter or --soak\n');
-        return 2;
+        return (await import('../../bench/load/benchCommand.js')).runBenchCommand(argv);
       },
     },
   ],

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { externalEndpoints, isLoopbackHost, parseBenchArgs, timestampFolder } from './benchOptions.js';
+
+const cwd = '/work/main';
+const now = new Date('2025-06-02T15:04:05.123Z');
+
+describe('parseBenchArgs', () => {
+  it('fills in the defaults: 50 PCMU calls, clean, a timestamped out dir', () => {
+    const parsed = parseBenchArgs([], cwd, now);
+    expect(parsed.kind).toBe('options');
+    if (parsed.kind !== 'options') return;
+    expect(parsed.options).toMatchObject({ calls: 50, rampSeconds: 5, durationSeconds: 30, profiles: ['clean'], seed: 1, url: null, findMax: false, baseline: true, json: false });
+    expect(parsed.options.fixtures.map((path) => path.replace(/^.*\//, ''))).toEqual(['pcmu-8k-menu.capture.jsonl', 'pcmu-8k-bargein.capture.jsonl']);
+    expect(parsed.options.outDir).toBe('/work/main/bench/results/2025-06-02T15-04-05Z');
+  });
+
+  it('uses the find-max defaults and reads every option', () => {
+    const parsed = parseBenchArgs(['--find-max', '--profile', 'wifi,stalls', '--seed', '7', '--max-time', '300', '--no-baseline', '--json', '--url', 'ws://127.0.0.1:9000'], cwd, now);
+    expect(parsed).toMatchObject({ kind: 'options', options: { calls: 100, durationSeconds: 10, profiles: ['wifi', 'stalls'], seed: 7, maxTimeSeconds: 300, maxCalls: 2000, baseline: false, json: true, url: 'ws://127.0.0.1:9000/' } });
+  });
+
+  it('refuses bad values, unknown profiles and fixtures, and any host but this machine', () => {
+    expect(parseBenchArgs(['--calls', '0'], cwd).kind).toBe('error');
+    expect(parseBenchArgs(['--profile', 'moon'], cwd).kind).toBe('error');
+    expect(parseBenchArgs(['--fixtures', 'nope'], cwd).kind).toBe('error');
+    expect(parseBenchArgs(['--url', 'ws://10.0.0.5:8080'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('this machine') });
+    expect(parseBenchArgs(['--bogus'], cwd).kind).toBe('error');
+    expect(parseBenchArgs(['--help'], cwd).kind).toBe('help');
+  });
+});
+
+describe('helpers', () => {
+  it('knows loopback hosts', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['10.0.0.1', 'example.com', '0.0.0.0'].some(isLoopbackHost)).toBe(false);
+  });
+
+  it('derives stream and stats URLs of a running engine', () => {
+    expect(externalEndpoints('ws://127.0.0.1:9000/', 'echo.default')).toEqual({ streamUrl: 'ws://127.0.0.1:9000/ws/telnyx?serviceHost=echo.default', statsUrl: 'http://127.0.0.1:9000/stats' });
+    expect(externalEndpoints('ws://localhost:9000/ws/telnyx?serviceHost=menu.default', 'echo.default').streamUrl).toBe('ws://localhost:9000/ws/telnyx?serviceHost=menu.default');
+    expect(timestampFolder(now)).toBe('2025-06-02T15-04-05Z');
+  });
+});

@@ -1,0 +1,195 @@
+/** Command line of `callwire bench`: options, defaults, validation and the usage text. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isImpairmentProfileName } from '../impair/index.js';
+
+/** Usage of `callwire bench`, printed by `--help` and on a usage error. */
+export const BENCH_USAGE = `Usage:
+  callwire bench [--calls N] [--ramp S] [--duration S] [--profile NAME[,NAME…]] [--seed N]
+                 [--fixtures A,B] [--url URL] [--find-max [--max-time S] [--max-calls N]]
+                 [--out DIR] [--no-baseline] [--json]
+
+bench   Loads the engine like Telnyx would: N concurrent calls over real WebSockets on
+        127.0.0.1, each streaming a recorded call (20 ms media frames, DTMF, stop) to the echo
+        agent through a seeded network impairment profile. Starts the engine itself (pinned to
+        core 0; the load generator runs pinned to core 1) unless --url names a running one, and
+        measures a bare WebSocket echo server under the same load as a baseline.
+
+  --calls N         concurrent calls (default 50; with --find-max, the first step: default 100)
+  --ramp S          seconds over which the calls start (default 5)
+  --duration S      measured seconds once all calls are up, after 2 s of settling
+                    (default 30; with --find-max, per step: default 10)
+  --profile LIST    impairment profiles, run one after the other (default clean):
+                    clean, wifi, congested-4g, stalls, lossy, satellite
+  --seed N          seed of the impairments; call i uses deriveSeed(N, i) (default 1)
+  --fixtures LIST   captures to play, round robin over calls, looped if a call outlives one:
+                    names in bench/fixtures or paths (default pcmu-8k-menu,pcmu-8k-bargein)
+  --url URL         a running engine on this machine (ws://127.0.0.1:PORT[/ws/telnyx?serviceHost=…]);
+                    its /stats must answer on the same port
+  --find-max        double the calls while outbound pacing p99 ≤ 10 ms and engine event-loop
+                    p99 ≤ 20 ms, then bisect; reports the largest count that held, per core
+  --max-time S      time budget of --find-max (default 600)
+  --max-calls N     largest call count --find-max tries (default 2000)
+  --out DIR         where report.html, summary.md and results.json go
+                    (default bench/results/<timestamp>/)
+  --no-baseline     skip the bare WebSocket echo baseline
+  --json            print results.json on stdout instead of the Markdown summary
+
+Progress goes to stderr; the summary to stdout. Only 127.0.0.1 is ever loaded; every run stops
+by itself.
+`;
+
+/** Resolved options of one invocation. */
+export interface BenchOptions {
+  readonly calls: number;
+  readonly rampSeconds: number;
+  readonly durationSeconds: number;
+  readonly profiles: readonly string[];
+  readonly seed: number;
+  /** Absolute paths of the captures. */
+  readonly fixtures: readonly string[];
+  readonly url: string | null;
+  readonly findMax: boolean;
+  readonly maxTimeSeconds: number;
+  readonly maxCalls: number;
+  readonly outDir: string;
+  readonly baseline: boolean;
+  readonly json: boolean;
+}
+
+/** Outcome of parsing: options, a request for help, or a usage error. */
+export type ParsedBenchArgs = { readonly kind: 'options'; readonly options: BenchOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
+
+/** Default fixtures: the PCMU calls, whose echo can be traced frame by frame. */
+export const DEFAULT_FIXTURES = ['pcmu-8k-menu', 'pcmu-8k-bargein'] as const;
+
+/** Folders a fixture name is looked up in: beside this source, or the repository's bench/fixtures from dist. */
+function fixtureFolders(cwd: string): string[] {
+  const here = fileURLToPath(new URL('../fixtures/', import.meta.url));
+  const fromDist = fileURLToPath(new URL('../../../bench/fixtures/', import.meta.url));
+  return [here, fromDist, resolve(cwd, 'bench/fixtures')];
+}
+
+/** A fixture name (`pcmu-8k-menu`) or path, as an existing absolute path, or undefined. */
+export function resolveFixture(nameOrPath: string, cwd: string): string | undefined {
+  const candidates: string[] = [];
+  if (nameOrPath.includes('/') || nameOrPath.endsWith('.jsonl')) candidates.push(isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath));
+  else for (const folder of fixtureFolders(cwd)) candidates.push(resolve(folder, `${nameOrPath}.capture.jsonl`));
+  return candidates.find((path) => existsSync(path));
+}
+
+/** True for a host name or address on this machine's loopback. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/** Folder name for a run started at `date`: `2025-06-02T15-04-05Z`. */
+export function timestampFolder(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+}
+
+function positive(value: string | undefined, name: string, fallback: number, integer: boolean): number | string {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) return `--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`;
+  return number;
+}
+
+/** Parses `argv` (the words after `bench`). */
+export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now = new Date()): ParsedBenchArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        calls: { type: 'string' },
+        ramp: { type: 'string' },
+        duration: { type: 'string' },
+        profile: { type: 'string' },
+        seed: { type: 'string' },
+        fixtures: { type: 'string' },
+        url: { type: 'string' },
+        'find-max': { type: 'boolean', default: false },
+        'max-time': { type: 'string' },
+        'max-calls': { type: 'string' },
+        out: { type: 'string' },
+        'no-baseline': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: 'help' };
+  const findMax = values['find-max'];
+  const numbers = {
+    calls: positive(values.calls, 'calls', findMax ? 100 : 50, true),
+    ramp: values.ramp === '0' ? 0 : positive(values.ramp, 'ramp', 5, false),
+    duration: positive(values.duration, 'duration', findMax ? 10 : 30, false),
+    maxTime: positive(values['max-time'], 'max-time', 600, false),
+    maxCalls: positive(values['max-calls'], 'max-calls', 2000, true),
+  };
+  for (const value of Object.values(numbers)) if (typeof value === 'string') return { kind: 'error', message: value };
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isSafeInteger(seed)) return { kind: 'error', message: `--seed must be an integer, got "${values.seed}"` };
+
+  const profiles = (values.profile ?? 'clean').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = profiles.filter((name) => !isImpairmentProfileName(name));
+  if (profiles.length === 0 || unknown.length > 0) return { kind: 'error', message: `unknown profile "${unknown.join(', ')}"; known: clean, wifi, congested-4g, stalls, lossy, satellite` };
+
+  const fixtureNames = values.fixtures === undefined ? [...DEFAULT_FIXTURES] : values.fixtures.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const fixtures: string[] = [];
+  for (const name of fixtureNames) {
+    const path = resolveFixture(name, cwd);
+    if (path === undefined) return { kind: 'error', message: `fixture "${name}" not found (a name in bench/fixtures or a path to a .capture.jsonl file)` };
+    fixtures.push(path);
+  }
+  if (fixtures.length === 0) return { kind: 'error', message: '--fixtures names no fixture' };
+
+  let url: string | null = null;
+  if (values.url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(values.url);
+    } catch {
+      return { kind: 'error', message: `--url is not a URL: "${values.url}"` };
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'http:') return { kind: 'error', message: '--url must be ws:// (or http://) on 127.0.0.1: the bench never loads a remote host' };
+    if (!isLoopbackHost(parsed.hostname)) return { kind: 'error', message: `--url must point at this machine (127.0.0.1, localhost, ::1), got "${parsed.hostname}"` };
+    url = parsed.toString();
+  }
+
+  return {
+    kind: 'options',
+    options: {
+      calls: numbers.calls as number,
+      rampSeconds: numbers.ramp as number,
+      durationSeconds: numbers.duration as number,
+      profiles,
+      seed,
+      fixtures,
+      url,
+      findMax,
+      maxTimeSeconds: numbers.maxTime as number,
+      maxCalls: numbers.maxCalls as number,
+      outDir: resolve(cwd, values.out ?? `bench/results/${timestampFolder(now)}`),
+      baseline: !values['no-baseline'],
+      json: values.json,
+    },
+  };
+}
+
+/** Where a `--url` engine's streams and stats are; `serviceHost` fills in a URL that names none. */
+export function externalEndpoints(url: string, serviceHost: string): { streamUrl: string; statsUrl: string } {
+  const parsed = new URL(url);
+  const origin = parsed.host;
+  const hasPath = parsed.pathname !== '/' && parsed.pathname !== '';
+  const streamPath = hasPath ? `${parsed.pathname}${parsed.search}` : `/ws/telnyx?serviceHost=${encodeURIComponent(serviceHost)}`;
+  return { streamUrl: `ws://${origin}${streamPath}`, statsUrl: `http://${origin}/stats` };
+}

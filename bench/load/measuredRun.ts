@@ -1,0 +1,142 @@
+/**
+ * One measured run, as the parent orchestrates it: start the server under test (or use the one at
+ * `--url`), read its idle `/stats`, have the generator play the load, read `/stats` at the edges of
+ * the measured window (resetting the event-loop window at the start), wait for every call to end,
+ * read the final `/stats`, stop the server.
+ */
+import { loadavg } from 'node:os';
+import type { GeneratorClient } from './generatorClient.js';
+import { freePort, spawnBaseline, spawnEngine, waitForStats, type ChildHandle } from './processes.js';
+import type { GeneratorResult, LoadProgress, LoadTarget } from './protocol.js';
+import { fetchStats, type ServerStats } from './serverStats.js';
+import type { OutboundFormat } from './outboundPacing.js';
+
+/** Idle time after the server is up and before the idle reading, so start-up work has settled. */
+const IDLE_SETTLE_MS = 1_000;
+/** How long the server gets to end every call after the generator is done. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** What to run. */
+export interface RunSpec {
+  readonly target: LoadTarget;
+  readonly calls: number;
+  readonly profile: string;
+  readonly seed: number;
+  readonly rampMs: number;
+  readonly settleMs: number;
+  readonly durationMs: number;
+  readonly fixtures: readonly string[];
+  readonly outbound: OutboundFormat;
+  readonly echoDelayMs: number;
+}
+
+/** An engine that is already running (`--url`): where its streams and stats are. */
+export interface ExternalServer {
+  /** Stream URL with `serviceHost`. */
+  readonly streamUrl: string;
+  readonly statsUrl: string;
+}
+
+/** Everything one run produced, raw. */
+export interface RunMeasurement {
+  readonly spec: RunSpec;
+  readonly startedAt: string;
+  /** Wall time of the whole run, server start to stop. */
+  readonly wallMs: number;
+  readonly idle: ServerStats;
+  readonly windowStart: ServerStats;
+  readonly windowEnd: ServerStats;
+  readonly final: ServerStats;
+  /** 1-minute load average of the machine at the end of the window. */
+  readonly loadAverage: number;
+  /** True when the server had not ended every call within the drain timeout. */
+  readonly drainTimedOut: boolean;
+  readonly generator: GeneratorResult;
+}
+
+/** Shared by the runs of one bench invocation. */
+export interface RunContext {
+  readonly generator: GeneratorClient;
+  readonly serverCore: number | null;
+  /** The engine at `--url`, if given; the baseline is always started here. */
+  readonly external: ExternalServer | null;
+  /** `serviceHost` the calls ask for when the bench starts the engine. */
+  readonly serviceHost: string;
+  /** Config file the bench starts the engine with (`writeBenchEngineConfig`); none: the engine's defaults. */
+  readonly engineConfig?: string;
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+let nextRunId = 1;
+
+/** Runs `spec` against its target and returns the raw readings. */
+export async function measureRun(context: RunContext, spec: RunSpec): Promise<RunMeasurement> {
+  const began = performance.now();
+  const startedAt = new Date().toISOString();
+  let handle: ChildHandle | null = null;
+  let streamUrl: string;
+  let statsUrl: string;
+  if (spec.target === 'callwire' && context.external !== null) {
+    ({ streamUrl, statsUrl } = context.external);
+  } else {
+    const port = await freePort();
+    handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig) : spawnBaseline(port, context.serverCore);
+    streamUrl =
+      spec.target === 'callwire'
+        ? `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${encodeURIComponent(context.serviceHost)}`
+        : `ws://127.0.0.1:${port}/ws/telnyx`;
+    statsUrl = `http://127.0.0.1:${port}/stats`;
+  }
+  try {
+    await waitForStats(statsUrl, handle);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+    const idle = await fetchStats(statsUrl);
+    let windowStart: ServerStats | undefined;
+    let windowEnd: ServerStats | undefined;
+    let loadAverage = 0;
+    const runId = nextRunId++;
+    const hooks = {
+      window: async (edge: 'start' | 'end'): Promise<void> => {
+        if (edge === 'start') windowStart = await fetchStats(statsUrl, true);
+        else {
+          windowEnd = await fetchStats(statsUrl);
+          loadAverage = loadavg()[0] ?? 0;
+        }
+      },
+      ...(context.onProgress === undefined ? {} : { progress: context.onProgress }),
+    };
+    const generator = await context.generator.run(
+      {
+        runId,
+        target: spec.target,
+        url: streamUrl,
+        fixtures: spec.fixtures,
+        calls: spec.calls,
+        rampMs: spec.rampMs,
+        settleMs: spec.settleMs,
+        durationMs: spec.durationMs,
+        profile: spec.profile,
+        seed: spec.seed,
+        outbound: spec.outbound,
+        echoDelayMs: spec.echoDelayMs,
+      },
+      hooks,
+    );
+    if (windowStart === undefined || windowEnd === undefined) throw new Error('the run ended without a measured window');
+    const drained = await waitForDrain(statsUrl, idle.calls.active);
+    return { spec, startedAt, wallMs: performance.now() - began, idle, windowStart, windowEnd, loadAverage, final: drained.stats, drainTimedOut: drained.timedOut, generator };
+  } finally {
+    await handle?.stop();
+  }
+}
+
+/** Polls until the server is back to `activeBefore` open calls, or the drain timeout passes. */
+async function waitForDrain(statsUrl: string, activeBefore: number): Promise<{ stats: ServerStats; timedOut: boolean }> {
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  for (;;) {
+    const stats = await fetchStats(statsUrl);
+    if (stats.calls.active <= activeBefore) return { stats, timedOut: false };
+    if (performance.now() > deadline) return { stats, timedOut: true };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

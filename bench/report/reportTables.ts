@@ -1,0 +1,197 @@
+/** The report's tables as plain rows of text, rendered by both the Markdown and the HTML builders. */
+import type { RunMetrics } from '../load/runMetrics.js';
+import type { BenchReport, FindMaxRecord } from './reportModel.js';
+
+/** A table: a title, column headers, rows of cells; `emphasis` rows are ratios or verdicts. */
+export interface ReportTable {
+  readonly title: string;
+  readonly headers: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Indices of rows to emphasise. */
+  readonly emphasis: readonly number[];
+  /** A sentence under the table. */
+  readonly note?: string;
+}
+
+/** Issue 5 targets. */
+export const TARGET_CALLS_PER_CORE = 1000;
+export const TARGET_PACING_P99_MS = 5;
+export const TARGET_CPU_RATIO = 1.2;
+
+/** A number with `digits` decimals, or `–` for NaN / missing. */
+export function num(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toFixed(digits);
+}
+
+function ratio(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(2)}×`;
+}
+
+function costRow(label: string, metrics: RunMetrics): string[] {
+  return [
+    label,
+    metrics.target,
+    String(metrics.calls),
+    num(metrics.cpuPercent, 1),
+    num(metrics.cpuMsPerCallSecond, 3),
+    num(metrics.rssPerCallKB, 0),
+    num(metrics.rssMB, 0),
+    `${num(metrics.loop.p50, 1)} / ${num(metrics.loop.p99, 1)} / ${num(metrics.loop.max, 1)}`,
+  ];
+}
+
+/** Engine cost against the baseline, run by run. */
+export function costTable(report: BenchReport): ReportTable {
+  const rows: string[][] = [];
+  const emphasis: number[] = [];
+  for (const run of report.runs) {
+    rows.push(costRow(run.label, run.callwire.metrics));
+    if (run.baseline !== null) rows.push(costRow(run.label, run.baseline));
+    if (run.ratios !== null) {
+      emphasis.push(rows.length);
+      rows.push([run.label, 'callwire ÷ baseline', '', '', ratio(run.ratios.cpuPerCallSecond), ratio(run.ratios.rssPerCall), '', `p99 ${ratio(run.ratios.loopP99)}`]);
+    }
+  }
+  return {
+    title: 'Server cost',
+    headers: ['run', 'server', 'calls', 'CPU (% of a core)', 'CPU ms per call-second', 'RSS per call (KB)', 'RSS (MB)', 'event loop p50 / p99 / max (ms)'],
+    rows,
+    emphasis,
+    note: 'CPU is user + system over the measured window (from /stats); RSS per call is (RSS at the end of the window − idle RSS) ÷ calls. Event-loop delay is what /stats reports less the monitor’s 10 ms sampling interval, which Node’s histogram includes (an idle loop reads 10 ms).',
+  };
+}
+
+function qualityRow(label: string, metrics: RunMetrics): string[] {
+  const pacing = metrics.pacing;
+  const echo = metrics.echo;
+  const jitter = metrics.jitter;
+  const lost = metrics.framesLost;
+  return [
+    label,
+    pacing === null ? '–' : `${num(pacing.p50, 2)} / ${num(pacing.p99, 2)} / ${num(pacing.max, 1)}`,
+    pacing === null ? '–' : `${pacing.underruns} / ${pacing.extraSpurts} / ${pacing.unscored}`,
+    echo === null ? '–' : `${num(echo.p50, 0)} / ${num(echo.p95, 0)} / ${num(echo.p99, 0)}`,
+    jitter === null ? '–' : `${num(jitter.addedDelayMeanMs, 1)} / ${num(jitter.addedDelayP95MaxMs, 0)}`,
+    jitter === null ? '–' : `${num(jitter.concealmentPercent, 2)} %`,
+    jitter === null ? '–' : String(jitter.underruns),
+    lost === null ? '–' : `${lost.lost} of ${lost.eligible} (${num(lost.percent, 2)} %)`,
+    String(metrics.endings.abnormal),
+  ];
+}
+
+/** What callers heard, run by run. */
+export function qualityTable(report: BenchReport): ReportTable {
+  return {
+    title: 'What the caller gets (callwire)',
+    headers: [
+      'run',
+      'outbound pacing error p50 / p99 / max (ms)',
+      'Telnyx underruns / gaps > 100 ms / not timed',
+      'echo round trip − 200 ms p50 / p95 / p99 (ms)',
+      'jitter buffer added delay mean / p95 max (ms)',
+      'concealment',
+      'jitter-buffer underruns',
+      'frames lost (never echoed)',
+      'calls ended abnormally',
+    ],
+    rows: report.runs.map((run) => qualityRow(run.label, run.callwire.metrics)),
+    emphasis: [],
+    note: 'Pacing error: |arrival − ideal| of each outbound message, ideal = first arrival of the talk spurt + audio sent before it − 20 ms; a Telnyx underrun is a message that arrived after the audio before it had played; gaps count new talk spurts over whole calls; “not timed” are messages read right after the generator itself stalled. Echo: arrival − send − the echo bot’s 200 ms, so it holds the jitter buffer’s delay, the outbound prebuffer and the pacing lead. Jitter figures come from /stats over the run’s ended calls.',
+  };
+}
+
+/** The generator's own load and punctuality. */
+export function generatorTable(report: BenchReport): ReportTable {
+  const rows: string[][] = [];
+  const add = (label: string, metrics: RunMetrics): void => {
+    rows.push([label, metrics.target, num(metrics.generator.cpuPercent, 0), `${num(metrics.generator.lateP50, 2)} / ${num(metrics.generator.lateP99, 2)} / ${num(metrics.generator.lateMax, 1)}`, num(metrics.generator.loopP99, 1), String(metrics.generator.mediaSent), num(metrics.machineLoad, 1)]);
+  };
+  for (const run of report.runs) {
+    add(run.label, run.callwire.metrics);
+    if (run.baseline !== null) add(run.label, run.baseline);
+  }
+  for (const search of report.findMax) for (const step of search.steps) add(`find-max ${search.profile} ${step.calls}`, step.run.metrics);
+  return {
+    title: 'Load generator (its own core)',
+    headers: ['run', 'server', 'generator CPU (% of its core)', 'send lateness p50 / p99 / max (ms)', 'generator event loop p99 (ms)', 'media frames sent', 'machine load (1 min)'],
+    rows,
+    emphasis: [],
+    note: 'Send lateness: how long after its scheduled time a frame left (in the measured window). Above 50 % CPU or 5 ms p99 the generator, not the engine, may be what the figures show. Machine load: the 1-minute load average at the end of the window; the engine and the generator account for up to 2 of it, anything above is other work competing for the cores.',
+  };
+}
+
+/** The steps of one `--find-max` search. */
+export function findMaxTable(search: FindMaxRecord): ReportTable {
+  const rows = search.steps.map((step) => {
+    const m = step.run.metrics;
+    return [
+      String(step.calls),
+      step.held ? 'held' : 'failed',
+      num(m.pacing?.p99, 2),
+      num(m.loop.p99, 1),
+      num(m.cpuPercent, 0),
+      num(m.cpuMsPerCallSecond, 3),
+      num(m.rssPerCallKB, 0),
+      num(m.echo?.p95, 0),
+      `${num(m.jitter?.concealmentPercent, 2)} %`,
+      num(m.generator.cpuPercent, 0),
+      num(m.generator.lateP99, 2),
+      step.reason,
+    ];
+  });
+  const emphasis = search.steps.flatMap((step, index) => (step.calls === search.maxHeld ? [index] : []));
+  const max = search.maxHeld === null ? 'no step held' : `${search.maxHeld} calls held on ${search.engineCores} engine core${search.engineCores === 1 ? '' : 's'}: ${Math.floor(search.maxHeld / search.engineCores)} per core`;
+  return {
+    title: `Find max (${search.profile})`,
+    headers: ['calls', 'verdict', 'pacing p99 (ms)', 'event loop p99 (ms)', 'CPU (% core)', 'CPU ms per call-second', 'RSS per call (KB)', 'echo p95 (ms)', 'concealment', 'generator CPU %', 'generator late p99 (ms)', 'why'],
+    rows,
+    emphasis,
+    note: `${max}. Stopped: ${search.stoppedBecause}.${baselineNote(search)}`,
+  };
+}
+
+function baselineNote(search: FindMaxRecord): string {
+  if (search.baseline === null || search.ratios === null) return '';
+  const b = search.baseline;
+  return ` Bare echo baseline at ${b.calls} calls: ${num(b.cpuPercent, 0)} % CPU, ${num(b.cpuMsPerCallSecond, 3)} ms per call-second, ${num(b.rssPerCallKB, 0)} KB per call, event loop p99 ${num(b.loop.p99, 1)} ms; callwire ÷ baseline: CPU ${ratio(search.ratios.cpuPerCallSecond)}, RSS ${ratio(search.ratios.rssPerCall)}, event loop p99 ${ratio(search.ratios.loopP99)}.`;
+}
+
+/** Issue 5's targets against what this invocation measured. */
+export function targetsTable(report: BenchReport): ReportTable {
+  const rows: string[][] = [];
+  for (const search of report.findMax) {
+    const atTarget = search.maxHeldAtTarget;
+    const perCore = atTarget === null ? null : Math.floor(atTarget / search.engineCores);
+    rows.push([
+      `≥ ${TARGET_CALLS_PER_CORE} PCMU echo calls per core with pacing p99 ≤ ${TARGET_PACING_P99_MS} ms (${search.profile})`,
+      perCore === null ? 'no step met it' : `${perCore} calls per core`,
+      perCore !== null && perCore >= TARGET_CALLS_PER_CORE ? 'met' : 'missed',
+    ]);
+    if (search.ratios !== null && search.maxHeld !== null) {
+      rows.push([
+        `engine CPU ≤ ${TARGET_CPU_RATIO}× the bare echo at the max (${search.profile}, ${search.maxHeld} calls)`,
+        `${num(search.ratios.cpuPerCallSecond, 2)}×`,
+        search.ratios.cpuPerCallSecond <= TARGET_CPU_RATIO ? 'met' : 'missed',
+      ]);
+    }
+  }
+  for (const run of report.runs) {
+    if (run.ratios === null) continue;
+    rows.push([`engine CPU ≤ ${TARGET_CPU_RATIO}× the bare echo (${run.label})`, `${num(run.ratios.cpuPerCallSecond, 2)}×`, run.ratios.cpuPerCallSecond <= TARGET_CPU_RATIO ? 'met' : 'missed']);
+    const pacing = run.callwire.metrics.pacing;
+    if (pacing !== null) rows.push([`pacing p99 ≤ ${TARGET_PACING_P99_MS} ms (${run.label})`, `${num(pacing.p99, 2)} ms`, pacing.p99 <= TARGET_PACING_P99_MS ? 'met' : 'missed']);
+  }
+  return { title: 'Targets (issue 5)', headers: ['target', 'measured', 'verdict'], rows, emphasis: [] };
+}
+
+/** Every table of the report, in reading order. */
+export function reportTables(report: BenchReport): ReportTable[] {
+  const tables: ReportTable[] = [];
+  if (report.runs.length > 0) tables.push(costTable(report), qualityTable(report));
+  for (const search of report.findMax) tables.push(findMaxTable(search));
+  const targets = targetsTable(report);
+  if (targets.rows.length > 0) tables.push(targets);
+  tables.push(generatorTable(report));
+  return tables;
+}
