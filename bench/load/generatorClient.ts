@@ -74,7 +74,12 @@ export class GeneratorClient {
         if (message.progress.runId === current.runId) current.hooks.progress?.(message.progress);
         return;
       case 'window':
-        if (message.runId === current.runId && current.hooks.window !== undefined) current.pending.push(current.hooks.window(message.edge));
+        if (message.runId === current.runId && current.hooks.window !== undefined) {
+          const pending = current.hooks.window(message.edge);
+          // Handled when the result arrives (Promise.all); until then a rejection must not count as unhandled.
+          pending.catch(() => undefined);
+          current.pending.push(pending);
+        }
         return;
       case 'result':
         if (message.result.runId !== current.runId) return;

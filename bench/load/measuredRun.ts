@@ -15,6 +15,8 @@ import type { OutboundFormat } from './outboundPacing.js';
 const IDLE_SETTLE_MS = 1_000;
 /** How long the server gets to end every call after the generator is done. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/** How long a loaded server gets to answer `/stats` at the window's edges. */
+const WINDOW_STATS_TIMEOUT_MS = 15_000;
 
 /** What to run. */
 export interface RunSpec {
@@ -49,6 +51,8 @@ export interface RunMeasurement {
   readonly final: ServerStats;
   /** 1-minute load average of the machine at the end of the window. */
   readonly loadAverage: number;
+  /** Readings that failed (an overloaded server not answering `/stats`) and what was used instead; empty when all went well. */
+  readonly statsProblems: readonly string[];
   /** True when the server had not ended every call within the drain timeout. */
   readonly drainTimedOut: boolean;
   readonly generator: GeneratorResult;
@@ -94,13 +98,18 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
     let windowStart: ServerStats | undefined;
     let windowEnd: ServerStats | undefined;
     let loadAverage = 0;
+    const statsProblems: string[] = [];
     const runId = nextRunId++;
     const hooks = {
       window: async (edge: 'start' | 'end'): Promise<void> => {
-        if (edge === 'start') windowStart = await fetchStats(statsUrl, true);
-        else {
-          windowEnd = await fetchStats(statsUrl);
-          loadAverage = loadavg()[0] ?? 0;
+        try {
+          if (edge === 'start') windowStart = await fetchStats(statsUrl, true, WINDOW_STATS_TIMEOUT_MS);
+          else {
+            windowEnd = await fetchStats(statsUrl, false, WINDOW_STATS_TIMEOUT_MS);
+            loadAverage = loadavg()[0] ?? 0;
+          }
+        } catch (error) {
+          statsProblems.push(`/stats did not answer at the window's ${edge} within ${WINDOW_STATS_TIMEOUT_MS / 1000} s (${error instanceof Error ? error.message : String(error)})`);
         }
       },
       ...(context.onProgress === undefined ? {} : { progress: context.onProgress }),
@@ -122,9 +131,17 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
       },
       hooks,
     );
-    if (windowStart === undefined || windowEnd === undefined) throw new Error('the run ended without a measured window');
+    if (windowStart === undefined) {
+      windowStart = idle;
+      statsProblems.push('window measured from the idle reading');
+    }
     const drained = await waitForDrain(statsUrl, idle.calls.active);
-    return { spec, startedAt, wallMs: performance.now() - began, idle, windowStart, windowEnd, loadAverage, final: drained.stats, drainTimedOut: drained.timedOut, generator };
+    if (windowEnd === undefined) {
+      windowEnd = drained.stats;
+      loadAverage = loadavg()[0] ?? 0;
+      statsProblems.push('window measured to the reading after the calls ended');
+    }
+    return { spec, startedAt, wallMs: performance.now() - began, idle, windowStart, windowEnd, loadAverage, statsProblems, final: drained.stats, drainTimedOut: drained.timedOut, generator };
   } finally {
     await handle?.stop();
   }
@@ -133,10 +150,16 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
 /** Polls until the server is back to `activeBefore` open calls, or the drain timeout passes. */
 async function waitForDrain(statsUrl: string, activeBefore: number): Promise<{ stats: ServerStats; timedOut: boolean }> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  let last: ServerStats | undefined;
   for (;;) {
-    const stats = await fetchStats(statsUrl);
-    if (stats.calls.active <= activeBefore) return { stats, timedOut: false };
-    if (performance.now() > deadline) return { stats, timedOut: true };
+    try {
+      last = await fetchStats(statsUrl, false, WINDOW_STATS_TIMEOUT_MS);
+      if (last.calls.active <= activeBefore) return { stats: last, timedOut: false };
+    } catch (error) {
+      // A server still digesting the load may be slow to answer; keep asking until the deadline.
+      if (performance.now() > deadline && last === undefined) throw error;
+    }
+    if (performance.now() > deadline && last !== undefined) return { stats: last, timedOut: true };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

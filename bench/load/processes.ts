@@ -88,6 +88,20 @@ export class ChildHandle {
   }
 }
 
+/** Children still running; killed if this process exits first, so no engine outlives the bench. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const running of liveChildren) running.kill('SIGKILL');
+  });
+}
+
 function spawnPinned(name: string, core: number | null, nodeArgs: readonly string[], ipc: boolean): ChildHandle {
   const stdio: ('ignore' | 'pipe' | 'ipc')[] = ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
   const child =
@@ -95,6 +109,7 @@ function spawnPinned(name: string, core: number | null, nodeArgs: readonly strin
       ? spawn(process.execPath, nodeArgs, { stdio })
       : // taskset execs node in place, so the IPC channel's descriptor and the pid carry over.
         spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], { stdio });
+  track(child);
   return new ChildHandle(name, child);
 }
 

@@ -42,6 +42,13 @@ describe('runMetrics', () => {
     expect(stepVerdict(runMetrics(measurement('callwire', 3000, 110, 31))).held).toBe(false);
   });
 
+  it('fails a step whose engine did not answer /stats in time', () => {
+    const late = runMetrics({ ...measurement('callwire', 2000, 100, 12), statsProblems: ['window measured to the reading after the calls ended'] });
+    expect(late.statsLate).toBe(true);
+    expect(stepVerdict(late)).toEqual({ held: false, reason: 'the engine did not answer /stats in time' });
+    expect(late.warnings).toContain('server stats: window measured to the reading after the calls ended');
+  });
+
   it('takes the monitor interval off the reported delay', () => {
     expect(loopDelayMs(10.1)).toBeCloseTo(0.1, 10);
     expect(loopDelayMs(3)).toBe(0);

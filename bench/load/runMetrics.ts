@@ -68,6 +68,8 @@ export interface RunMetrics {
   } | null;
   /** Sent frames the echo never returned (callwire, PCMU fixtures). */
   readonly framesLost: { readonly eligible: number; readonly lost: number; readonly percent: number } | null;
+  /** True when the server did not answer `/stats` at a window edge (overloaded): CPU and loop figures cover a longer span. */
+  readonly statsLate: boolean;
   readonly endings: {
     /** Engine end reasons of the run's calls. */
     readonly byReason: Readonly<Record<string, number>>;
@@ -148,6 +150,7 @@ export function runMetrics(run: RunMeasurement): RunMetrics {
   if (generator.unscoredMessages > 0.01 * (generator.pacing.count + generator.unscoredMessages)) warnings.push(`${generator.unscoredMessages} outbound messages (over 1 %) were read after the generator stalled and not timed`);
   if (generator.connectFailures > 0) warnings.push(`${generator.connectFailures} of ${spec.calls} calls never connected`);
   if (run.drainTimedOut) warnings.push('the server had calls left open 10 s after the run');
+  for (const problem of run.statsProblems) warnings.push(`server stats: ${problem}`);
 
   const framesLost = callwire && generator.echoEligible > 0 ? { eligible: generator.echoEligible, lost: generator.echoLost, percent: (generator.echoLost / generator.echoEligible) * 100 } : null;
   return {
@@ -187,6 +190,7 @@ export function runMetrics(run: RunMeasurement): RunMetrics {
       drainTimedOut: run.drainTimedOut,
     },
     machineLoad: run.loadAverage,
+    statsLate: run.statsProblems.length > 0,
     generator: {
       cpuPercent: generator.cpuPercent,
       lateP50: generator.sendLateness.p50,
@@ -222,6 +226,7 @@ export function stepVerdict(metrics: RunMetrics): { readonly held: boolean; read
   const pacingP99 = metrics.pacing?.p99 ?? 0;
   if (pacingP99 > FIND_MAX_PACING_P99_MS) problems.push(`pacing p99 ${pacingP99.toFixed(1)} ms > ${FIND_MAX_PACING_P99_MS} ms`);
   if (metrics.loop.p99 > FIND_MAX_LOOP_P99_MS) problems.push(`event-loop p99 ${metrics.loop.p99.toFixed(1)} ms > ${FIND_MAX_LOOP_P99_MS} ms`);
+  if (metrics.statsLate) problems.push('the engine did not answer /stats in time');
   if (metrics.endings.connectFailures > 0) problems.push(`${metrics.endings.connectFailures} calls failed to connect`);
   return problems.length === 0 ? { held: true, reason: 'held' } : { held: false, reason: problems.join('; ') };
 }

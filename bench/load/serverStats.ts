@@ -16,9 +16,9 @@ export interface ServerStats {
 }
 
 /** Reads `statsUrl`; with `resetLoop`, the server starts a new event-loop window after answering. */
-export async function fetchStats(statsUrl: string, resetLoop = false): Promise<ServerStats> {
+export async function fetchStats(statsUrl: string, resetLoop = false, timeoutMs = 5_000): Promise<ServerStats> {
   const url = resetLoop ? `${statsUrl}${statsUrl.includes('?') ? '&' : '?'}reset=loop` : statsUrl;
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return (await response.json()) as ServerStats;
 }

@@ -47,6 +47,7 @@ export function syntheticMeasurement(target: 'callwire' | 'baseline', cpuMs: num
     windowEnd: syntheticStats({ uptimeMs: 15_000, cpuMs: 1000 + cpuMs, rssMB, loopP99 }),
     final: syntheticStats({ uptimeMs: 16_000, cpuMs: 1100 + cpuMs, rssMB, endedByReason: { stream_stopped: 97, socket_closed: 2, media_timeout: 1 }, ...(target === 'callwire' ? { ticks: 50_000, concealed: 250, delayMean: 22 } : {}) }),
     loadAverage: 0.5,
+    statsProblems: [],
     drainTimedOut: false,
     generator: syntheticGenerator({ target }),
   };
