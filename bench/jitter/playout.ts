@@ -7,8 +7,7 @@
  *
  * Run: `node --expose-gc --import tsx bench/jitter/playout.ts`
  */
-import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { Bench } from 'tinybench';
 import { DecodeStage } from '../../codecs/decodeStage.js';
 import { packetTrace, pcmuStream } from '../../codecs/jitter/fixtures/traces.js';
@@ -19,6 +18,7 @@ import { simulateTrace, type TracePacket } from '../../codecs/jitter/simulateTra
 import { PcmuDecoder } from '../../codecs/pcmu.js';
 import { MediaPacket } from '../../engine/telnyx/frames.js';
 import { measureAllocations } from '../support/allocations.js';
+import { cpuModel } from '../support/machine.js';
 
 const ROUNDS = 3;
 const ALLOCATION_CALLS = 100_000;
@@ -95,16 +95,6 @@ const contenders: readonly Contender[] = [
     },
   },
 ];
-
-function cpuModel(): string {
-  try {
-    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (match?.[1] !== undefined) return match[1].trim();
-  } catch {
-    // Not Linux.
-  }
-  return cpus()[0]?.model ?? 'unknown';
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import type { ContenderResult, PairResult } from './measure.js';
-
-/** The first `model name` of /proc/cpuinfo, or what Node reports where that file does not exist. */
-function cpuModel(): string {
-  try {
-    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (match?.[1] !== undefined) return match[1].trim();
-  } catch {
-    // Not Linux: fall through.
-  }
-  return cpus()[0]?.model ?? 'unknown';
-}
+import { cpuModel } from '../support/machine.js';
 
 /** One Markdown line naming the machine and runtime, since the figures mean nothing without it. */
 export function machineLine(): string {
