@@ -5,10 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { BotLogic } from '../bots/api.js';
 import { buildAgent, type AgentDefinition } from './agent.js';
+import { allowedHostProblem } from './allowedHosts.js';
 import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } from './configSchema.js';
 import type { LogLevel } from './logger.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
+import { trustedProxyProblem } from './trustedProxies.js';
 
 /** Configuration file names looked for in the working directory, in order. */
 export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', 'callwire.config.js', 'callwire.config.mjs', 'callwire.config.json'] as const;
@@ -31,6 +33,10 @@ export interface EngineConfig {
   readonly agents: readonly AgentDefinition[];
   /** How Telnyx reaches the engine (`publicUrl`, `CALLWIRE_PUBLIC_URL`); undefined: taken from each request's host. */
   readonly publicUrl: string | undefined;
+  /** Proxies whose X-Forwarded-* headers are believed (`trustedProxies`, `CALLWIRE_TRUSTED_PROXIES`, comma-separated); empty: none. */
+  readonly trustedProxies: readonly string[];
+  /** Hosts stream URLs may name when `publicUrl` is unset (`allowedHosts`, `CALLWIRE_ALLOWED_HOSTS`, comma-separated); empty: none listed. */
+  readonly allowedHosts: readonly string[];
   /** Bearer keys of the engine's HTTP API (`apiKeys`, `CALLWIRE_API_KEY`, comma-separated); empty: dial-out is off. */
   readonly apiKeys: readonly string[];
   readonly telnyx: TelnyxSettings;
@@ -105,10 +111,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   }
   const publicUrl = nonEmpty(env['CALLWIRE_PUBLIC_URL']) ?? file.publicUrl;
   if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(publicUrl)) throw new ConfigError(`CALLWIRE_PUBLIC_URL must be an http:// or https:// URL, got "${publicUrl}"`);
+  const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem) ?? file.trustedProxies ?? [];
+  const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem) ?? file.allowedHosts ?? [];
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
 
   return {
     publicUrl,
+    trustedProxies,
+    allowedHosts,
     apiKeys: [...envKeys, ...(file.apiKeys ?? [])],
     telnyx,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
@@ -140,6 +150,16 @@ function checkPhoneNumbers(agents: readonly AgentDefinition[]): void {
       owners.set(number, name);
     }
   }
+}
+
+/** A comma-separated list from the environment, each entry checked by `problem`; undefined when the variable is unset or blank. */
+function listFromEnv(env: LoadConfigOptions['env'], name: string, problem: (entry: string) => string | undefined): string[] | undefined {
+  const entries = nonEmpty(env[name])?.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries ?? []) {
+    const message = problem(entry);
+    if (message !== undefined) throw new ConfigError(`${name}: ${message}`);
+  }
+  return entries;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { BotLogic } from '../bots/api.js';
+import { allowedHostProblem } from './allowedHosts.js';
+import { trustedProxyProblem } from './trustedProxies.js';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
@@ -59,6 +61,13 @@ const secret = (what: string) =>
     .max(4000, `${what} must be at most 4000 characters (Telnyx's limit)`)
     .regex(/^[\x21-\x7e]+$/, `${what} must be visible ASCII without spaces`);
 
+/** A list entry checked by `problem`, whose message names the entry. */
+const checkedEntry = (problem: (entry: string) => string | undefined) =>
+  z.string().superRefine((entry, context) => {
+    const message = problem(entry);
+    if (message !== undefined) context.addIssue({ code: 'custom', message });
+  });
+
 /** One agent as written in configuration. */
 export const agentConfigSchema = z
   .object({
@@ -105,6 +114,10 @@ export const configFileSchema = z
     organizations: z.record(z.string().regex(NAME, 'organization names are letters, digits, - and _'), organizationSchema),
     /** How Telnyx reaches this engine, e.g. `https://callwire.example.com`: stream URLs sent to Telnyx are built from it. */
     publicUrl: z.url({ protocol: /^https?$/, error: 'publicUrl must be an http:// or https:// URL' }),
+    /** Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-Host, -Proto and -For the engine believes. */
+    trustedProxies: z.array(checkedEntry(trustedProxyProblem)),
+    /** Host names (optional `:port`, `*.domain` wildcards) stream URLs may be built from when publicUrl is not set. */
+    allowedHosts: z.array(checkedEntry(allowedHostProblem)),
     /** Bearer keys accepted by the engine's own HTTP API (`POST /v1/calls`). */
     apiKeys: z.array(secret('each of apiKeys')),
     telnyx: z
