@@ -1,6 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
-
 /** Path Telnyx's `<Stream url>` points at, as on Pipecat Cloud. */
 export const TELNYX_STREAM_PATH = '/ws/telnyx';
 
@@ -20,33 +17,8 @@ export function originFromUrl(publicUrl: string): PublicOrigin {
   return { http: `${secure ? 'https' : 'http'}://${base}`, ws: `${secure ? 'wss' : 'ws'}://${base}` };
 }
 
-/**
- * The origin Telnyx used to reach this request: `X-Forwarded-Host` (first value) or `Host`; https
- * when `X-Forwarded-Proto` says so (a TLS-terminating proxy) or the connection itself is TLS.
- * Undefined when the request names no usable host.
- */
-export function originFromRequest(request: IncomingMessage): PublicOrigin | undefined {
-  const { headers } = request;
-  const host = firstValue(headers['x-forwarded-host']) ?? headers.host;
-  if (host === undefined || host === '' || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return undefined;
-  const proto = firstValue(headers['x-forwarded-proto'])?.toLowerCase();
-  const secure = proto === undefined ? (request.socket as Partial<TLSSocket>).encrypted === true : proto === 'https' || proto === 'wss';
-  return { http: `${secure ? 'https' : 'http'}://${host}`, ws: `${secure ? 'wss' : 'ws'}://${host}` };
-}
-
-/** The configured origin, else the request's. */
-export function publicOrigin(publicUrl: string | undefined, request: IncomingMessage): PublicOrigin | undefined {
-  return publicUrl === undefined ? originFromRequest(request) : originFromUrl(publicUrl);
-}
-
 /** `wss://HOST/ws/telnyx?serviceHost=AGENT.ORG` plus `query` entries (for example `token`). */
 export function mediaStreamUrl(origin: PublicOrigin, serviceHost: string, query: Readonly<Record<string, string>> = {}): string {
   const params = new URLSearchParams({ serviceHost, ...query });
   return `${origin.ws}${TELNYX_STREAM_PATH}?${params.toString()}`;
-}
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  const first = text?.split(',')[0]?.trim();
-  return first === '' ? undefined : first;
 }

@@ -32,6 +32,8 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       },
       captureDir: options.captureDir,
       publicUrl: config.publicUrl,
+      trustedProxies: config.trustedProxies,
+      allowedHosts: config.allowedHosts,
       apiKeys: config.apiKeys,
       telnyx: config.telnyx,
     },

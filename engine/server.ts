@@ -7,14 +7,17 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits, type RefusalCause } from './admission.js';
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
+import { clientAddress } from './clientAddress.js';
 import { CallSession, type CallLimits } from './callSession.js';
 import type { Clock } from './clock.js';
 import type { TelnyxSettings } from './config.js';
 import { EngineStats } from './engineStats.js';
 import { handleHttp } from './http/router.js';
+import { StreamOrigins } from './http/streamOrigins.js';
 import type { Logger } from './logger.js';
 import { EngineMetrics, type LiveCallView, type RejectionCause } from './metrics.js';
 import { Pacer } from './pacer.js';
+import { originPolicy } from './publicOrigin.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
 import { routeStream } from './routing.js';
 import { admitStream } from './streamAdmission.js';
@@ -35,8 +38,12 @@ export interface ServerOptions {
   readonly captureDir?: string | undefined;
   /** Admission limits: concurrent calls, event-loop delay, connections per second per IP. */
   readonly admission?: Partial<AdmissionLimits> | undefined;
-  /** How Telnyx reaches the engine; undefined: each request's host. */
+  /** How Telnyx reaches the engine; undefined: a request's host, when allowedHosts or a trusted proxy vouches for it. */
   readonly publicUrl?: string | undefined;
+  /** Proxies whose X-Forwarded-Host, -Proto and -For are believed (addresses or CIDR blocks). */
+  readonly trustedProxies?: readonly string[] | undefined;
+  /** Hosts a stream URL may name when publicUrl is unset (names, `:port`, `*.domain`). */
+  readonly allowedHosts?: readonly string[] | undefined;
   /** Bearer keys of the engine's HTTP API (`POST /v1/calls`); none: dial-out refuses everyone. */
   readonly apiKeys?: readonly string[] | undefined;
   /** Telnyx account settings: Call Control needs `apiKey`, webhooks need `publicKey`. */
@@ -105,6 +112,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const callControl = apiKey === undefined ? undefined : new CallControl({ apiKey, baseUrl: telnyxSettings.baseUrl });
   const telnyx = new TelnyxCalls({ catalog, calls, callControl, log, clock, now, refusing: () => admission.unreadyCause(calls.size) });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
+  const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
   const httpContext = {
     catalog,
     calls,
@@ -114,7 +122,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     now,
     publicKey,
     seenWebhooks: new RecentIds({ capacity: 10_000, ttlMs: 3_600_000 }),
-    publicUrl: options.publicUrl,
+    origins,
     apiKeys: options.apiKeys ?? [],
     connectionId: telnyxSettings.connectionId,
     metrics,
@@ -177,7 +185,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(request, origins.policy.trustedProxies);
     const refusal = admission.admit(address, calls.size);
     if (refusal !== undefined) {
       refuse(refusal, { address });

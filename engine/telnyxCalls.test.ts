@@ -44,8 +44,9 @@ describe('TelnyxCalls hang-ups after a stream ends', () => {
     const clock = new ManualClock(0);
     const calls = new CallRegistry();
     const hangups: string[] = [];
+    const answers: string[] = [];
     const control = {
-      answer: () => Promise.resolve(),
+      answer: (id: string) => (answers.push(id), Promise.resolve()),
       hangup: (id: string) => (hangups.push(id), Promise.resolve('hung_up' as const)),
     } as unknown as CallControl;
     const telnyx = new TelnyxCalls({ catalog: new AgentCatalog([agent]), calls, callControl: control, log: silentLogger(), clock, now: () => clock.now() });
@@ -65,8 +66,8 @@ describe('TelnyxCalls hang-ups after a stream ends', () => {
     const hangupEvent = (callControlId: string): TelnyxWebhookEvent => ({
       type: 'call.hangup', id: `h-${callControlId}`, occurredAt: undefined, callControlId, callSessionId: undefined, connectionId: undefined, clientState: undefined, from: undefined, to: undefined, hangupCause: 'normal_clearing', hangupSource: 'caller',
     });
-    const origin = { http: 'http://h', ws: 'ws://h' };
-    return { clock, telnyx, hangups, session, end, initiated, hangupEvent, origin };
+    const origin = () => ({ http: 'http://h', ws: 'ws://h' });
+    return { clock, telnyx, hangups, session, end, initiated, hangupEvent, origin, answers };
   }
 
   it('waits 2 s for call.hangup after Telnyx stopped the stream of a leg it owns, then hangs up', () => {
@@ -109,6 +110,17 @@ describe('TelnyxCalls hang-ups after a stream ends', () => {
     end(session('s2', 'v3:texml'), 'media_timeout');
     end(session('s3', 'v3:texml2'), 'bot_hangup');
     expect(hangups).toEqual(['v3:d', 'v3:texml2']);
+  });
+
+  it('leaves a call unanswered when no stream URL may be built for it, and asks for the origin only to answer', () => {
+    const { telnyx, initiated, answers } = setup();
+    let asked = 0;
+    telnyx.handleEvent(initiated('v3:refused'), () => (asked++, undefined));
+    expect(asked).toBe(1);
+    expect(answers).toEqual([]);
+    expect(telnyx.legs.get('v3:refused')).toBeUndefined();
+    telnyx.handleEvent({ ...initiated('v3:nobody'), to: '+19995550000' }, () => (asked++, undefined));
+    expect(asked).toBe(1);
   });
 
   it('sends pending hang-ups at once when the engine shuts down', async () => {

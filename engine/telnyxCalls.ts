@@ -74,8 +74,12 @@ export class TelnyxCalls {
     this.#log = deps.log.child({ component: 'telnyx' });
   }
 
-  /** Applies one verified, first-time webhook. `origin` is how Telnyx reaches the engine, for stream URLs. */
-  handleEvent(event: TelnyxWebhookEvent, origin: PublicOrigin | undefined): void {
+  /**
+   * Applies one verified, first-time webhook. `origin` says how Telnyx reaches the engine, for stream
+   * URLs; it is asked only when a call is about to be answered, and undefined means no stream URL
+   * may be built for this delivery (the caller has logged why).
+   */
+  handleEvent(event: TelnyxWebhookEvent, origin: () => PublicOrigin | undefined): void {
     const log = this.#log.child({ event: event.type === 'other' ? event.eventType : event.type, eventId: event.id, callControlId: event.callControlId });
     const leg = event.callControlId === undefined ? undefined : this.legs.get(event.callControlId);
     const session = event.callControlId === undefined ? undefined : this.#deps.calls.byCallControlId(event.callControlId);
@@ -207,7 +211,7 @@ export class TelnyxCalls {
     this.#graceHangups.delete(callControlId);
   }
 
-  #answer(event: Extract<TelnyxWebhookEvent, { type: 'call.initiated' }>, origin: PublicOrigin | undefined, log: Logger): void {
+  #answer(event: Extract<TelnyxWebhookEvent, { type: 'call.initiated' }>, resolveOrigin: () => PublicOrigin | undefined, log: Logger): void {
     const { callControlId, to } = event;
     const agent = to === undefined ? undefined : this.#deps.catalog.byPhoneNumber(to);
     if (callControlId === undefined || agent === undefined) {
@@ -226,8 +230,10 @@ export class TelnyxCalls {
       log.warn({ agent: `${agent.name}.${agent.org}` }, 'cannot answer: Call Control is off (set TELNYX_API_KEY)');
       return;
     }
+    const origin = resolveOrigin();
     if (origin === undefined) {
-      log.error('cannot answer: no public URL to stream to (set publicUrl or CALLWIRE_PUBLIC_URL)');
+      // Left unanswered like any call the engine cannot serve; the origin check logged why (rate-limited).
+      log.debug({ agent: `${agent.name}.${agent.org}` }, 'not answering: no trusted origin to stream the call to');
       return;
     }
     const stream = this.#streamRequest(agent, origin, {});

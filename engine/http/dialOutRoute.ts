@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { AgentCatalog } from '../agentCatalog.js';
 import { e164 } from '../configSchema.js';
 import type { Logger } from '../logger.js';
-import { publicOrigin } from '../publicUrl.js';
 import { parseServiceHost } from '../routing.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import { isCallControlError } from '../telnyx/callControlError.js';
 import { hasBearerKey } from './bearerAuth.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson } from './replies.js';
+import { sendOriginRefusal, type StreamOrigins } from './streamOrigins.js';
 
 /** Path of the dial-out endpoint. */
 export const DIAL_OUT_PATH = '/v1/calls';
@@ -40,7 +40,8 @@ export interface DialOutRouteDeps {
   readonly telnyx: TelnyxCalls;
   readonly apiKeys: readonly string[];
   readonly connectionId: string | undefined;
-  readonly publicUrl: string | undefined;
+  /** Where stream URLs may point; refusals are logged there. */
+  readonly origins: StreamOrigins;
   readonly log: Logger;
 }
 
@@ -53,7 +54,9 @@ interface FieldIssue {
 /**
  * `POST /v1/calls`: places an outbound call for an agent through Telnyx Call Control, its stream
  * coming back to this engine. Bearer auth with one of the engine's API keys (constant-time); a
- * body that does not validate gets 400 with every field issue; 201 with the call's ids.
+ * body that does not validate gets 400 with every field issue; 201 with the call's ids. The same
+ * origin rule as every stream URL holds (an authenticated caller does not vouch for a Host header):
+ * a refused host gets its error status and a JSON body naming the fix.
  */
 export async function handleDialOut(request: IncomingMessage, response: ServerResponse, deps: DialOutRouteDeps): Promise<void> {
   if (!hasBearerKey(request.headers, deps.apiKeys)) {
@@ -92,15 +95,15 @@ export async function handleDialOut(request: IncomingMessage, response: ServerRe
     sendJson(response, 400, { error: 'invalid_request', issues: missing });
     return;
   }
-  const origin = publicOrigin(deps.publicUrl, request);
-  if (origin === undefined) {
-    sendJson(response, 400, { error: 'no_host', detail: 'set publicUrl, or send a Host header' });
+  const decision = deps.origins.resolve(request, 'dial-out');
+  if (!decision.ok) {
+    sendOriginRefusal(response, decision);
     return;
   }
   try {
     const call = await deps.telnyx.dial(
       { agent, to: body.to, from: from!, connectionId: connectionId!, customParameters: body.customParameters ?? {}, clientState: body.clientState },
-      origin,
+      decision.origin,
     );
     sendJson(response, 201, { callControlId: call.callControlId, callLegId: call.callLegId ?? null, callSessionId: call.callSessionId ?? null, agent: body.agent });
   } catch (error) {

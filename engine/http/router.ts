@@ -9,6 +9,7 @@ import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { RecentIds } from '../telnyx/recentIds.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
 import { sendJson } from './replies.js';
+import type { StreamOrigins } from './streamOrigins.js';
 import { handleTexml, isTexmlPath } from './texmlRoute.js';
 import { handleWebhook, WEBHOOK_PATH } from './webhookRoute.js';
 
@@ -22,7 +23,8 @@ export interface HttpContext {
   readonly now: () => number;
   readonly publicKey: KeyObject | undefined;
   readonly seenWebhooks: RecentIds;
-  readonly publicUrl: string | undefined;
+  /** Where stream URLs may point (publicUrl, allowedHosts, trustedProxies). */
+  readonly origins: StreamOrigins;
   readonly apiKeys: readonly string[];
   readonly connectionId: string | undefined;
   readonly metrics: EngineMetrics;
@@ -69,14 +71,14 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       publicKey: context.publicKey,
       seen: context.seenWebhooks,
       telnyx: context.telnyx,
-      publicUrl: context.publicUrl,
+      origins: context.origins,
       log: context.log.child({ component: 'webhooks' }),
       now: context.now,
     });
   }
   if (isTexmlPath(path)) {
     if (method !== 'GET' && method !== 'POST') return methodNotAllowed(response, 'GET, POST');
-    return handleTexml(request, response, url, context.catalog, context.publicUrl, context.log.child({ component: 'texml' }));
+    return handleTexml(request, response, url, context.catalog, context.origins, context.log.child({ component: 'texml' }));
   }
   if (path === DIAL_OUT_PATH) {
     if (method !== 'POST') return methodNotAllowed(response, 'POST');
@@ -85,7 +87,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       telnyx: context.telnyx,
       apiKeys: context.apiKeys,
       connectionId: context.connectionId,
-      publicUrl: context.publicUrl,
+      origins: context.origins,
       log: context.log.child({ component: 'dial-out' }),
     });
   }

@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentDefinition } from '../agent.js';
 import type { AgentCatalog } from '../agentCatalog.js';
 import type { Logger } from '../logger.js';
-import { mediaStreamUrl, publicOrigin, type PublicOrigin } from '../publicUrl.js';
+import { mediaStreamUrl, type PublicOrigin } from '../publicUrl.js';
 import { secretsEqual } from '../secrets.js';
 import { telnyxStreamFormat } from '../telnyx/streamFormat.js';
 import { texmlDocument } from '../telnyx/texml.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson, sendXml } from './replies.js';
+import { sendOriginRefusal, type StreamOrigins } from './streamOrigins.js';
 
 /** `/texml/ORG/AGENT`. */
 const TEXML_PATH = /^\/texml\/([^/]+)\/([^/]+)\/?$/;
@@ -31,9 +32,10 @@ export function isTexmlPath(pathname: string): boolean {
  * `GET`/`POST /texml/ORG/AGENT`: the `<Connect><Stream>` document for a TeXML application. An agent
  * with a stream auth token puts it in the stream URL, so this route then wants the same secret as
  * `?token=` (set the TeXML URL in Telnyx to `…/texml/ORG/AGENT?token=SECRET`): else anyone could
- * read the token here.
+ * read the token here. A host {@link StreamOrigins} refuses gets its error status and a JSON body
+ * naming the fix.
  */
-export async function handleTexml(request: IncomingMessage, response: ServerResponse, url: URL, catalog: AgentCatalog, publicUrl: string | undefined, log: Logger): Promise<void> {
+export async function handleTexml(request: IncomingMessage, response: ServerResponse, url: URL, catalog: AgentCatalog, origins: StreamOrigins, log: Logger): Promise<void> {
   // Telnyx posts call details as a form; they are not needed, but the body must be consumed.
   if (request.method === 'POST') {
     try {
@@ -56,10 +58,10 @@ export async function handleTexml(request: IncomingMessage, response: ServerResp
     sendJson(response, 401, { error: 'unauthorized' });
     return;
   }
-  const origin = publicOrigin(publicUrl, request);
-  if (origin === undefined) {
-    sendJson(response, 400, { error: 'no_host', detail: 'set publicUrl, or send a Host header' });
+  const decision = origins.resolve(request, 'texml');
+  if (!decision.ok) {
+    sendOriginRefusal(response, decision);
     return;
   }
-  sendXml(response, 200, agentTexml(agent, origin));
+  sendXml(response, 200, agentTexml(agent, decision.origin));
 }

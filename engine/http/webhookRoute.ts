@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import { publicOrigin } from '../publicUrl.js';
+import type { PublicOrigin } from '../publicUrl.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { RecentIds } from '../telnyx/recentIds.js';
 import { parseWebhookEvent, WebhookFormatError } from '../telnyx/webhookEvents.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson } from './replies.js';
+import type { StreamOrigins } from './streamOrigins.js';
 
 /** Path Telnyx posts Call Control webhooks to. */
 export const WEBHOOK_PATH = '/webhooks/telnyx';
@@ -20,7 +21,8 @@ export interface WebhookRouteDeps {
   readonly publicKey: KeyObject | undefined;
   readonly seen: RecentIds;
   readonly telnyx: TelnyxCalls;
-  readonly publicUrl: string | undefined;
+  /** Where stream URLs may point; refusals are logged there. */
+  readonly origins: StreamOrigins;
   readonly log: Logger;
   /** Wall-clock milliseconds, for the signature's timestamp window. */
   readonly now: () => number;
@@ -29,7 +31,10 @@ export interface WebhookRouteDeps {
 /**
  * `POST /webhooks/telnyx`: verifies Telnyx's Ed25519 signature over the raw body (401 and one log
  * line otherwise), answers 200 at once, and applies each event once: a redelivery (same `data.id`)
- * is acknowledged and skipped.
+ * is acknowledged and skipped. A call is answered with a stream only to an origin
+ * {@link StreamOrigins} accepts for this request; otherwise it is left unanswered, like any call the
+ * engine cannot serve, and the event is not remembered, so a delivery that reaches the engine the
+ * right way can still answer it.
  */
 export async function handleWebhook(request: IncomingMessage, response: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
   const { log } = deps;
@@ -73,7 +78,13 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
   }
   sendJson(response, 200, { status: 'ok' });
   try {
-    deps.telnyx.handleEvent(event, publicOrigin(deps.publicUrl, request));
+    const origin = (): PublicOrigin | undefined => {
+      const decision = deps.origins.resolve(request, 'webhook');
+      if (decision.ok) return decision.origin;
+      deps.seen.forget(event.id);
+      return undefined;
+    };
+    deps.telnyx.handleEvent(event, origin);
   } catch (error) {
     log.error({ err: error, eventId: event.id, eventType: event.type }, 'webhook handling failed');
   }

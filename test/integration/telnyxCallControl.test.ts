@@ -65,7 +65,7 @@ beforeAll(async () => {
     testAgent('echoer', echoBot, { phoneNumbers: [NUMBERS.echo] }),
     testAgent('personal', controlBot, { phoneNumbers: [NUMBERS.personal], streamAuthToken: TOKEN, customParameters: { tier: 'gold', locale: 'en-US' } }),
     testAgent('control', controlBot, { phoneNumbers: [NUMBERS.control] }),
-  ]);
+  ], { allowedHosts: ['127.0.0.1'] });
 });
 
 afterAll(async () => {

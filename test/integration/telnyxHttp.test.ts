@@ -22,7 +22,9 @@ beforeAll(async () => {
       testAgent('wideband', listenerBot, { media: { outboundEncoding: 'L16' }, customParameters: { plan: 'gold & "silver"' } }),
       testAgent('guarded', listenerBot, { streamAuthToken: TOKEN }),
     ],
-    { apiKeys: [API_KEY], connectionId: 'conn-default' },
+    // Stream URLs come from the Host (127.0.0.1:PORT) of these requests, and from X-Forwarded-Host
+    // when the TeXML test poses as the proxy in front of cw.example.com.
+    { apiKeys: [API_KEY], connectionId: 'conn-default', allowedHosts: ['127.0.0.1', 'cw.example.com'], trustedProxies: ['127.0.0.1'] },
   );
 });
 

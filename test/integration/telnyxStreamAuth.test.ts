@@ -35,7 +35,7 @@ const echoControlBot = defineBot({
 describe('stream auth token', () => {
   let bed: TelnyxTestBed;
   beforeAll(async () => {
-    bed = await startTelnyxEngine([testAgent('guarded', echoControlBot, { streamAuthToken: TOKEN, phoneNumbers: ['+13125550300'] })]);
+    bed = await startTelnyxEngine([testAgent('guarded', echoControlBot, { streamAuthToken: TOKEN, phoneNumbers: ['+13125550300'] })], { allowedHosts: ['127.0.0.1'] });
   });
   afterAll(async () => {
     await bed.close();

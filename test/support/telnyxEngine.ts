@@ -29,6 +29,12 @@ export interface TelnyxEngineOptions {
   readonly callControl?: boolean;
   readonly apiKeys?: readonly string[];
   readonly connectionId?: string;
+  /** The engine's `publicUrl`; none by default. */
+  readonly publicUrl?: string;
+  /** The engine's `allowedHosts`; none by default (then stream URLs need publicUrl or a trusted proxy). */
+  readonly allowedHosts?: readonly string[];
+  /** The engine's `trustedProxies`; none by default. */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** The real engine on 127.0.0.1 with the shipped agents plus `agents`, wired to a Telnyx simulator. */
@@ -53,6 +59,9 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     maxMessageBytes: 64 * 1024,
     limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 },
     apiKeys: options.apiKeys ?? [],
+    publicUrl: options.publicUrl,
+    allowedHosts: options.allowedHosts,
+    trustedProxies: options.trustedProxies,
     telnyx: {
       apiKey: options.callControl === false ? undefined : sim.apiKey,
       baseUrl: sim.baseUrl,
