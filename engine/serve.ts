@@ -15,6 +15,8 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
   const catalog = new AgentCatalog(config.agents);
   if (options.captureDir !== undefined) log.info({ dir: options.captureDir }, 'capturing every call');
   log.info({ source: config.source, agents: catalog.agents().map((agent) => `${agent.name}.${agent.org}`) }, 'configuration loaded');
+  const warning = publicUrlWarning(config);
+  if (warning !== undefined) log.warn(warning, 'publicUrl is not set');
   return startServer(
     {
       host: config.host,
@@ -39,6 +41,34 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
     },
     { catalog, clock: systemClock, log },
   );
+}
+
+/** What the engine will do about stream URLs without `publicUrl`, and how to fix it (the fields of a log line). */
+export interface PublicUrlWarning {
+  readonly effect: string;
+  readonly fix: string;
+  readonly allowedHosts: readonly string[];
+  readonly trustedProxies: readonly string[];
+}
+
+/**
+ * The start-up warning for an engine set up for Telnyx (an API key or a webhook public key) but
+ * without `publicUrl`: stream URLs then depend on each request's host and on `allowedHosts` and
+ * `trustedProxies`. Undefined when `publicUrl` is set or Telnyx is not configured.
+ */
+export function publicUrlWarning(config: Pick<EngineConfig, 'publicUrl' | 'allowedHosts' | 'trustedProxies' | 'telnyx'>): PublicUrlWarning | undefined {
+  if (config.publicUrl !== undefined || (config.telnyx.apiKey === undefined && config.telnyx.publicKey === undefined)) return undefined;
+  const { allowedHosts, trustedProxies } = config;
+  let effect: string;
+  if (allowedHosts.length > 0) {
+    effect = `stream URLs will name the request's Host (or, from a trusted proxy, its X-Forwarded-Host) only when it matches allowedHosts; calls that reach the engine under another name are left unanswered, and TeXML and dial-out requests refused`;
+  } else if (trustedProxies.length > 0) {
+    effect = `stream URLs will name whatever host the trusted proxies forward (X-Forwarded-Host, else Host), unchecked; requests from any other address get no stream URL`;
+  } else {
+    effect = `no stream URL will be built: Call Control calls are left unanswered, and TeXML and dial-out requests are refused (500), because nothing vouches for a request's Host header`;
+  }
+  const fix = `set publicUrl (CALLWIRE_PUBLIC_URL) to the URL Telnyx reaches this engine at, e.g. https://cw.example.com${allowedHosts.length > 0 ? '' : '; or list the host names Telnyx uses in allowedHosts (CALLWIRE_ALLOWED_HOSTS)'}`;
+  return { effect, fix, allowedHosts, trustedProxies };
 }
 
 /**
