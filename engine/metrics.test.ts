@@ -34,6 +34,9 @@ describe('EngineMetrics', () => {
     expect(text).toContain('callwire_jitter_added_delay_ms_count 1');
     expect(text).toContain('callwire_pacing_lateness_ms_bucket{le="2"} 1');
     expect(text).toContain('callwire_process_nodejs_eventloop_lag_p99_seconds');
+    expect(text).toContain('callwire_webhook_ids_remembered 0');
+    metrics.watchWebhookIds(() => 42);
+    expect(await metrics.registry.metrics()).toContain('callwire_webhook_ids_remembered 42');
     live.length = 0;
     expect(await metrics.registry.metrics()).not.toContain('callwire_calls_active{');
   });

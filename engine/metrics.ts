@@ -31,6 +31,7 @@ export class EngineMetrics {
   readonly #rejectedFrames: Counter<'code'>;
   readonly #addedDelay: Histogram;
   readonly #pacingLateness: Histogram;
+  #webhookIds: () => number = () => 0;
   readonly #concealedPercent: Histogram;
   #endedFramesIn = 0;
   #endedFramesOut = 0;
@@ -50,11 +51,19 @@ export class EngineMetrics {
         for (const call of liveCalls()) this.inc({ agent: call.agentKey, state: call.state });
       },
     });
+    const metrics = this;
+    new Gauge({
+      name: 'callwire_webhook_ids_remembered',
+      help: 'Webhook event ids remembered to handle redeliveries and replays once (each until its signature expires).',
+      registers,
+      collect() {
+        this.set(metrics.#webhookIds());
+      },
+    });
     this.#callsEnded = new Counter({ name: 'callwire_calls_ended_total', help: 'Calls ended, by agent and end reason.', labelNames: ['agent', 'reason'], registers });
     this.#botErrors = new Counter({ name: 'callwire_bot_errors_total', help: 'Calls ended because their bot failed.', labelNames: ['agent'], registers });
     this.#rejected = new Counter({ name: 'callwire_connections_rejected_total', help: 'Media connections refused before a call started, by cause.', labelNames: ['cause'], registers });
     this.#rejectedFrames = new Counter({ name: 'callwire_inbound_frames_rejected_total', help: 'Inbound frames dropped at the protocol edge, by error code.', labelNames: ['code'], registers });
-    const metrics = this;
     new Counter({
       name: 'callwire_frames_in_total',
       help: 'Inbound media frames accepted.',
@@ -137,6 +146,11 @@ export class EngineMetrics {
   /** Counts a refused connection. */
   connectionRejected(cause: RejectionCause): void {
     this.#rejected.inc({ cause });
+  }
+
+  /** Where `callwire_webhook_ids_remembered` reads its value when scraped. */
+  watchWebhookIds(count: () => number): void {
+    this.#webhookIds = count;
   }
 
   /** Records one pacer tick's lateness; called once per tick for the whole engine, not per call. */

@@ -23,7 +23,7 @@ import { routeStream } from './routing.js';
 import { admitStream } from './streamAdmission.js';
 import { TelnyxCalls } from './telnyxCalls.js';
 import { CallControl } from './telnyx/callControl.js';
-import { RecentIds } from './telnyx/recentIds.js';
+import { SeenWebhookIds } from './telnyx/seenWebhookIds.js';
 import { OutboundSerializer } from './telnyx/serializeOutbound.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
 
@@ -113,6 +113,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const telnyx = new TelnyxCalls({ catalog, calls, callControl, log, clock, now, refusing: () => admission.unreadyCause(calls.size) });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
+  const seenWebhooks = new SeenWebhookIds();
+  metrics.watchWebhookIds(() => seenWebhooks.size);
   const httpContext = {
     catalog,
     calls,
@@ -121,7 +123,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     log,
     now,
     publicKey,
-    seenWebhooks: new RecentIds({ capacity: 10_000, ttlMs: 3_600_000 }),
+    seenWebhooks,
     origins,
     apiKeys: options.apiKeys ?? [],
     connectionId: telnyxSettings.connectionId,

@@ -6,7 +6,7 @@ import type { EngineStats } from '../engineStats.js';
 import type { EngineMetrics } from '../metrics.js';
 import type { Logger } from '../logger.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
-import type { RecentIds } from '../telnyx/recentIds.js';
+import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
@@ -22,7 +22,7 @@ export interface HttpContext {
   readonly log: Logger;
   readonly now: () => number;
   readonly publicKey: KeyObject | undefined;
-  readonly seenWebhooks: RecentIds;
+  readonly seenWebhooks: SeenWebhookIds;
   /** Where stream URLs may point (publicUrl, allowedHosts, trustedProxies). */
   readonly origins: StreamOrigins;
   readonly apiKeys: readonly string[];

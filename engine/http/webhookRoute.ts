@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { PublicOrigin } from '../publicUrl.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
-import type { RecentIds } from '../telnyx/recentIds.js';
+import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import { parseWebhookEvent, WebhookFormatError } from '../telnyx/webhookEvents.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
@@ -19,7 +19,8 @@ export const MAX_WEBHOOK_BYTES = 64 * 1024;
 export interface WebhookRouteDeps {
   /** The account's public key; undefined refuses every webhook (nothing can be verified). */
   readonly publicKey: KeyObject | undefined;
-  readonly seen: RecentIds;
+  /** Event ids already handled, each kept until its signature expires. */
+  readonly seen: SeenWebhookIds;
   readonly telnyx: TelnyxCalls;
   /** Where stream URLs may point; refusals are logged there. */
   readonly origins: StreamOrigins;
@@ -31,7 +32,8 @@ export interface WebhookRouteDeps {
 /**
  * `POST /webhooks/telnyx`: verifies Telnyx's Ed25519 signature over the raw body (401 and one log
  * line otherwise), answers 200 at once, and applies each event once: a redelivery (same `data.id`)
- * is acknowledged and skipped. A call is answered with a stream only to an origin
+ * is acknowledged and skipped, at any volume, for as long as the signature it came with could be
+ * replayed (see {@link SeenWebhookIds}). A call is answered with a stream only to an origin
  * {@link StreamOrigins} accepts for this request; otherwise it is left unanswered, like any call the
  * engine cannot serve, and the event is not remembered, so a delivery that reaches the engine the
  * right way can still answer it.
@@ -71,7 +73,7 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
     sendJson(response, 400, { error: 'invalid_event' });
     return;
   }
-  if (deps.seen.check(event.id, deps.now())) {
+  if (deps.seen.check(event.id, check.acceptedUntilMs, deps.now())) {
     log.debug({ eventId: event.id }, 'skipped redelivered webhook');
     sendJson(response, 200, { status: 'duplicate' });
     return;

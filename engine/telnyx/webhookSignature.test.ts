@@ -23,14 +23,19 @@ describe('verifyWebhookSignature', () => {
   const key = webhookPublicKey(pair.publicKeyBase64);
 
   it('accepts a good signature over timestamp|raw body', () => {
-    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, NOW_S), NOW_MS)).toEqual({ ok: true });
+    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, NOW_S), NOW_MS)).toEqual({ ok: true, acceptedUntilMs: NOW_MS + 300_000 });
   });
 
   it('accepts a timestamp up to 300 s away, either way, and refuses one beyond as stale', () => {
     const past = String(NOW_MS / 1000 - 300);
     const future = String(NOW_MS / 1000 + 300);
     expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, past), NOW_MS).ok).toBe(true);
-    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, future), NOW_MS).ok).toBe(true);
+    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, future), NOW_MS)).toEqual({ ok: true, acceptedUntilMs: NOW_MS + 600_000 });
+    // acceptedUntilMs is exact: the same delivery passes at that instant and is stale one millisecond later.
+    const accepted = verifyWebhookSignature(key, signed(pair.privateKey, BODY, past), NOW_MS);
+    expect(accepted).toEqual({ ok: true, acceptedUntilMs: NOW_MS });
+    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, NOW_S), NOW_MS + 300_000).ok).toBe(true);
+    expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, NOW_S), NOW_MS + 300_001)).toEqual({ ok: false, reason: 'stale_timestamp' });
     const stale = String(NOW_MS / 1000 - 301);
     expect(verifyWebhookSignature(key, signed(pair.privateKey, BODY, stale), NOW_MS)).toEqual({ ok: false, reason: 'stale_timestamp' });
   });

@@ -14,7 +14,17 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 export type SignatureFailure = 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature';
 
 /** The outcome of {@link verifyWebhookSignature}. */
-export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly reason: SignatureFailure };
+export type SignatureCheck =
+  | {
+      readonly ok: true;
+      /**
+       * The last wall-clock millisecond at which this signed timestamp still passes the check
+       * (timestamp + tolerance): until then the same delivery can be replayed, so its event id must
+       * be remembered at least that long.
+       */
+      readonly acceptedUntilMs: number;
+    }
+  | { readonly ok: false; readonly reason: SignatureFailure };
 
 /**
  * The account's webhook public key (Mission Control → Keys & Credentials → Public Key: base64 of 32
@@ -43,7 +53,7 @@ export interface SignedWebhook {
 
 /**
  * Checks Telnyx's Ed25519 webhook signature over `${timestamp}|${rawBody}` and that the timestamp is
- * within `toleranceSeconds` of `nowMs`. Not the SDK's `webhooks.unwrap`, which checks a different
+ * within `toleranceSeconds` of `nowMs`, in the past or the future (as telnyx-node checks it). Not the SDK's `webhooks.unwrap`, which checks a different
  * (HMAC) scheme and refuses real Telnyx events.
  *
  * @example
@@ -61,5 +71,6 @@ export function verifyWebhookSignature(key: KeyObject, webhook: SignedWebhook, n
   const signatureBytes = Buffer.from(signature, 'base64');
   if (signatureBytes.length !== 64) return { ok: false, reason: 'bad_signature' };
   const message = Buffer.concat([Buffer.from(`${timestamp}|`, 'utf8'), rawBody]);
-  return verify(null, message, key, signatureBytes) ? { ok: true } : { ok: false, reason: 'bad_signature' };
+  if (!verify(null, message, key, signatureBytes)) return { ok: false, reason: 'bad_signature' };
+  return { ok: true, acceptedUntilMs: (Number(timestamp) + toleranceSeconds) * 1000 };
 }
