@@ -23,7 +23,8 @@ const sim = await TelnyxSimulator.start(
 console.log(`Telnyx simulator listening on ${sim.baseUrl}
   TELNYX_BASE_URL=${sim.baseUrl}
   TELNYX_API_KEY=${sim.apiKey}
-  TELNYX_PUBLIC_KEY=${sim.publicKeyBase64}
+  TELNYX_PUBLIC_KEY=${sim.publicKeyBase64}${webhookUrl === undefined ? '' : `
+  CALLWIRE_PUBLIC_URL=${new URL(webhookUrl).origin}   (the URL stream URLs are built from; without it, or allowedHosts, the engine answers no call)`}
   webhooks go to ${webhookUrl ?? '(nowhere: pass --webhook-url)'}
 
 Place an inbound call:
