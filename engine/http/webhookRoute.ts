@@ -83,6 +83,7 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
     const origin = (): PublicOrigin | undefined => {
       const decision = deps.origins.resolve(request, 'webhook');
       if (decision.ok) return decision.origin;
+      // Not acted on: a delivery of the same event that reaches the engine the right way must still answer the call.
       deps.seen.forget(event.id);
       return undefined;
     };
