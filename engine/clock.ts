@@ -95,3 +95,11 @@ export class ManualClock implements Clock {
     return best;
   }
 }
+
+/**
+ * Lets a housekeeping timer from {@link Clock.setTimeout} (an engine-wide sweep or summary, not a
+ * call's) not keep the process alive; a no-op for a simulated clock's handles.
+ */
+export function unrefTimer(handle: TimerHandle): void {
+  (handle as { unref?: () => void } | null)?.unref?.();
+}

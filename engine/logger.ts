@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { boundedLogSink } from './logging/boundedSink.js';
 
 export type { Logger } from 'pino';
 
@@ -6,12 +7,13 @@ export type { Logger } from 'pino';
 export type LogLevel = LevelWithSilent;
 
 /**
- * The engine's root logger: JSON lines on stdout, one child per call (`callId`, `agent`).
- * Messages are static; values go in fields.
+ * The engine's root logger: JSON lines, one child per call (`callId`, `agent`). Messages are
+ * static; values go in fields. Without a destination it writes to stdout through a bounded,
+ * asynchronous sink ({@link boundedLogSink}).
  */
 export function createLogger(level: LogLevel = 'info', destination?: NodeJS.WritableStream): Logger {
   const options = { level, base: { service: 'callwire' } };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(options, destination ?? boundedLogSink());
 }
 
 /** A logger that drops everything, for tests and tools that want silence. */

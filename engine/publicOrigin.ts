@@ -56,7 +56,7 @@ export interface OriginRefusal {
   readonly fix: string;
   /** The header the host was read from. */
   readonly hostHeader: HostHeaderName;
-  /** That header's raw value: attacker-controlled, so clip it before logging (`clipForLog`). */
+  /** That header's raw value: attacker-controlled, so clip it before logging (`clip`). */
   readonly claimedHost: string | undefined;
   /** The TCP peer, normalised (`::ffff:a.b.c.d` → `a.b.c.d`). */
   readonly peer: string;

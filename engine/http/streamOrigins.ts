@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
-import { clipForLog } from '../clipForLog.js';
+import { clipOptional } from '../logging/clip.js';
 import type { Logger } from '../logger.js';
 import { OriginRefusalCode, resolvePublicOrigin, type OriginDecision, type OriginPolicy, type OriginRefusal, type OriginRequest } from '../publicOrigin.js';
 import { ThrottledWarnings } from '../throttledWarnings.js';
@@ -37,7 +37,7 @@ export class StreamOrigins {
     if (!decision.ok) {
       this.#warnings.warn(
         `${route}:${decision.code}`,
-        { route, code: decision.code, fix: decision.fix, hostHeader: decision.hostHeader, host: clipForLog(decision.claimedHost), peer: decision.peer },
+        { route, code: decision.code, fix: decision.fix, hostHeader: decision.hostHeader, host: clipOptional(decision.claimedHost), peer: decision.peer },
         REFUSED[route],
       );
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../logging/clip.js';
 import { ProtocolError, ProtocolErrorCode } from './errors.js';
 import type {
   ConnectedFrame,
@@ -206,7 +207,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** A {@link ProtocolError} `CW_INVALID_FRAME` naming the event, the field path and a short reason. */
 export function invalidFrame(event: string, path: string, reason: string): ProtocolError {
   const short = reason.length > MAX_ISSUE_MESSAGE ? `${reason.slice(0, MAX_ISSUE_MESSAGE)}…` : reason;
-  return new ProtocolError(ProtocolErrorCode.InvalidFrame, `invalid ${event} frame at ${path}: ${short}`);
+  // The event name and the key path come from the sender: cut, like anything else it controls.
+  return new ProtocolError(ProtocolErrorCode.InvalidFrame, `invalid ${clip(event)} frame at ${clip(path)}: ${short}`);
 }
 
 /**

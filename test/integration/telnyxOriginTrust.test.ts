@@ -72,7 +72,7 @@ describe('stream URLs from a peer that is not a trusted proxy', () => {
     expect(bed.sim.commands.filter((command) => command.callControlId === leg.callControlId)).toEqual([]);
     const warnings = bed.logs.withMessage(REFUSED_CALL);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, code: 'CW_ORIGIN_HOST_NOT_ALLOWED', hostHeader: 'host', host: { prefix: 'attacker.example', length: 16 }, peer: '127.0.0.1' });
+    expect(warnings[0]).toMatchObject({ level: 40, code: 'CW_ORIGIN_HOST_NOT_ALLOWED', hostHeader: 'host', host: 'attacker.example', peer: '127.0.0.1' });
     expect(String(warnings[0]!['fix'])).toContain('allowedHosts (CALLWIRE_ALLOWED_HOSTS)');
 
     // The refused deliveries were not remembered: the same event, arriving the right way, answers the call.
@@ -91,7 +91,7 @@ describe('stream URLs from a peer that is not a trusted proxy', () => {
     const leg = await bed.sim.inboundCall({ from: '+13125550102', to: NUMBER });
     await delivered(bed, leg, 'call.initiated');
     const [warning] = bed.logs.withMessage(REFUSED_CALL).filter((line) => line['code'] === 'CW_ORIGIN_NO_HOST');
-    expect(warning?.['host']).toEqual({ prefix: 'a'.repeat(64), length: host.length });
+    expect(warning?.['host']).toBe(`${'a'.repeat(64)}…(${host.length} chars)`);
     expect(JSON.stringify(bed.logs.lines)).not.toContain('a'.repeat(65));
   });
 });
@@ -163,7 +163,7 @@ describe('stream URLs behind a trusted proxy', () => {
     const leg = await bed.sim.inboundCall({ from: '+13125550105', to: NUMBER });
     await delivered(bed, leg, 'call.initiated');
     expect(bed.engine.telnyx.legs.get(leg.callControlId)).toBeUndefined();
-    expect(bed.logs.withMessage(REFUSED_CALL)[0]).toMatchObject({ code: 'CW_ORIGIN_HOST_NOT_ALLOWED', hostHeader: 'x-forwarded-host', host: { prefix: 'attacker.example', length: 16 } });
+    expect(bed.logs.withMessage(REFUSED_CALL)[0]).toMatchObject({ code: 'CW_ORIGIN_HOST_NOT_ALLOWED', hostHeader: 'x-forwarded-host', host: 'attacker.example' });
     const texml = await fetch(`${bed.baseUrl}/texml/test/echoer`, { headers: { 'x-forwarded-host': 'attacker.example' } });
     expect(texml.status).toBe(421);
     expect(await texml.json()).toMatchObject({ error: 'CW_ORIGIN_HOST_NOT_ALLOWED' });
