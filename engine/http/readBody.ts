@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DEFAULT_HTTP_TIMEOUTS } from './httpTimeouts.js';
 
 /** A request body larger than the route accepts. */
 export class BodyTooLargeError extends Error {
@@ -6,11 +7,20 @@ export class BodyTooLargeError extends Error {
   readonly code = 'CW_BODY_TOO_LARGE';
 }
 
+/** A request body that did not arrive in time; the connection has been closed. */
+export class BodyTimeoutError extends Error {
+  override readonly name = 'BodyTimeoutError';
+  readonly code = 'CW_BODY_TIMEOUT';
+}
+
 /**
- * Reads a request body, exactly as sent, up to `limitBytes`. A larger body (by `content-length` or
- * as it streams in) rejects with {@link BodyTooLargeError} without buffering the rest.
+ * Reads a request body, exactly as sent, up to `limitBytes` and within `timeoutMs`. A larger body
+ * (by `content-length` or as it streams in) rejects with {@link BodyTooLargeError} without
+ * buffering the rest; a body still incomplete at the deadline rejects with
+ * {@link BodyTimeoutError} and the connection is dropped, so a client trickling bytes holds it for
+ * seconds, not minutes.
  */
-export function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs: number = DEFAULT_HTTP_TIMEOUTS.bodyTimeoutMs): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
     request.resume();
@@ -19,9 +29,15 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      request.removeAllListeners('data');
+      reject(new BodyTimeoutError(`body not complete within ${timeoutMs} ms`));
+      request.destroy();
+    }, timeoutMs);
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
+        clearTimeout(timer);
         request.removeAllListeners('data');
         request.resume();
         reject(new BodyTooLargeError(`body exceeds ${limitBytes} bytes`));
@@ -29,7 +45,14 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
       }
       chunks.push(chunk);
     });
-    request.once('end', () => resolve(Buffer.concat(chunks, size)));
-    request.once('error', reject);
+    request.once('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks, size));
+    });
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.once('close', () => clearTimeout(timer));
   });
 }

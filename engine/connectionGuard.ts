@@ -1,0 +1,163 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { unrefTimer, type Clock, type TimerHandle } from './clock.js';
+
+/** Limits a {@link ConnectionGuard} enforces on TCP connections. */
+export interface ConnectionGuardLimits {
+  /** Most open connections, HTTP and media together. */
+  readonly maxConnections: number;
+  /** Idle connections (no request started) one address may hold at once. */
+  readonly maxIdlePerAddress: number;
+  /** How long a connection may stay idle before it is closed, in ms. */
+  readonly idleTimeoutMs: number;
+}
+
+/** Why the guard closed a connection. */
+export type ConnectionCloseCause = 'connection_cap' | 'evicted_idle' | 'idle_per_address' | 'idle_timeout';
+
+/** What the guard reports to the engine. */
+export interface ConnectionGuardDeps {
+  readonly clock: Clock;
+  /** Called once for each connection the guard closes. */
+  readonly onClosed: (cause: ConnectionCloseCause) => void;
+  /** Connections from these addresses (proxies in front) are exempt from the per-address idle cap. */
+  readonly isTrustedProxy?: ((address: string) => boolean) | undefined;
+}
+
+interface IdleEntry {
+  readonly address: string;
+  readonly since: number;
+}
+
+const REFUSED_BODY = '{"error":"too_many_connections"}';
+const REFUSED_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: ${REFUSED_BODY.length}\r\n\r\n${REFUSED_BODY}`;
+
+/** How often idle connections are checked against their deadline. */
+const SWEEP_INTERVAL_MS = 1000;
+
+/**
+ * Keeps TCP connections from starving the engine: a cap on open connections set below the
+ * file-descriptor limit, a deadline and a per-address cap on connections that have not started a
+ * request, and, at the cap, the oldest idle connection closed to make room for the new one. A
+ * carrier's connection sends its request within milliseconds, so an idle connection is the cheapest
+ * to lose, and a flood of silent connections can only ever push out other silent connections.
+ */
+export class ConnectionGuard {
+  readonly #limits: ConnectionGuardLimits;
+  readonly #deps: ConnectionGuardDeps;
+  /** Idle sockets, oldest first (a Map iterates in insertion order). */
+  readonly #idle = new Map<Socket, IdleEntry>();
+  readonly #idlePerAddress = new Map<string, number>();
+  #open = 0;
+  #sweep: TimerHandle | undefined;
+  #closed = false;
+
+  constructor(limits: ConnectionGuardLimits, deps: ConnectionGuardDeps) {
+    this.#limits = limits;
+    this.#deps = deps;
+  }
+
+  /** Open connections now. */
+  get open(): number {
+    return this.#open;
+  }
+
+  /** Connections open but not carrying a request now. */
+  get idle(): number {
+    return this.#idle.size;
+  }
+
+  /** Starts guarding `server`'s connections. */
+  attach(server: Server): void {
+    server.on('connection', this.#onConnection);
+    server.on('request', this.#onRequest);
+    server.on('upgrade', this.#onUpgrade);
+  }
+
+  /** Stops the idle sweep (the server is closing). */
+  close(): void {
+    this.#closed = true;
+    if (this.#sweep !== undefined) this.#deps.clock.clearTimeout(this.#sweep);
+    this.#sweep = undefined;
+  }
+
+  readonly #onConnection = (socket: Socket): void => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
+    const trusted = this.#deps.isTrustedProxy?.(address) === true;
+    if (!trusted && (this.#idlePerAddress.get(address) ?? 0) >= this.#limits.maxIdlePerAddress) return this.#refuse(socket, 'idle_per_address');
+    this.#open++;
+    socket.once('close', () => {
+      this.#open--;
+      this.#markBusy(socket);
+    });
+    this.#markIdle(socket, address);
+  };
+
+  readonly #onRequest = (request: { socket: Socket }, response: { once(event: 'finish', listener: () => void): unknown }): void => {
+    const socket = request.socket;
+    this.#markBusy(socket);
+    // A kept-alive connection waits for its next request: idle again, under the same deadline.
+    response.once('finish', () => {
+      if (!socket.destroyed) this.#markIdle(socket, socket.remoteAddress ?? 'unknown');
+    });
+  };
+
+  readonly #onUpgrade = (request: { socket: Socket }): void => {
+    this.#markBusy(request.socket);
+  };
+
+  /**
+   * Answers a connection the engine will not take with a 503 and closes it: a client that sends a
+   * request reads a clean refusal, a silent one costs a single write.
+   */
+  #refuse(socket: Socket, cause: ConnectionCloseCause): void {
+    socket.end(REFUSED_RESPONSE);
+    socket.destroySoon();
+    this.#deps.onClosed(cause);
+  }
+
+  #markIdle(socket: Socket, address: string): void {
+    if (this.#idle.has(socket)) return;
+    this.#idle.set(socket, { address, since: this.#deps.clock.now() });
+    this.#idlePerAddress.set(address, (this.#idlePerAddress.get(address) ?? 0) + 1);
+    this.#scheduleSweep();
+  }
+
+  #markBusy(socket: Socket): void {
+    const entry = this.#idle.get(socket);
+    if (entry === undefined) return;
+    this.#idle.delete(socket);
+    const count = (this.#idlePerAddress.get(entry.address) ?? 1) - 1;
+    if (count === 0) this.#idlePerAddress.delete(entry.address);
+    else this.#idlePerAddress.set(entry.address, count);
+  }
+
+  /** Closes the connection idle the longest; false when none is idle. */
+  #evictOldestIdle(): boolean {
+    const oldest = this.#idle.keys().next();
+    if (oldest.done === true) return false;
+    this.#markBusy(oldest.value);
+    oldest.value.destroy();
+    this.#deps.onClosed('evicted_idle');
+    return true;
+  }
+
+  #scheduleSweep(): void {
+    if (this.#sweep !== undefined || this.#closed) return;
+    this.#sweep = this.#deps.clock.setTimeout(this.#sweepIdle, SWEEP_INTERVAL_MS);
+    unrefTimer(this.#sweep);
+  }
+
+  readonly #sweepIdle = (): void => {
+    this.#sweep = undefined;
+    const deadline = this.#deps.clock.now() - this.#limits.idleTimeoutMs;
+    for (const [socket, entry] of this.#idle) {
+      if (entry.since > deadline) break; // oldest first: the rest are younger
+      this.#markBusy(socket);
+      socket.destroy();
+      this.#deps.onClosed('idle_timeout');
+    }
+    if (this.#idle.size > 0) this.#scheduleSweep();
+  };
+}

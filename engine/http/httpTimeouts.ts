@@ -1,0 +1,25 @@
+/** How long the engine's HTTP server waits for a client, in milliseconds. */
+export interface HttpTimeouts {
+  /** For a request's headers, from the first byte (Node's `headersTimeout`). */
+  readonly headersTimeoutMs: number;
+  /** For a whole request, body included (Node's `requestTimeout`). */
+  readonly requestTimeoutMs: number;
+  /** For the next request on a kept-alive connection. */
+  readonly keepAliveTimeoutMs: number;
+  /** For a webhook body to arrive once its headers have. */
+  readonly bodyTimeoutMs: number;
+}
+
+/**
+ * Defaults sized for Telnyx and a proxy in front: a carrier sends a request's headers and body in
+ * milliseconds, so seconds are plenty, and a stranger trickling bytes holds a connection for
+ * seconds, not minutes.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000 };
+
+/** True when `error` says the client went away mid-request (reset, aborted), not that the engine failed. */
+export function isClientAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'EPIPE' || error.message === 'aborted' || error.name === 'BodyTimeoutError';
+}
