@@ -62,6 +62,10 @@ export type CallEvent =
   | { readonly type: 'telnyx.recording'; readonly recording: RecordingSaved }
   /** The stream did not present the agent's stream auth token. */
   | { readonly type: 'stream.unauthorized' }
+  /** The stream has shown it is not a carrier (a sustained rate of rejected frames). */
+  | { readonly type: 'stream.violation' }
+  /** The engine needs the place of this not-yet-started stream for a newer one. */
+  | { readonly type: 'stream.evicted' }
   | { readonly type: 'engine.shutdown' }
   /** The engine's own per-call data plane failed (a bug): end this call, and only this one. */
   | { readonly type: 'engine.failure' };
@@ -87,11 +91,15 @@ const TICK_MS = 20;
 /** Close code for a stream refused for a missing or wrong stream auth token. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
 
+/** Close code for a stream closed for breaking the protocol again and again (WebSocket's policy violation). */
+export const VIOLATION_CLOSE_CODE = 1008;
+
 /** WebSocket close code for each end reason: 1000 unless the engine itself is at fault or going away, or the stream was refused. */
 function closeCodeFor(reason: EndReason): number {
   if (reason === 'shutdown') return 1001;
   if (reason === 'internal_error') return 1011;
   if (reason === 'stream_unauthorized') return UNAUTHORIZED_CLOSE_CODE;
+  if (reason === 'protocol_violation') return VIOLATION_CLOSE_CODE;
   return 1000;
 }
 
@@ -134,10 +142,6 @@ export const callMachine = setup({
     }),
     rememberTransfer: assign(({ event }) => (event.type === 'bot.transfer' ? { transferTo: event.to, transferFrom: event.from } : {})),
     announceTransfer: emit(({ context }) => ({ type: 'call.transfer' as const, to: context.transferTo ?? '', call: context.call! })),
-    logStreaming: ({ context }) => {
-      const format = context.call?.mediaFormat;
-      context.log.info({ encoding: format?.encoding, sampleRate: format?.sampleRate, callControlId: context.call?.callControlId }, 'call streaming');
-    },
     logBotFailure: ({ context, event }) => {
       const error = event.type === 'bot.error' ? event.error : (event as { error?: unknown }).error;
       context.log.error({ err: error }, 'bot failed; ending call');
@@ -173,6 +177,7 @@ export const callMachine = setup({
     'socket.closed': { target: '.ended', actions: { type: 'endWith', params: { reason: 'socket_closed' } } },
     'telnyx.stop': { target: '.ended', actions: { type: 'endWith', params: { reason: 'stream_stopped' } } },
     'telnyx.hangup': { target: '.ended', actions: { type: 'endWith', params: { reason: 'call_hangup' } } },
+    'stream.violation': { target: '.ended', actions: { type: 'endWith', params: { reason: 'protocol_violation' } } },
   },
   states: {
     'awaiting-connected': {
@@ -183,6 +188,7 @@ export const callMachine = setup({
         'telnyx.connected': {},
         'telnyx.start': { target: 'streaming', actions: 'rememberStart' },
         'stream.unauthorized': { target: 'ended', actions: { type: 'endWith', params: { reason: 'stream_unauthorized' } } },
+        'stream.evicted': { target: 'ended', actions: { type: 'endWith', params: { reason: 'start_timeout' } } },
         'codec.unsupported': {
           target: 'ended',
           actions: ['logUnsupportedCodec', { type: 'endWith', params: { reason: 'unsupported_codec' } }],
@@ -190,7 +196,6 @@ export const callMachine = setup({
       },
     },
     streaming: {
-      entry: 'logStreaming',
       initial: 'talking',
       invoke: [
         {

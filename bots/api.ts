@@ -22,6 +22,8 @@ export type EndReason =
   | 'call_hangup'
   /** The stream did not present the agent's stream auth token; closed with 4401 before any bot started. */
   | 'stream_unauthorized'
+  /** The stream kept sending frames no carrier sends (malformed, oversized, or far over the message rate); closed with 1008. */
+  | 'protocol_violation'
   | 'unsupported_codec'
   | 'shutdown'
   | 'internal_error';

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 
 /** Why a new call was refused. */
-export type RefusalCause = 'draining' | 'capacity' | 'overload' | 'rate_limited';
+export type RefusalCause = 'draining' | 'capacity' | 'overload' | 'rate_limited' | 'too_many_pending' | 'too_many_unauthenticated';
 
 /** Limits a new call must pass. */
 export interface AdmissionLimits {

@@ -30,6 +30,9 @@ import type { Logger } from './logger.js';
 import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
 import { resolveOutboundFormat } from './mediaFormats.js';
 import type { PacedStream, Pacer } from './pacer.js';
+import { clip } from './logging/clip.js';
+import { LogBudget, SUPPRESSED } from './logging/logBudget.js';
+import type { EngineLogBudgets } from './logging/sharedLogBudget.js';
 import { PlaybackCheck } from './playbackCheck.js';
 import { secretsEqual } from './secrets.js';
 import type { CallControl } from './telnyx/callControl.js';
@@ -53,6 +56,8 @@ export interface CallSessionDeps {
   readonly callControl?: CallControl | undefined;
   /** Called once `start` has been accepted, when the call's `call_control_id` is known. */
   readonly onStarted?: ((session: CallSession) => void) | undefined;
+  /** The engine's shared log budgets; every line that outside input can cause goes through them. */
+  readonly logBudgets: EngineLogBudgets;
 }
 
 /** What the engine learned about a stream before its first frame. */
@@ -81,11 +86,25 @@ export interface CallLimits {
   readonly inboundBurstMessages?: number | undefined;
   /** Bytes the socket may hold unsent (a reader that stopped reading); beyond it outbound frames are dropped. Default 1 MiB. */
   readonly maxSendBufferBytes?: number | undefined;
+  /**
+   * Rejected frames (malformed, oversized, over the message rate, ...) a call may send within 10 s
+   * before it is closed with 1008 `protocol_violation`: Telnyx sends none. Default 100.
+   */
+  readonly maxRejectedFramesPer10s?: number | undefined;
 }
 
 const DEFAULT_MESSAGES_PER_SECOND = 200;
 const DEFAULT_BURST_MESSAGES = 1000;
 const DEFAULT_SEND_BUFFER_BYTES = 1024 * 1024;
+const DEFAULT_REJECTED_FRAMES_PER_WINDOW = 100;
+const REJECT_WINDOW_MS = 10_000;
+/**
+ * Largest control frame other than `start` and `connected` that is read: Telnyx's `dtmf`, `mark`,
+ * `stop` and `error` frames are a few hundred bytes. Larger ones are dropped unread.
+ */
+export const MAX_CONTROL_FRAME_BYTES = 4096;
+/** Event names a large message may carry and still be read (media whose form the fast path refused). */
+const LARGE_FRAME_MARKERS = [Buffer.from('"start"', 'latin1'), Buffer.from('"connected"', 'latin1'), Buffer.from('"media"', 'latin1')];
 
 /** Counters of one call, summed up in its last log line. */
 export interface CallStats {
@@ -147,7 +166,13 @@ export class CallSession implements CallPort, PacedStream {
   #tokensAt: number;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
-  readonly #logged = new Set<string>();
+  /** This call's own log budget: one line per kind every 10 s, with a count of those held back. */
+  readonly #lines: LogBudget;
+  readonly #maxRejectsPerWindow: number;
+  #rejectWindowStart: number;
+  #rejectsInWindow = 0;
+  #overRateInWindow = 0;
+  #violated = false;
   #bytesPerSample = 1;
   #authenticated: boolean;
   readonly #admission: StreamAdmission;
@@ -175,6 +200,9 @@ export class CallSession implements CallPort, PacedStream {
     this.#burst = deps.limits.inboundBurstMessages ?? DEFAULT_BURST_MESSAGES;
     this.#tokens = this.#burst;
     this.#tokensAt = deps.clock.now();
+    this.#lines = new LogBudget(deps.clock, { linesPerSecond: 0.1, burst: 1 });
+    this.#maxRejectsPerWindow = deps.limits.maxRejectedFramesPer10s ?? DEFAULT_REJECTED_FRAMES_PER_WINDOW;
+    this.#rejectWindowStart = deps.clock.now();
     this.#capture = deps.captureDir === undefined ? undefined : this.#openCapture(deps.captureDir);
     this.#playbackCheck = new PlaybackCheck(deps.clock, this.#log, () => this.#output, telnyxStreamFormat(agent.media), `${agent.name}.${agent.org}`);
 
@@ -205,8 +233,16 @@ export class CallSession implements CallPort, PacedStream {
         this.#finish({ reason: 'internal_error' });
       },
     });
-    this.#log.info('call connected');
+    this.#log.debug('media stream connected');
     this.actor.start();
+  }
+
+  /**
+   * Handles a message that arrived before this session existed: the `connected` frame that
+   * authenticated the stream while it was held at the gate.
+   */
+  receiveEarlyMessage(data: Buffer): void {
+    this.#onMessage(data, false);
   }
 
   /** The child logger bound to this call. */
@@ -295,6 +331,14 @@ export class CallSession implements CallPort, PacedStream {
     return this.#output === undefined || this.#output.drained;
   }
 
+  /**
+   * Ends a stream that has not started yet (`start_timeout`), to make room for a newer one when
+   * the engine is at its cap of pending streams; a started call ignores it.
+   */
+  evictBeforeStart(): void {
+    this.#sendToActor({ type: 'stream.evicted' });
+  }
+
   /** Ends the call from outside, for example on engine shutdown. */
   shutdown(): void {
     this.#sendToActor({ type: 'engine.shutdown' });
@@ -327,7 +371,9 @@ export class CallSession implements CallPort, PacedStream {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > this.#maxSendBufferBytes) {
       // Memory must not grow with a reader that stopped reading; what it missed is gone anyway.
-      if (this.stats.outboundDropped++ === 0) this.#log.warn({ bufferedBytes: ws.bufferedAmount }, 'media socket is not reading; dropping outbound frames');
+      if (this.stats.outboundDropped++ === 0 && this.#deps.logBudgets.edge.take('slow_reader') !== SUPPRESSED) {
+        this.#log.warn({ bufferedBytes: ws.bufferedAmount }, 'media socket is not reading; dropping outbound frames');
+      }
       return;
     }
     ws.send(text);
@@ -351,11 +397,16 @@ export class CallSession implements CallPort, PacedStream {
     this.stats.messagesIn++;
     let validJson = !isBinary;
     try {
-      if (!this.#withinRate()) throw new ProtocolError(ProtocolErrorCode.RateLimited, 'inbound message rate over the call\'s limit');
+      if (!this.#withinRate()) throw RATE_LIMITED;
       if (isBinary) throw new ProtocolError(ProtocolErrorCode.BinaryMessage, 'binary WebSocket message; Telnyx sends text frames');
-      const frame = this.#parser.parse(data as Buffer);
+      const buffer = data as Buffer;
+      if (buffer.length > MAX_CONTROL_FRAME_BYTES && !mayBeLargeFrame(buffer)) throw FRAME_TOO_LARGE;
+      const frame = this.#parser.parse(buffer);
       if (frame.event === 'media') this.#onMedia(frame);
-      else this.#onControl(frame);
+      else {
+        if (buffer.length > MAX_CONTROL_FRAME_BYTES && frame.event !== 'start' && frame.event !== 'connected') throw FRAME_TOO_LARGE;
+        this.#onControl(frame);
+      }
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.code === ProtocolErrorCode.MalformedJson) validJson = false;
       this.#reject(error);
@@ -413,14 +464,21 @@ export class CallSession implements CallPort, PacedStream {
       case 'stop':
         this.#sendToActor({ type: 'telnyx.stop' });
         return;
-      case 'error':
+      case 'error': {
         this.stats.telnyxErrors++;
-        this.#log.warn({ code: frame.code, title: frame.title, detail: frame.detail }, 'telnyx reported a stream error');
+        const heldBack = this.#deps.logBudgets.edge.take('telnyx_error', this.#lines);
+        if (heldBack !== SUPPRESSED) {
+          const detail = frame.detail === undefined ? undefined : clip(frame.detail);
+          this.#log.warn({ code: frame.code, title: clip(frame.title), detail, alsoSinceLastLine: heldBack }, 'telnyx reported a stream error');
+        }
         this.#playbackCheck.telnyxError(frame.code);
         return;
-      case 'unknown':
-        this.#logOnce(`unknown:${frame.name}`, () => this.#log.info({ event: frame.name }, 'ignored unknown event'));
+      }
+      case 'unknown': {
+        const heldBack = this.#deps.logBudgets.edge.take('unknown_event', this.#lines);
+        if (heldBack !== SUPPRESSED) this.#log.info({ event: clip(frame.name), alsoSinceLastLine: heldBack }, 'ignored unknown event');
         return;
+      }
     }
   }
 
@@ -480,6 +538,9 @@ export class CallSession implements CallPort, PacedStream {
     if (this.agent.recording.always) this.recordLocally();
     this.#playbackCheck.start();
     this.#deps.onStarted?.(this);
+    if (this.#deps.logBudgets.calls.take('call_streaming') !== SUPPRESSED) {
+      this.#log.info({ encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate, callControlId: start.callControlId }, 'call streaming');
+    }
     this.#sendToActor({ type: 'telnyx.start', start });
   }
 
@@ -492,7 +553,7 @@ export class CallSession implements CallPort, PacedStream {
 
   /** Refuses a stream that did not authenticate: logged here, closed (4401) by the machine before any bot starts. */
   #refuse(detail: string): void {
-    this.#log.warn({ detail, closeCode: 4401 }, 'refused media stream: missing or wrong stream auth token');
+    if (this.#deps.logBudgets.edge.take('refused:bad_auth_token') !== SUPPRESSED) this.#log.warn({ detail, closeCode: 4401 }, 'refused media stream: missing or wrong stream auth token');
     this.#sendToActor({ type: 'stream.unauthorized' });
   }
 
@@ -502,7 +563,7 @@ export class CallSession implements CallPort, PacedStream {
   };
 
   readonly #onSocketError = (error: Error): void => {
-    this.#log.warn({ err: error }, 'media socket error');
+    if (this.#deps.logBudgets.edge.take('socket_error') !== SUPPRESSED) this.#log.warn({ err: error }, 'media socket error');
   };
 
   #sendToActor(event: Parameters<Actor<CallMachine>['send']>[0]): void {
@@ -510,21 +571,39 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   #reject(error: unknown): void {
+    this.stats.rejectedFrames++;
+    this.#noteReject(error === RATE_LIMITED);
     if (!(error instanceof ProtocolError)) {
-      this.stats.rejectedFrames++;
-      this.#log.error({ err: error }, 'inbound frame handling failed');
+      if (this.#deps.logBudgets.edge.take('frame_handling_failed', this.#lines) !== SUPPRESSED) this.#log.error({ err: error }, 'inbound frame handling failed');
       return;
     }
-    this.stats.rejectedFrames++;
-    const count = (this.stats.rejectedByCode.get(error.code) ?? 0) + 1;
-    this.stats.rejectedByCode.set(error.code, count);
-    if (count === 1) this.#log.warn({ code: error.code, detail: error.message }, 'rejected inbound frame');
+    this.stats.rejectedByCode.set(error.code, (this.stats.rejectedByCode.get(error.code) ?? 0) + 1);
+    const heldBack = this.#deps.logBudgets.edge.take(error.code, this.#lines);
+    if (heldBack !== SUPPRESSED) this.#log.warn({ code: error.code, detail: clip(error.message, 160), alsoSinceLastLine: heldBack }, 'rejected inbound frame');
   }
 
-  #logOnce(key: string, write: () => void): void {
-    if (this.#logged.has(key)) return;
-    this.#logged.add(key);
-    write();
+  /**
+   * Counts a rejected frame; a stream that keeps sending them is not a carrier and is closed. Frames
+   * over the message rate count apart, against the burst: a carrier's backlog after a network stall
+   * fits in the burst, so only a stream sending far faster than real time runs past it.
+   */
+  #noteReject(overRate: boolean): void {
+    const now = this.#deps.clock.now();
+    if (now - this.#rejectWindowStart >= REJECT_WINDOW_MS) {
+      this.#rejectWindowStart = now;
+      this.#rejectsInWindow = 0;
+      this.#overRateInWindow = 0;
+    }
+    const violated = overRate ? ++this.#overRateInWindow > this.#burst : ++this.#rejectsInWindow > this.#maxRejectsPerWindow;
+    if (!violated || this.#violated) return;
+    this.#violated = true;
+    if (this.#deps.logBudgets.edge.take('protocol_violation') !== SUPPRESSED) {
+      this.#log.warn(
+        { rejectedFrames: this.stats.rejectedFrames, overRate, windowMs: REJECT_WINDOW_MS, closeCode: 1008 },
+        'closing a stream that keeps sending what no carrier sends',
+      );
+    }
+    this.#sendToActor({ type: 'stream.violation' });
   }
 
   /** The inbound pipeline failed (a bug, not bad input: bad input is rejected at the edge): end this call only. */
@@ -556,6 +635,12 @@ export class CallSession implements CallPort, PacedStream {
         addedDelayP95Ms: jitter.addedDelayP95Ms,
       },
     };
+    // A stream that never started is not a call yet: strangers can open many, so its line is budgeted tighter.
+    const budget = this.#started ? this.#deps.logBudgets.calls : this.#deps.logBudgets.edge;
+    if (budget.take(this.#started ? 'call_ended' : 'stream_ended_before_start') === SUPPRESSED) {
+      this.#deps.onEnded(this, output, summary);
+      return;
+    }
     this.#log.info(
       {
         ...summary,
@@ -572,6 +657,17 @@ export class CallSession implements CallPort, PacedStream {
     this.#deps.onEnded(this, output, summary);
   }
 }
+
+/** True when a message over {@link MAX_CONTROL_FRAME_BYTES} names an event that may be that large. */
+function mayBeLargeFrame(data: Buffer): boolean {
+  for (const marker of LARGE_FRAME_MARKERS) if (data.indexOf(marker) >= 0) return true;
+  return false;
+}
+
+// Thrown once per dropped message in a flood: made once, as building an Error (and its stack) per
+// message would let a flood cost more than the work it is refused.
+const RATE_LIMITED = new ProtocolError(ProtocolErrorCode.RateLimited, "inbound message rate over the call's limit");
+const FRAME_TOO_LARGE = new ProtocolError(ProtocolErrorCode.FrameTooLarge, `control frame larger than ${MAX_CONTROL_FRAME_BYTES} bytes`);
 
 /** Stats of a call that never started its jitter buffer. */
 const EMPTY_JITTER = new JitterStats();

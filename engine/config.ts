@@ -29,6 +29,15 @@ export interface EngineConfig {
     readonly connectionsPerSecondPerIp: number;
     readonly maxInboundMessagesPerSecond: number;
     readonly drainTimeoutMs: number;
+    readonly maxRejectedFramesPer10s: number;
+    readonly maxPendingStreams: number;
+    readonly maxUnauthenticatedStreams: number;
+    readonly authTimeoutMs: number;
+    /** Undefined: derived from the file-descriptor limit at start. */
+    readonly maxConnections: number | undefined;
+    readonly maxIdleConnectionsPerIp: number;
+    readonly httpHeadersTimeoutMs: number;
+    readonly httpRequestTimeoutMs: number;
   };
   readonly agents: readonly AgentDefinition[];
   /** How Telnyx reaches the engine (`publicUrl`, `CALLWIRE_PUBLIC_URL`); undefined: taken from each request's host. */
@@ -133,6 +142,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       connectionsPerSecondPerIp: file.limits?.connectionsPerSecondPerIp ?? EMBEDDED_CONFIG.limits.connectionsPerSecondPerIp,
       maxInboundMessagesPerSecond: file.limits?.maxInboundMessagesPerSecond ?? EMBEDDED_CONFIG.limits.maxInboundMessagesPerSecond,
       drainTimeoutMs: file.limits?.drainTimeoutMs ?? EMBEDDED_CONFIG.limits.drainTimeoutMs,
+      maxRejectedFramesPer10s: file.limits?.maxRejectedFramesPer10s ?? EMBEDDED_CONFIG.limits.maxRejectedFramesPer10s,
+      maxPendingStreams: file.limits?.maxPendingStreams ?? EMBEDDED_CONFIG.limits.maxPendingStreams,
+      maxUnauthenticatedStreams: file.limits?.maxUnauthenticatedStreams ?? EMBEDDED_CONFIG.limits.maxUnauthenticatedStreams,
+      authTimeoutMs: file.limits?.authTimeoutMs ?? EMBEDDED_CONFIG.limits.authTimeoutMs,
+      maxConnections: file.limits?.maxConnections,
+      maxIdleConnectionsPerIp: file.limits?.maxIdleConnectionsPerIp ?? EMBEDDED_CONFIG.limits.maxIdleConnectionsPerIp,
+      httpHeadersTimeoutMs: file.limits?.httpHeadersTimeoutMs ?? EMBEDDED_CONFIG.limits.httpHeadersTimeoutMs,
+      httpRequestTimeoutMs: file.limits?.httpRequestTimeoutMs ?? EMBEDDED_CONFIG.limits.httpRequestTimeoutMs,
     },
     agents,
     source: path ?? 'embedded defaults',

@@ -100,7 +100,7 @@ export const configFileSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     limits: z
       .object({
-        maxMessageBytes: z.number().int().min(1024),
+        maxMessageBytes: z.number().int().min(1024).max(1024 * 1024),
         maxPayloadBytes: z.number().int().min(160),
         maxQueuedAudioMs: z.number().int().min(1000),
         maxCalls: z.number().int().min(1),
@@ -108,6 +108,22 @@ export const configFileSchema = z
         connectionsPerSecondPerIp: z.number().positive(),
         maxInboundMessagesPerSecond: z.number().int().min(60),
         drainTimeoutMs: z.number().int().min(0),
+        /** Rejected frames a stream may send within 10 s before it is closed as not a carrier. */
+        maxRejectedFramesPer10s: z.number().int().min(1),
+        /** Media streams open but not yet started, at once. */
+        maxPendingStreams: z.number().int().min(1),
+        /** Media streams still to present their stream auth token, at once. */
+        maxUnauthenticatedStreams: z.number().int().min(1),
+        /** Time a stream has to present its stream auth token. */
+        authTimeoutMs: z.number().int().min(100),
+        /** Open TCP connections at most; default: 90 % of the file-descriptor limit, less 512. */
+        maxConnections: z.number().int().min(16),
+        /** Idle connections (no request yet) one address may hold. */
+        maxIdleConnectionsPerIp: z.number().int().min(1),
+        /** Time a client has to send a request's headers (and an idle connection to start one). */
+        httpHeadersTimeoutMs: z.number().int().min(100),
+        /** Time a client has to send a whole request. */
+        httpRequestTimeoutMs: z.number().int().min(100),
       })
       .partial()
       .strict(),

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalCause } from './admission.js';
+import type { ConnectionCloseCause } from './connectionGuard.js';
 import type { CallSummary } from './engineStats.js';
+import { LOG_SINK_DROPS } from './logging/boundedSink.js';
 
 /** What `/metrics` reads from live calls when it is scraped (never on the 20 ms path). */
 export interface LiveCallView {
@@ -14,8 +16,16 @@ export interface LiveCallView {
   readonly playoutTicks: number;
 }
 
+/** What `/metrics` reads of the engine's edge when it is scraped. */
+export interface EdgeView {
+  readonly openConnections: number;
+  readonly idleConnections: number;
+  readonly pendingStreams: number;
+  readonly unauthenticatedStreams: number;
+}
+
 /** Why a connection was refused before a call started. */
-export type RejectionCause = RefusalCause | 'bad_service_host' | 'unknown_agent' | 'bad_auth_token' | 'not_found';
+export type RejectionCause = RefusalCause | 'bad_service_host' | 'unknown_agent' | 'bad_auth_token' | 'not_found' | 'evicted_pending';
 
 /**
  * The engine's Prometheus metrics, in a registry of their own (so several engines in one process,
@@ -33,14 +43,45 @@ export class EngineMetrics {
   readonly #pacingLateness: Histogram;
   #webhookIds: () => number = () => 0;
   readonly #concealedPercent: Histogram;
+  readonly #guardClosed: Counter<'cause'>;
   #endedFramesIn = 0;
   #endedFramesOut = 0;
   #endedConcealed = 0;
   #endedTicks = 0;
 
-  constructor(liveCalls: () => Iterable<LiveCallView>) {
+  constructor(liveCalls: () => Iterable<LiveCallView>, edge: () => EdgeView = () => NO_EDGE) {
     const registers = [this.registry];
+    // Includes callwire_process_open_fds and callwire_process_max_fds on Linux.
     collectDefaultMetrics({ register: this.registry, prefix: 'callwire_process_' });
+    const edgeGauge = (name: string, help: string, read: (view: EdgeView) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(edge()));
+        },
+      });
+    };
+    edgeGauge('callwire_connections_open', 'Open TCP connections, HTTP and media.', (view) => view.openConnections);
+    edgeGauge('callwire_connections_idle', 'Open TCP connections not carrying a request.', (view) => view.idleConnections);
+    edgeGauge('callwire_streams_pending', 'Media streams open but not yet started.', (view) => view.pendingStreams);
+    edgeGauge('callwire_streams_unauthenticated', 'Media streams still to present their stream auth token.', (view) => view.unauthenticatedStreams);
+    this.#guardClosed = new Counter({
+      name: 'callwire_connections_closed_total',
+      help: 'TCP connections the engine closed to protect itself, by cause (cap, idle deadline, per-address idle cap, evicted to make room).',
+      labelNames: ['cause'],
+      registers,
+    });
+    new Counter({
+      name: 'callwire_log_lines_dropped_total',
+      help: 'Log lines dropped because the log destination could not keep up.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(LOG_SINK_DROPS.lines);
+      },
+    });
     new Gauge({
       name: 'callwire_calls_active',
       help: 'Live calls by agent and call state.',
@@ -148,6 +189,11 @@ export class EngineMetrics {
     this.#rejected.inc({ cause });
   }
 
+  /** Counts a TCP connection the engine closed to protect itself. */
+  connectionClosedByGuard(cause: ConnectionCloseCause): void {
+    this.#guardClosed.inc({ cause });
+  }
+
   /** Where `callwire_webhook_ids_remembered` reads its value when scraped. */
   watchWebhookIds(count: () => number): void {
     this.#webhookIds = count;
@@ -158,3 +204,5 @@ export class EngineMetrics {
     this.#pacingLateness.observe(latenessMs < 0 ? 0 : latenessMs);
   }
 }
+
+const NO_EDGE: EdgeView = { openConnections: 0, idleConnections: 0, pendingStreams: 0, unauthenticatedStreams: 0 };

@@ -26,6 +26,21 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
         maxPayloadBytes: config.limits.maxPayloadBytes,
         maxQueuedAudioMs: config.limits.maxQueuedAudioMs,
         maxInboundMessagesPerSecond: config.limits.maxInboundMessagesPerSecond,
+        maxRejectedFramesPer10s: config.limits.maxRejectedFramesPer10s,
+      },
+      pendingStreams: {
+        maxPendingStreams: config.limits.maxPendingStreams,
+        maxUnauthenticatedStreams: config.limits.maxUnauthenticatedStreams,
+        authTimeoutMs: config.limits.authTimeoutMs,
+      },
+      connections: {
+        maxConnections: config.limits.maxConnections,
+        maxIdlePerAddress: config.limits.maxIdleConnectionsPerIp,
+        idleTimeoutMs: config.limits.httpHeadersTimeoutMs,
+      },
+      httpTimeouts: {
+        headersTimeoutMs: config.limits.httpHeadersTimeoutMs,
+        requestTimeoutMs: config.limits.httpRequestTimeoutMs,
       },
       admission: {
         maxCalls: config.limits.maxCalls,

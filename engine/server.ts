@@ -1,26 +1,30 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { config as rxjsConfig } from 'rxjs';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits, type RefusalCause } from './admission.js';
+import { WebSocketServer } from 'ws';
+import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './admission.js';
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { clientAddress } from './clientAddress.js';
-import { CallSession, type CallLimits } from './callSession.js';
+import type { CallLimits, CallSession } from './callSession.js';
 import type { Clock } from './clock.js';
 import type { TelnyxSettings } from './config.js';
+import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
 import { EngineStats } from './engineStats.js';
+import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
+import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
 import { handleHttp } from './http/router.js';
 import { StreamOrigins } from './http/streamOrigins.js';
 import type { Logger } from './logger.js';
-import { EngineMetrics, type LiveCallView, type RejectionCause } from './metrics.js';
+import { SUPPRESSED } from './logging/logBudget.js';
+import { engineLogBudgets } from './logging/sharedLogBudget.js';
+import { EngineMetrics, type LiveCallView } from './metrics.js';
 import { Pacer } from './pacer.js';
 import { originPolicy } from './publicOrigin.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
-import { routeStream } from './routing.js';
-import { admitStream } from './streamAdmission.js';
+import { DEFAULT_PENDING_STREAM_LIMITS, StreamAcceptor, type PendingStreamLimits } from './streamAcceptor.js';
 import { TelnyxCalls } from './telnyxCalls.js';
 import { CallControl } from './telnyx/callControl.js';
 import { SeenWebhookIds } from './telnyx/seenWebhookIds.js';
@@ -38,6 +42,12 @@ export interface ServerOptions {
   readonly captureDir?: string | undefined;
   /** Admission limits: concurrent calls, event-loop delay, connections per second per IP. */
   readonly admission?: Partial<AdmissionLimits> | undefined;
+  /** Caps on streams that have not started (or not authenticated) yet. */
+  readonly pendingStreams?: Partial<PendingStreamLimits> | undefined;
+  /** Caps on TCP connections; `maxConnections` defaults to a share of the file-descriptor limit. */
+  readonly connections?: { readonly [K in keyof ConnectionGuardLimits]?: ConnectionGuardLimits[K] | undefined } | undefined;
+  /** HTTP header, request and keep-alive timeouts. */
+  readonly httpTimeouts?: Partial<HttpTimeouts> | undefined;
   /** How Telnyx reaches the engine; undefined: a request's host, when allowedHosts or a trusted proxy vouches for it. */
   readonly publicUrl?: string | undefined;
   /** Proxies whose X-Forwarded-Host, -Proto and -For are believed (addresses or CIDR blocks). */
@@ -67,6 +77,10 @@ export interface RunningServer {
   readonly pacer: Pacer;
   readonly stats: EngineStats;
   readonly metrics: EngineMetrics;
+  /** TCP connections: open and idle counts. */
+  readonly connections: ConnectionGuard;
+  /** The media endpoint's admission: pending and unauthenticated streams. */
+  readonly streams: StreamAcceptor;
   /**
    * Graceful drain: refuses new calls at once, lets active calls run for up to `deadlineMs`, then
    * ends the rest with reason `shutdown` and closes the server.
@@ -89,7 +103,16 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const calls = new CallRegistry();
   const stats = new EngineStats();
   const admission = new Admission({ ...DEFAULT_ADMISSION_LIMITS, ...definedOnly(options.admission ?? {}) }, clock);
-  const metrics = new EngineMetrics(() => liveViews(calls.values()));
+  const logBudgets = engineLogBudgets(log, clock);
+  // The acceptor and the guard exist once the server does; the metrics read them lazily when scraped.
+  let streams: StreamAcceptor | undefined;
+  let connections: ConnectionGuard | undefined;
+  const metrics = new EngineMetrics(() => liveViews(calls.values()), () => ({
+    openConnections: connections?.open ?? 0,
+    idleConnections: connections?.idle ?? 0,
+    pendingStreams: streams?.pending ?? 0,
+    unauthenticatedStreams: streams?.unauthenticated ?? 0,
+  }));
   const pacer = new Pacer(clock, log.child({ component: 'pacer' }), { onTimer: (lateness) => metrics.pacerTick(lateness) });
   // Admission control samples the event loop's delay every second: while it is late, new calls
   // would only make the admitted ones late too.
@@ -100,11 +123,6 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     loopDelay.reset();
   }, 1000);
   loopSampler.unref();
-  const refusals = new RefusalLog(log, clock);
-  const refuse = (cause: RejectionCause, detail: Record<string, unknown>): void => {
-    metrics.connectionRejected(cause);
-    refusals.note(cause, detail);
-  };
   const writer = new OutboundSerializer();
   const now = deps.now ?? Date.now;
   const telnyxSettings = options.telnyx ?? {};
@@ -115,6 +133,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
   const seenWebhooks = new SeenWebhookIds();
   metrics.watchWebhookIds(() => seenWebhooks.size);
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...definedOnly(options.httpTimeouts ?? {}) };
   const httpContext = {
     catalog,
     calls,
@@ -129,36 +148,58 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     connectionId: telnyxSettings.connectionId,
     metrics,
     unready: () => admission.unreadyCause(calls.size),
+    edgeLog: logBudgets.edge,
+    bodyTimeoutMs: timeouts.bodyTimeoutMs,
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
-  const server: Server = createServer((request, response) => {
-    handleHttp(request, response, httpContext).catch((error: unknown) => {
-      log.error({ err: error, method: request.method, url: request.url }, 'http request failed');
-      if (response.headersSent) {
-        if (!response.writableEnded) response.end();
-        return;
-      }
-      response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: 'internal_error' }));
-    });
-  });
-
-  const acceptStream = (ws: WebSocket, request: IncomingMessage, url: URL): void => {
-    const route = routeStream(url, catalog);
-    if (!route.ok) {
-      metrics.connectionRejected(route.closeCode === 4404 ? 'unknown_agent' : 'bad_service_host');
-      log.warn({ closeCode: route.closeCode, reason: route.reason, serviceHost: url.searchParams.get('serviceHost') }, 'refused media stream');
-      ws.close(route.closeCode, route.reason);
-      return;
-    }
-    const admitted = admitStream(route.agent, request.headers, url, (key) => telnyx.heldParameters(key));
-    if (!admitted.ok) {
-      metrics.connectionRejected('bad_auth_token');
-      log.warn({ closeCode: 4401, detail: admitted.detail, agent: `${route.agent.name}.${route.agent.org}` }, 'refused media stream: missing or wrong stream auth token');
-      ws.close(4401, 'stream_unauthorized');
-      return;
-    }
-    const session = new CallSession(ws, route.agent, {
+  const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  const server: Server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default).
+      connectionsCheckingInterval: 1000,
+    },
+    (request, response) => {
+      handleHttp(request, response, httpContext).catch((error: unknown) => {
+        if (isClientAbort(error)) {
+          // The client went away mid-request (a dropped connection, or a body that never came): nothing to answer.
+          if (logBudgets.edge.take('http_client_abort') !== SUPPRESSED) log.info({ method: request.method, path: pathOf(request) }, 'http client went away before its request was read');
+        } else if (logBudgets.edge.take('http_request_failed') !== SUPPRESSED) {
+          log.error({ err: error, method: request.method, path: pathOf(request) }, 'http request failed');
+        }
+        if (response.headersSent) {
+          if (!response.writableEnded) response.end();
+          return;
+        }
+        if (response.destroyed) return;
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: 'internal_error' }));
+      });
+    },
+  );
+  const guard = new ConnectionGuard(
+    {
+      maxConnections: options.connections?.maxConnections ?? defaultMaxConnections(openFileLimit()),
+      maxIdlePerAddress: options.connections?.maxIdlePerAddress ?? 256,
+      idleTimeoutMs: options.connections?.idleTimeoutMs ?? timeouts.headersTimeoutMs,
+    },
+    { clock, onClosed: (cause) => metrics.connectionClosedByGuard(cause), isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address) },
+  );
+  connections = guard;
+  guard.attach(server);
+  const acceptor = new StreamAcceptor({
+    catalog,
+    calls,
+    stats,
+    metrics,
+    admission,
+    wss,
+    log,
+    limits: { ...DEFAULT_PENDING_STREAM_LIMITS, ...definedOnly(options.pendingStreams ?? {}) },
+    clientAddress: (request) => clientAddress(request, origins.policy.trustedProxies),
+    heldParameters: (key) => telnyx.heldParameters(key),
+    session: {
       clock,
       pacer,
       log,
@@ -166,6 +207,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       limits: options.limits,
       captureDir: options.captureDir,
       callControl,
+      logBudgets,
       onStarted: (started) => calls.indexByCallControlId(started),
       onEnded: (ended, output, summary) => {
         telnyx.callEnded(ended, output.reason);
@@ -173,36 +215,10 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
         stats.callEnded(summary);
         metrics.callEnded(`${ended.agent.name}.${ended.agent.org}`, summary, ended.stats.rejectedByCode);
       },
-    }, admitted.admission);
-    stats.callStarted();
-    // The actor may already have ended inside its constructor (it never does today, but a registry
-    // entry for a finished call would leak).
-    if (session.actor.getSnapshot().status === 'active') calls.add(session);
-  };
-
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://callwire.invalid');
-    if (url.pathname !== TELNYX_STREAM_PATH && url.pathname !== `${TELNYX_STREAM_PATH}/`) {
-      metrics.connectionRejected('not_found');
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const address = clientAddress(request, origins.policy.trustedProxies);
-    const refusal = admission.admit(address, calls.size);
-    if (refusal !== undefined) {
-      refuse(refusal, { address });
-      socket.end(refusalResponse(refusal));
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      try {
-        acceptStream(ws, request, url);
-      } catch (error) {
-        log.error({ err: error }, 'failed to start call');
-        ws.close(1011, 'internal_error');
-      }
-    });
+    },
   });
+  streams = acceptor;
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => acceptor.handleUpgrade(request, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -227,12 +243,15 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const close = async (): Promise<void> => {
     clearInterval(loopSampler);
     loopDelay.disable();
+    guard.close();
     for (const session of calls.values()) session.shutdown();
     for (const ws of wss.clients) ws.terminate();
     // Legs the engine owned are hung up as their calls end: give those commands a moment.
     await telnyx.settle(2_000);
     pacer.close();
     stats.close();
+    logBudgets.edge.close();
+    logBudgets.calls.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
   };
@@ -244,6 +263,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     pacer,
     stats,
     metrics,
+    connections: guard,
+    streams: acceptor,
     telnyx,
     close,
     drain: async (deadlineMs: number) => {
@@ -268,38 +289,16 @@ function liveViews(sessions: Iterable<CallSession>): LiveCallView[] {
   return views;
 }
 
-/** The raw HTTP answer to a refused upgrade: 429 for a rate limit, 503 otherwise, both with Retry-After. */
-function refusalResponse(cause: RefusalCause): string {
-  const status = cause === 'rate_limited' ? '429 Too Many Requests' : '503 Service Unavailable';
-  const body = JSON.stringify({ error: cause });
-  return `HTTP/1.1 ${status}\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-}
-
 /**
- * Logs refused connections without letting a flood flood the log: the first refusal of each cause
- * at once, then one line per cause every 10 s with the count in between.
+ * ws options its type declarations do not list yet (ws 8.23 has them): a peer that ignores our close
+ * frame is cut off after 3 s, not 30; Telnyx sends each frame whole, so thousands of fragments or
+ * buffered slivers are someone else.
  */
-class RefusalLog {
-  readonly #log: Logger;
-  readonly #clock: Clock;
-  readonly #lastAt = new Map<string, number>();
-  readonly #suppressed = new Map<string, number>();
+const WS_LIMITS = { closeTimeout: 3000, maxFragments: 64, maxBufferedChunks: 4096 } as Record<string, number>;
 
-  constructor(log: Logger, clock: Clock) {
-    this.#log = log;
-    this.#clock = clock;
-  }
-
-  note(cause: string, detail: Record<string, unknown>): void {
-    const now = this.#clock.now();
-    const last = this.#lastAt.get(cause);
-    if (last !== undefined && now - last < 10_000) {
-      this.#suppressed.set(cause, (this.#suppressed.get(cause) ?? 0) + 1);
-      return;
-    }
-    this.#lastAt.set(cause, now);
-    const suppressed = this.#suppressed.get(cause) ?? 0;
-    this.#suppressed.delete(cause);
-    this.#log.warn({ cause, ...detail, alsoRefusedSinceLastLine: suppressed }, 'refused new media connection');
-  }
+/** A request's path without its query, which may carry a token. */
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return (query < 0 ? url : url.slice(0, query)).slice(0, 128);
 }

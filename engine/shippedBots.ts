@@ -15,7 +15,9 @@ export const EMBEDDED_CONFIG = {
   port: 8080,
   logLevel: 'info',
   limits: {
-    maxMessageBytes: 64 * 1024,
+    // The largest frame Telnyx sends is a `start` with custom parameters or a 60 ms wideband media
+    // frame (8 KiB of payload is 11 KB of JSON); nothing it sends comes near 16 KiB.
+    maxMessageBytes: 16 * 1024,
     maxPayloadBytes: 8 * 1024,
     maxQueuedAudioMs: 120_000,
     maxCalls: 1000,
@@ -23,6 +25,13 @@ export const EMBEDDED_CONFIG = {
     connectionsPerSecondPerIp: 20,
     maxInboundMessagesPerSecond: 200,
     drainTimeoutMs: 30_000,
+    maxRejectedFramesPer10s: 100,
+    maxPendingStreams: 500,
+    maxUnauthenticatedStreams: 100,
+    authTimeoutMs: 3000,
+    maxIdleConnectionsPerIp: 256,
+    httpHeadersTimeoutMs: 5000,
+    httpRequestTimeoutMs: 15_000,
   },
   organizations: {
     default: {

@@ -7,6 +7,8 @@ import { parseServiceHost } from '../routing.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import { isCallControlError } from '../telnyx/callControlError.js';
 import { hasBearerKey } from './bearerAuth.js';
+import { SUPPRESSED } from '../logging/logBudget.js';
+import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson } from './replies.js';
 import { sendOriginRefusal, type StreamOrigins } from './streamOrigins.js';
@@ -43,6 +45,10 @@ export interface DialOutRouteDeps {
   /** Where stream URLs may point; refusals are logged there. */
   readonly origins: StreamOrigins;
   readonly log: Logger;
+  /** Budget of refusal lines: anyone can post here, so refusals must not size the log. */
+  readonly edgeLog: SharedLogBudget;
+  /** Time the body has to arrive. */
+  readonly bodyTimeoutMs: number;
 }
 
 /** One problem with a request body, for a 400. */
@@ -60,13 +66,15 @@ interface FieldIssue {
  */
 export async function handleDialOut(request: IncomingMessage, response: ServerResponse, deps: DialOutRouteDeps): Promise<void> {
   if (!hasBearerKey(request.headers, deps.apiKeys)) {
-    deps.log.warn({ remoteAddress: request.socket.remoteAddress, configured: deps.apiKeys.length > 0 }, 'refused dial-out: missing or wrong API key');
+    if (deps.edgeLog.take('dial_out:unauthorized') !== SUPPRESSED) {
+      deps.log.warn({ remoteAddress: request.socket.remoteAddress, configured: deps.apiKeys.length > 0 }, 'refused dial-out: missing or wrong API key');
+    }
     sendJson(response, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
     return;
   }
   let json: unknown;
   try {
-    json = JSON.parse((await readBody(request, MAX_BODY_BYTES)).toString('utf8'));
+    json = JSON.parse((await readBody(request, MAX_BODY_BYTES, deps.bodyTimeoutMs)).toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) sendJson(response, 413, { error: 'body_too_large' });
     else if (error instanceof SyntaxError) sendJson(response, 400, { error: 'invalid_json' });

@@ -7,6 +7,7 @@ import type { EngineMetrics } from '../metrics.js';
 import type { Logger } from '../logger.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
+import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
@@ -30,6 +31,10 @@ export interface HttpContext {
   readonly metrics: EngineMetrics;
   /** Why the engine takes no new calls now (draining, capacity, overload), or undefined when ready. */
   readonly unready: () => string | undefined;
+  /** Budget of the log lines strangers can cause (refused requests). */
+  readonly edgeLog: SharedLogBudget;
+  /** Time a request body has to arrive once its headers have. */
+  readonly bodyTimeoutMs: number;
 }
 
 /**
@@ -74,11 +79,19 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       origins: context.origins,
       log: context.log.child({ component: 'webhooks' }),
       now: context.now,
+      edgeLog: context.edgeLog,
+      bodyTimeoutMs: context.bodyTimeoutMs,
     });
   }
   if (isTexmlPath(path)) {
     if (method !== 'GET' && method !== 'POST') return methodNotAllowed(response, 'GET, POST');
-    return handleTexml(request, response, url, context.catalog, context.origins, context.log.child({ component: 'texml' }));
+    return handleTexml(request, response, url, {
+      catalog: context.catalog,
+      origins: context.origins,
+      log: context.log.child({ component: 'texml' }),
+      edgeLog: context.edgeLog,
+      bodyTimeoutMs: context.bodyTimeoutMs,
+    });
   }
   if (path === DIAL_OUT_PATH) {
     if (method !== 'POST') return methodNotAllowed(response, 'POST');
@@ -89,6 +102,8 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       connectionId: context.connectionId,
       origins: context.origins,
       log: context.log.child({ component: 'dial-out' }),
+      edgeLog: context.edgeLog,
+      bodyTimeoutMs: context.bodyTimeoutMs,
     });
   }
   sendJson(response, 404, { error: 'not_found' });

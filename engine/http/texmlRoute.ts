@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentDefinition } from '../agent.js';
 import type { AgentCatalog } from '../agentCatalog.js';
 import type { Logger } from '../logger.js';
+import { SUPPRESSED } from '../logging/logBudget.js';
+import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import { mediaStreamUrl, type PublicOrigin } from '../publicUrl.js';
 import { secretsEqual } from '../secrets.js';
 import { telnyxStreamFormat } from '../telnyx/streamFormat.js';
@@ -23,6 +25,18 @@ export function agentTexml(agent: AgentDefinition, origin: PublicOrigin): string
   });
 }
 
+/** What the TeXML route needs. */
+export interface TexmlRouteDeps {
+  readonly catalog: AgentCatalog;
+  /** Where stream URLs may point; refusals are logged there. */
+  readonly origins: StreamOrigins;
+  readonly log: Logger;
+  /** Budget of refusal lines: anyone can ask here, so refusals must not size the log. */
+  readonly edgeLog: SharedLogBudget;
+  /** Time a POST body has to arrive. */
+  readonly bodyTimeoutMs: number;
+}
+
 /** True when the path is a TeXML route. */
 export function isTexmlPath(pathname: string): boolean {
   return TEXML_PATH.test(pathname);
@@ -35,11 +49,12 @@ export function isTexmlPath(pathname: string): boolean {
  * read the token here. A host {@link StreamOrigins} refuses gets its error status and a JSON body
  * naming the fix.
  */
-export async function handleTexml(request: IncomingMessage, response: ServerResponse, url: URL, catalog: AgentCatalog, origins: StreamOrigins, log: Logger): Promise<void> {
+export async function handleTexml(request: IncomingMessage, response: ServerResponse, url: URL, deps: TexmlRouteDeps): Promise<void> {
+  const { catalog, origins, log } = deps;
   // Telnyx posts call details as a form; they are not needed, but the body must be consumed.
   if (request.method === 'POST') {
     try {
-      await readBody(request, 64 * 1024);
+      await readBody(request, 64 * 1024, deps.bodyTimeoutMs);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       sendJson(response, 413, { error: 'body_too_large' });
@@ -47,14 +62,14 @@ export async function handleTexml(request: IncomingMessage, response: ServerResp
     }
   }
   const [, org = '', name = ''] = TEXML_PATH.exec(url.pathname) ?? [];
-  const agent = catalog.find(decodeURIComponent(org), decodeURIComponent(name));
+  const agent = catalog.find(decodedSegment(org), decodedSegment(name));
   if (agent === undefined) {
     sendJson(response, 404, { error: 'unknown_agent' });
     return;
   }
   const token = agent.streamAuthToken;
   if (token !== undefined && !secretsEqual(url.searchParams.get('token') ?? '', token)) {
-    log.warn({ agent: `${agent.name}.${agent.org}` }, 'refused texml request: missing or wrong token');
+    if (deps.edgeLog.take('texml:unauthorized') !== SUPPRESSED) log.warn({ agent: `${agent.name}.${agent.org}` }, 'refused texml request: missing or wrong token');
     sendJson(response, 401, { error: 'unauthorized' });
     return;
   }
@@ -64,4 +79,13 @@ export async function handleTexml(request: IncomingMessage, response: ServerResp
     return;
   }
   sendXml(response, 200, agentTexml(agent, decision.origin));
+}
+
+/** A path segment decoded; a malformed escape (`%zz`) names no agent rather than failing the request. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
 }

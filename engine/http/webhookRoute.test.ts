@@ -1,3 +1,4 @@
+import { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -35,6 +36,8 @@ function setup() {
     origins: new StreamOrigins(originPolicy({ allowedHosts: ['127.0.0.1'] }), silentLogger(), new ManualClock(0)),
     log: silentLogger(),
     now: () => nowMs,
+    edgeLog: new SharedLogBudget(silentLogger(), new ManualClock(0)),
+    bodyTimeoutMs: 10_000,
   };
   const post = async ({ body, headers }: { body: Buffer; headers: Record<string, string> }) => {
     const request = Object.assign(Readable.from([body]), { headers, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;

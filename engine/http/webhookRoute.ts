@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { SUPPRESSED } from '../logging/logBudget.js';
+import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import type { PublicOrigin } from '../publicUrl.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
@@ -27,6 +29,10 @@ export interface WebhookRouteDeps {
   readonly log: Logger;
   /** Wall-clock milliseconds, for the signature's timestamp window. */
   readonly now: () => number;
+  /** Budget of refusal lines: anyone can post here, so refusals must not size the log. */
+  readonly edgeLog: SharedLogBudget;
+  /** Time the body has to arrive. */
+  readonly bodyTimeoutMs: number;
 }
 
 /**
@@ -42,15 +48,15 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
   const { log } = deps;
   let rawBody: Buffer;
   try {
-    rawBody = await readBody(request, MAX_WEBHOOK_BYTES);
+    rawBody = await readBody(request, MAX_WEBHOOK_BYTES, deps.bodyTimeoutMs);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    log.warn({ limit: MAX_WEBHOOK_BYTES }, 'refused webhook: body too large');
+    if (deps.edgeLog.take('webhook:too_large') !== SUPPRESSED) log.warn({ limit: MAX_WEBHOOK_BYTES }, 'refused webhook: body too large');
     sendJson(response, 413, { error: 'body_too_large' });
     return;
   }
   if (deps.publicKey === undefined) {
-    log.warn('refused webhook: no Telnyx public key configured (telnyx.publicKey or TELNYX_PUBLIC_KEY)');
+    if (deps.edgeLog.take('webhook:no_public_key') !== SUPPRESSED) log.warn('refused webhook: no Telnyx public key configured (telnyx.publicKey or TELNYX_PUBLIC_KEY)');
     sendJson(response, 401, { error: 'unauthorized' });
     return;
   }
@@ -60,7 +66,8 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
     deps.now(),
   );
   if (!check.ok) {
-    log.warn({ reason: check.reason, remoteAddress: request.socket.remoteAddress }, 'refused webhook: bad signature');
+    const heldBack = deps.edgeLog.take('webhook:bad_signature');
+    if (heldBack !== SUPPRESSED) log.warn({ reason: check.reason, remoteAddress: request.socket.remoteAddress, alsoRefusedSinceLastLine: heldBack }, 'refused webhook: bad signature');
     sendJson(response, 401, { error: 'unauthorized' });
     return;
   }

@@ -1,4 +1,4 @@
-/** Stable codes for frames the edge cannot accept. Each is counted per call and logged once. */
+/** Stable codes for frames the edge cannot accept. Each is counted per call; its log lines are budgeted. */
 export const ProtocolErrorCode = {
   /** The message is not valid JSON. */
   MalformedJson: 'CW_MALFORMED_JSON',
@@ -18,6 +18,8 @@ export const ProtocolErrorCode = {
   DuplicateStart: 'CW_DUPLICATE_START',
   /** More inbound messages than the call's rate limit allows; dropped. */
   RateLimited: 'CW_RATE_LIMITED',
+  /** A control frame (not `start` or `connected`) far larger than Telnyx ever sends; dropped unread. */
+  FrameTooLarge: 'CW_FRAME_TOO_LARGE',
 } as const;
 
 /** One of {@link ProtocolErrorCode}. */

@@ -1,10 +1,10 @@
 import { buildAgent, type AgentDefinition, type AgentSettings } from '../../engine/agent.js';
 import { AgentCatalog } from '../../engine/agentCatalog.js';
 import { systemClock } from '../../engine/clock.js';
-import { silentLogger } from '../../engine/logger.js';
+import { silentLogger, type Logger } from '../../engine/logger.js';
 import type { AdmissionLimits } from '../../engine/admission.js';
 import type { CallLimits } from '../../engine/callSession.js';
-import { startServer, type RunningServer } from '../../engine/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../engine/server.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
 import type { BotLogic } from '../../bots/api.js';
 
@@ -16,7 +16,7 @@ export function testAgent(name: string, bot: BotLogic, settings: AgentSettings =
 /** Starts the real engine on 127.0.0.1 with the shipped agents plus `agents`. */
 export async function startTestEngine(
   agents: AgentDefinition[] = [],
-  options: { captureDir?: string; admission?: Partial<AdmissionLimits>; limits?: Partial<CallLimits> } = {},
+  options: { captureDir?: string; admission?: Partial<AdmissionLimits>; limits?: Partial<CallLimits>; log?: Logger; server?: Partial<ServerOptions> } = {},
 ): Promise<RunningServer & { url: (serviceHost: string) => string }> {
   const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
   const server = await startServer(
@@ -24,8 +24,9 @@ export async function startTestEngine(
       captureDir: options.captureDir,
       // Tests open many connections from 127.0.0.1 at once on a busy machine; admission limits are tested on their own.
       admission: { connectionsPerSecondPerIp: 1_000_000, maxEventLoopDelayMs: 60_000, ...options.admission },
+      ...options.server,
     },
-    { catalog: new AgentCatalog([...shipped, ...agents]), clock: systemClock, log: silentLogger() },
+    { catalog: new AgentCatalog([...shipped, ...agents]), clock: systemClock, log: options.log ?? silentLogger() },
   );
   return Object.assign(server, {
     url: (serviceHost: string) => `ws://127.0.0.1:${server.port}/ws/telnyx?serviceHost=${encodeURIComponent(serviceHost)}`,

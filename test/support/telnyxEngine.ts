@@ -58,7 +58,8 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     port: 0,
     maxMessageBytes: 64 * 1024,
     limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 },
-    // As in startTestEngine: on a busy machine the event-loop admission check would refuse test calls ('overload').
+    // A busy test machine's event loop must not make the engine refuse the calls under test as
+    // "overload"; admission limits are tested on their own.
     admission: { connectionsPerSecondPerIp: 1_000_000, maxEventLoopDelayMs: 60_000 },
     apiKeys: options.apiKeys ?? [],
     publicUrl: options.publicUrl,

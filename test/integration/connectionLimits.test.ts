@@ -1,0 +1,92 @@
+/**
+ * TCP connections against the real server: silent ones cannot take every descriptor, starve
+ * /healthz or outlive a short deadline, and a webhook body trickled in is cut off.
+ */
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../engine/logger.js';
+import { startTestEngine } from '../support/engine.js';
+import { until } from '../support/faultKit.js';
+import { LogLines } from '../support/telnyxEngine.js';
+
+const logs = new LogLines();
+let engine: Awaited<ReturnType<typeof startTestEngine>>;
+
+beforeAll(async () => {
+  engine = await startTestEngine([], {
+    log: createLogger('info', logs.stream),
+    server: {
+      connections: { maxConnections: 40, maxIdlePerAddress: 1000, idleTimeoutMs: 800 },
+      httpTimeouts: { headersTimeoutMs: 800, bodyTimeoutMs: 600 },
+    },
+  });
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+/** Opens a TCP connection that sends nothing; resolves once connected, with a promise of its close. */
+async function silentSocket(): Promise<{ socket: Socket; closed: Promise<void> }> {
+  const socket = connect(engine.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  // Reading is how a client learns the server closed (a paused socket never sees the end).
+  socket.resume();
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return { socket, closed };
+}
+
+async function get(path: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${engine.port}${path}`);
+  return { status: response.status, text: await response.text() };
+}
+
+describe('silent connections', () => {
+  it('cannot fill the connection cap: each new connection pushes out the one idle the longest, and /healthz answers', async () => {
+    const silent = [];
+    for (let i = 0; i < 100; i++) silent.push(await silentSocket());
+    await until(() => engine.connections.open <= 41, 'the cap to hold');
+    expect((await get('/healthz')).status).toBe(200);
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toMatch(/callwire_connections_closed_total\{cause="evicted_idle"\} \d+/);
+    for (const { socket } of silent) socket.destroy();
+    await until(() => engine.connections.open <= 1, 'the silent sockets to go');
+  });
+
+  it('are closed once idle past the deadline', async () => {
+    const { closed } = await silentSocket();
+    await closed;
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toMatch(/callwire_connections_closed_total\{cause="idle_timeout"\} [1-9]/);
+  });
+});
+
+describe('webhook bodies', () => {
+  it('drops a connection whose body trickles in past the body deadline, logging no failure', async () => {
+    const socket = connect(engine.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.resume();
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write('POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+    await closed;
+    clearInterval(trickle);
+    expect(logs.withMessage('http request failed')).toEqual([]);
+  });
+
+  it('logs no failure when a client gives up mid-body', async () => {
+    const socket = connect(engine.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write('POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{"data":');
+    await until(() => engine.connections.idle === 0 && engine.connections.open === 1, 'the request to start');
+    socket.destroy();
+    await until(() => engine.connections.open === 0, 'the connection to close');
+    expect(logs.withMessage('http request failed')).toEqual([]);
+  });
+});
