@@ -1,5 +1,5 @@
 /** Every attack by name, so one can be chosen at run time (the CLI, the attacker process). */
-import type { AttackReport } from './attackTally.js';
+import type { AttackReport, AttackTally } from './attackTally.js';
 import { bigFrames, type BigFramesOptions } from './bigFrames.js';
 import { errorFlood, type ErrorFloodOptions } from './errorFlood.js';
 import { preauthFlood, type PreauthFloodOptions } from './preauthFlood.js';
@@ -18,22 +18,26 @@ export type AttackRequest =
   | { readonly attack: 'big-frames'; readonly options: BigFramesOptions }
   | { readonly attack: 'webhook-replay'; readonly options: WebhookReplayOptions };
 
-/** Runs the attack `request` names; resolves with its report once it has stopped. */
-export function runAttack(request: AttackRequest, signal?: AbortSignal): Promise<AttackReport<object>> {
+/**
+ * Runs the attack `request` names; resolves with its report once it has stopped. `tally`, when
+ * given, replaces the options' own, so a request that came as JSON can still be watched live.
+ */
+export function runAttack(request: AttackRequest, signal?: AbortSignal, tally?: AttackTally): Promise<AttackReport<object>> {
+  const live = tally === undefined ? {} : { tally };
   switch (request.attack) {
     case 'error-flood':
-      return errorFlood(request.options, signal);
+      return errorFlood({ ...request.options, ...live }, signal);
     case 'unknown-flood':
-      return unknownFlood(request.options, signal);
+      return unknownFlood({ ...request.options, ...live }, signal);
     case 'preauth-flood':
-      return preauthFlood(request.options, signal);
+      return preauthFlood({ ...request.options, ...live }, signal);
     case 'silent-sockets':
-      return silentSockets(request.options, signal);
+      return silentSockets({ ...request.options, ...live }, signal);
     case 'slow-webhook':
-      return slowWebhook(request.options, signal);
+      return slowWebhook({ ...request.options, ...live }, signal);
     case 'big-frames':
-      return bigFrames(request.options, signal);
+      return bigFrames({ ...request.options, ...live }, signal);
     case 'webhook-replay':
-      return webhookReplay(request.options, signal);
+      return webhookReplay({ ...request.options, ...live }, signal);
   }
 }
