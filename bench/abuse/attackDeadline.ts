@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** When an attack must stop: its own duration, or the caller's abort, whichever comes first. */
 export class AttackDeadline {
   /** Aborted when the attack must stop. */
@@ -15,6 +17,8 @@ export class AttackDeadline {
    */
   constructor(durationMs: number, outer?: AbortSignal) {
     this.signal = this.#controller.signal;
+    // Every waiting connection slot listens for the stop (thousands, for silent sockets): no cap.
+    setMaxListeners(0, this.signal);
     this.reached = new Promise((resolve) => this.signal.addEventListener('abort', () => resolve(), { once: true }));
     this.#timer = setTimeout(() => this.stop(), durationMs);
     this.#outer = outer;

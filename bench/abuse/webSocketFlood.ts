@@ -32,7 +32,7 @@ export interface WebSocketFloodPlan {
 
 /** The attack's own figure: how large its flood frames were. */
 export interface WebSocketFloodExtra {
-  /** Bytes of the last flood frame sent (all are the same size in the shipped attacks). */
+  /** Bytes of the largest flood frame sent. */
   readonly frameBytes: number;
 }
 
@@ -67,7 +67,7 @@ export async function runWebSocketFlood(options: AttackBaseOptions, plan: WebSoc
       const pump = (): void => {
         while (inFlight < MAX_SENDS_IN_FLIGHT && ws.readyState === WebSocket.OPEN && !deadline.stopped) {
           const frame = next();
-          frameBytes = frame.length;
+          if (frame.length > frameBytes) frameBytes = frame.length;
           inFlight++;
           ws.send(frame, { binary: false }, (error) => {
             inFlight--;
