@@ -2,6 +2,7 @@
  * `callwire bench --abuse`: runs the attack scenarios one after another, each against a fresh
  * engine, prints the report and writes it with the JSON results into `--out`.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -104,6 +105,9 @@ export async function runAbuseCommand(argv: string[]): Promise<number> {
   const started = new Date();
   await mkdir(options.outDir, { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), 'callwire-abuse-'));
+  // An interrupted run (Ctrl-C exits through the reaper) must not leave a large engine log behind.
+  const removeWorkDir = (): void => rmSync(workDir, { recursive: true, force: true });
+  process.once('exit', removeWorkDir);
   const settings: RunSettings = {
     engineRoot: options.engineRoot,
     durationMs: options.durationMs,
@@ -136,6 +140,7 @@ export async function runAbuseCommand(argv: string[]): Promise<number> {
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
+    process.off('exit', removeWorkDir);
   }
   const markdown = formatAbuseReport(results, run);
   const json = { run, goals: GOALS, scenarios: results.map((result) => ({ ...result, goalsMet: judge(result) })) };

@@ -11,7 +11,9 @@ import { killChildrenOnSignals } from './childReaper.js';
 killChildrenOnSignals();
 
 function post(message: AttackerMessage): void {
-  process.send?.(message);
+  // The parent may be gone already (interrupted): then there is nobody to tell. With a callback,
+  // a failed send is reported there instead of as an 'error' event that would crash the process.
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 }
 
 process.once('message', (command: AttackerCommand) => {
@@ -28,6 +30,6 @@ process.once('message', (command: AttackerCommand) => {
     (error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
   ).finally(() => {
     clearInterval(progress);
-    process.disconnect?.();
+    if (process.connected) process.disconnect?.();
   });
 });

@@ -11,7 +11,9 @@ import type { SilentWorkerCommand, SilentWorkerMessage } from './silentSocketsPr
 const PROGRESS_INTERVAL_MS = 500;
 
 function post(message: SilentWorkerMessage): void {
-  process.send?.(message);
+  // The parent may be gone already (interrupted): then there is nobody to tell. With a callback,
+  // a failed send is reported there instead of as an 'error' event that would crash the process.
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 }
 
 process.once('message', (command: SilentWorkerCommand) => {
@@ -27,6 +29,6 @@ process.once('message', (command: SilentWorkerCommand) => {
   void holdSilentSockets(command, tally, deadline.signal).then(() => {
     clearInterval(progress);
     post({ type: 'done', report: tally.report('silent-sockets', {}) });
-    process.disconnect?.();
+    if (process.connected) process.disconnect?.();
   });
 });
