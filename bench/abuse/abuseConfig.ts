@@ -1,0 +1,36 @@
+/**
+ * The configuration file the engine under attack gets: nothing but the embedded defaults, plus one
+ * agent that requires a stream auth token (`guarded.default`, an echo bot) and the Telnyx webhook
+ * public key whose private key the bench holds. Limits, logging and the rest stay at their defaults.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateWebhookKeys, type WebhookKeys } from './webhookKeys.js';
+
+/** The agent with a stream auth token. */
+export const GUARDED_SERVICE_HOST = 'guarded.default';
+
+/** A written config file and the secrets in it. */
+export interface AbuseConfig {
+  readonly path: string;
+  readonly streamAuthToken: string;
+  readonly webhookKeys: WebhookKeys;
+}
+
+/** The config file's content. */
+export function abuseConfigContent(streamAuthToken: string, webhookPublicKey: string): object {
+  return {
+    organizations: { default: { agents: { guarded: { bot: 'echo', streamAuthToken } } } },
+    telnyx: { publicKey: webhookPublicKey },
+  };
+}
+
+/** Writes `callwire.config.json` with a fresh token and key pair into `dir`. */
+export async function writeAbuseConfig(dir: string): Promise<AbuseConfig> {
+  const streamAuthToken = randomBytes(24).toString('base64url');
+  const webhookKeys = generateWebhookKeys();
+  const path = join(dir, 'callwire.config.json');
+  await writeFile(path, `${JSON.stringify(abuseConfigContent(streamAuthToken, webhookKeys.publicKeyBase64), null, 2)}\n`);
+  return { path, streamAuthToken, webhookKeys };
+}

@@ -1,0 +1,101 @@
+/**
+ * The engine under attack: `callwire serve` from a checkout (`--engine-root`), on 127.0.0.1 with
+ * the default configuration plus the bench's config file, pinned to its core, its stdout and
+ * stderr going straight into a log file (a descriptor, not a pipe), as production would log.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { TARGET_HOST } from './attackOptions.js';
+import { reapOnExit, stopChild } from './childReaper.js';
+import { probeHealth } from './healthProbe.js';
+
+/** How the engine process ended. */
+export interface EngineExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** `performance.now()` at exit. */
+  readonly at: number;
+}
+
+/**
+ * Node arguments that run `callwire` from `root`: `engine/cli.ts` through tsx when the checkout has
+ * its source, else the build's `dist/engine/cli.js`.
+ *
+ * @throws Error when `root` has neither.
+ */
+export function engineCliArgs(root: string): string[] {
+  const source = join(root, 'engine', 'cli.ts');
+  if (existsSync(source)) return ['--import', 'tsx', source];
+  const built = join(root, 'dist', 'engine', 'cli.js');
+  if (existsSync(built)) return [built];
+  throw new Error(`${root} has neither engine/cli.ts nor dist/engine/cli.js`);
+}
+
+/** Environment without CALLWIRE_* and TELNYX_* settings, which would override the bench's config file. */
+function engineEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLWIRE_') && !name.startsWith('TELNYX_')));
+}
+
+/** A running engine; see the module comment. */
+export class EngineUnderTest {
+  readonly pid: number;
+  readonly port: number;
+  readonly startedAt = performance.now();
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<EngineExit>;
+  #exit: EngineExit | undefined;
+  readonly #child: ChildProcess;
+
+  private constructor(child: ChildProcess, port: number) {
+    this.#child = child;
+    this.port = port;
+    if (child.pid === undefined) throw new Error('the engine process did not start');
+    this.pid = child.pid;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal, at: performance.now() };
+        resolve(this.#exit);
+      }),
+    );
+  }
+
+  /** Starts the engine of checkout `root` on `port`, pinned to `core` (null: not pinned), logging into `logPath`. */
+  static start(root: string, port: number, configPath: string, logPath: string, core: number | null): EngineUnderTest {
+    const args = [...engineCliArgs(root), 'serve', '--host', TARGET_HOST, '--port', String(port), '--config', configPath];
+    const logFd = openSync(logPath, 'a');
+    try {
+      // taskset execs node in place, so the pid is the engine's own (its /proc entries are read).
+      const child =
+        core === null
+          ? spawn(process.execPath, args, { cwd: root, env: engineEnvironment(), stdio: ['ignore', logFd, logFd] })
+          : spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd: root, env: engineEnvironment(), stdio: ['ignore', logFd, logFd] });
+      reapOnExit(child);
+      return new EngineUnderTest(child, port);
+    } finally {
+      closeSync(logFd); // the child has its own copy
+    }
+  }
+
+  /** How it exited, or undefined while it runs. */
+  get exit(): EngineExit | undefined {
+    return this.#exit;
+  }
+
+  /** Waits until `/healthz` answers 200; throws if the process exits first or after `timeoutMs`. */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.#exit !== undefined) throw new Error(`the engine exited before it was ready (code ${this.#exit.code}, signal ${this.#exit.signal})`);
+      const probe = await probeHealth(this.port, 1_000);
+      if ('ms' in probe) return;
+      if (performance.now() > deadline) throw new Error(`the engine did not answer /healthz within ${timeoutMs} ms (${probe.error})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** SIGTERM, then SIGKILL: an engine that drains for 30 s by default is given 5. */
+  stop(): Promise<void> {
+    return stopChild(this.#child, 5_000);
+  }
+}

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackAddresses } from './attackOptions.js';
+import { AttackTally } from './attackTally.js';
+import { errorFlood } from './errorFlood.js';
+import { messagesReadByEngine, startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+
+describe('error-flood against the real engine', () => {
+  let engine: AbuseTestEngine;
+  beforeAll(async () => {
+    engine = await startAbuseTestEngine();
+  });
+  afterAll(() => engine.close());
+
+  it('opens its sockets from several addresses, sends error frames, and reconnects when the engine closes them', async () => {
+    const tally = new AttackTally();
+    const stop = new AbortController();
+    const attack = errorFlood({ port: engine.port, count: 3, durationMs: 30_000, detailBytes: 2048, sourceAddresses: loopbackAddresses(3), tally }, stop.signal);
+    await waitUntil(() => engine.server.calls.size === 3 && messagesReadByEngine(engine.server) >= 6, 'three streams to deliver error frames');
+    for (const session of engine.server.calls.values()) session.close(4000, 'test closes the flood');
+    await waitUntil(() => tally.connectionsOpened >= 6 && tally.open === 3, 'the three sockets to reconnect');
+    stop.abort();
+    const report = await attack;
+    expect(report.attack).toBe('error-flood');
+    expect(report.closedByEngine['4000']).toBe(3);
+    expect(report.messagesSent).toBeGreaterThanOrEqual(6);
+    expect(report.bytesSent).toBeGreaterThan(report.messagesSent * 2048);
+    expect(report.extra.frameBytes).toBeGreaterThan(2048);
+    expect(report.open).toBe(0);
+  });
+
+  it('stops by itself at the end of its duration and leaves no stream behind', async () => {
+    const report = await errorFlood({ port: engine.port, count: 2, durationMs: 300, detailBytes: 512 });
+    expect(report.elapsedMs).toBeGreaterThanOrEqual(290);
+    expect(report.connectionsOpened).toBeGreaterThanOrEqual(2);
+    expect(report.open).toBe(0);
+    await waitUntil(() => engine.server.calls.size === 0, 'the engine to see every flood socket close');
+  });
+});

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttackTally } from './attackTally.js';
+import { preauthFlood } from './preauthFlood.js';
+import { messagesReadByEngine, startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+
+describe('preauth-flood against the real engine', () => {
+  let engine: AbuseTestEngine;
+  beforeAll(async () => {
+    engine = await startAbuseTestEngine();
+  });
+  afterAll(() => engine.close());
+
+  it('floods a guarded agent without ever authenticating', async () => {
+    const tally = new AttackTally();
+    const stop = new AbortController();
+    const attack = preauthFlood({ port: engine.port, count: 2, durationMs: 30_000, serviceHost: 'guarded.default', detailBytes: 1024, tally }, stop.signal);
+    await waitUntil(() => engine.server.calls.size === 2 && messagesReadByEngine(engine.server) >= 10, 'two unauthenticated streams to deliver frames');
+    stop.abort();
+    const report = await attack;
+    expect(report.connectionsOpened).toBeGreaterThanOrEqual(2);
+    expect(report.messagesSent).toBeGreaterThanOrEqual(10);
+  });
+
+  it('reconnects at once when a start frame gets the stream refused (4401)', async () => {
+    const tally = new AttackTally();
+    const stop = new AbortController();
+    const attack = preauthFlood({ port: engine.port, count: 2, durationMs: 30_000, serviceHost: 'guarded.default', frames: ['media', 'error', 'start'], detailBytes: 1024, tally }, stop.signal);
+    await waitUntil(() => (tally.closedByEngine.get('4401') ?? 0) >= 4, 'four streams refused for want of a token');
+    stop.abort();
+    const report = await attack;
+    expect(report.attack).toBe('preauth-flood');
+    expect(report.connectionsOpened).toBeGreaterThanOrEqual(5);
+    expect(report.closedByEngine['4401']).toBeGreaterThanOrEqual(4);
+    expect(report.open).toBe(0);
+  });
+});

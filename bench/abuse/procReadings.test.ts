@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { countOpenFds, maximum, median, parseVmRssKb, percentile, readRssMb } from './procReadings.js';
+
+describe('process readings', () => {
+  it('reads VmRSS from a /proc status text', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmRSS:\t  153600 kB\nRssAnon:\t 100000 kB\n';
+    expect(parseVmRssKb(status)).toBe(153_600);
+    expect(parseVmRssKb('Name:\tnode\nState:\tZ (zombie)\n')).toBeUndefined();
+  });
+
+  it('reads this process from /proc, and nothing for a process that does not exist', () => {
+    expect(readRssMb(process.pid)).toBeGreaterThan(1);
+    expect(countOpenFds(process.pid)).toBeGreaterThan(2);
+    expect(readRssMb(2 ** 22 + 1)).toBeUndefined();
+    expect(countOpenFds(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it('takes nearest-rank percentiles, the median and the maximum', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(maximum([3, 9, 2])).toBe(9);
+    expect(percentile([], 50)).toBeUndefined();
+    expect(maximum([])).toBeUndefined();
+  });
+});
