@@ -90,6 +90,9 @@ export class StreamAcceptor {
   /** Handles the server's `upgrade` event. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const deps = this.#deps;
+    // Node takes its own error listener off a socket it hands over for an upgrade; a peer that
+    // resets while we answer it (a refusal, say) would otherwise throw out of the event loop.
+    socket.on('error', ignoreSocketError);
     const url = new URL(request.url ?? '/', 'http://callwire.invalid');
     if (url.pathname !== TELNYX_STREAM_PATH && url.pathname !== `${TELNYX_STREAM_PATH}/`) {
       deps.metrics.connectionRejected('not_found');
@@ -213,6 +216,9 @@ export class StreamAcceptor {
     if (heldBack !== SUPPRESSED) this.#deps.log.warn({ cause, ...detail, alsoRefusedSinceLastLine: heldBack }, 'refused media stream');
   }
 }
+
+/** A reset or broken pipe on a socket being refused or upgraded: its close is all that matters. */
+function ignoreSocketError(): void {}
 
 function firstEntry<K, V>(map: Map<K, V>): [K, V] | undefined {
   const first = map.entries().next();

@@ -65,6 +65,36 @@ describe('silent connections', () => {
   });
 });
 
+describe('refused upgrades', () => {
+  it('survive a peer that resets while the engine answers it', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const resets = [];
+      for (let i = 0; i < 50; i++) {
+        const socket = connect(engine.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        resets.push(
+          new Promise<void>((resolve) => {
+            socket.once('connect', () => {
+              socket.write('GET /not-a-stream HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+              socket.resetAndDestroy();
+            });
+            socket.once('close', () => resolve());
+          }),
+        );
+      }
+      await Promise.all(resets);
+      await until(() => engine.connections.open === 0, 'the refused upgrades to close');
+      expect((await get('/healthz')).status).toBe(200);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});
+
 describe('webhook bodies', () => {
   it('drops a connection whose body trickles in past the body deadline, logging no failure', async () => {
     const socket = connect(engine.port, '127.0.0.1');
