@@ -35,6 +35,7 @@ export interface EngineConfig {
     readonly authTimeoutMs: number;
     /** Undefined: derived from the file-descriptor limit at start. */
     readonly maxConnections: number | undefined;
+    readonly maxIdleConnections: number;
     readonly maxIdleConnectionsPerIp: number;
     readonly httpHeadersTimeoutMs: number;
     readonly httpRequestTimeoutMs: number;
@@ -147,6 +148,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxUnauthenticatedStreams: file.limits?.maxUnauthenticatedStreams ?? EMBEDDED_CONFIG.limits.maxUnauthenticatedStreams,
       authTimeoutMs: file.limits?.authTimeoutMs ?? EMBEDDED_CONFIG.limits.authTimeoutMs,
       maxConnections: file.limits?.maxConnections,
+      maxIdleConnections: file.limits?.maxIdleConnections ?? EMBEDDED_CONFIG.limits.maxIdleConnections,
       maxIdleConnectionsPerIp: file.limits?.maxIdleConnectionsPerIp ?? EMBEDDED_CONFIG.limits.maxIdleConnectionsPerIp,
       httpHeadersTimeoutMs: file.limits?.httpHeadersTimeoutMs ?? EMBEDDED_CONFIG.limits.httpHeadersTimeoutMs,
       httpRequestTimeoutMs: file.limits?.httpRequestTimeoutMs ?? EMBEDDED_CONFIG.limits.httpRequestTimeoutMs,

@@ -118,6 +118,8 @@ export const configFileSchema = z
         authTimeoutMs: z.number().int().min(100),
         /** Open TCP connections at most; default: 90 % of the file-descriptor limit, less 512. */
         maxConnections: z.number().int().min(16),
+        /** Idle connections (no request yet) at once; beyond it the oldest is closed. */
+        maxIdleConnections: z.number().int().min(16),
         /** Idle connections (no request yet) one address may hold. */
         maxIdleConnectionsPerIp: z.number().int().min(1),
         /** Time a client has to send a request's headers (and an idle connection to start one). */

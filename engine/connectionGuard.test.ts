@@ -30,7 +30,7 @@ function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] 
   const server = new EventEmitter();
   const closed: ConnectionCloseCause[] = [];
   const guard = new ConnectionGuard(
-    { maxConnections: 4, maxIdlePerAddress: 3, idleTimeoutMs: 5000, ...limits },
+    { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, idleTimeoutMs: 5000, ...limits },
     { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address) },
   );
   guard.attach(server as unknown as Server);
@@ -108,6 +108,19 @@ describe('ConnectionGuard', () => {
     expect(guard.idle).toBe(1);
     clock.advance(5000);
     expect(socket.destroyed).toBe(true);
+  });
+
+  it('keeps at most maxIdleConnections idle, closing the oldest, while busy connections are not counted', () => {
+    const { closed, connect, upgrade, guard } = guarded({ maxConnections: 100, maxIdleConnections: 2, maxIdlePerAddress: 100 });
+    const busy = connect();
+    upgrade(busy);
+    const first = connect();
+    const second = connect();
+    const third = connect();
+    expect(first.destroyed).toBe(true);
+    expect([second.destroyed, third.destroyed, busy.destroyed]).toEqual([false, false, false]);
+    expect(guard.idle).toBe(2);
+    expect(closed).toEqual(['evicted_idle']);
   });
 
   it('forgets a connection when it closes', () => {

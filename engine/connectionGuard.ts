@@ -6,6 +6,12 @@ import { unrefTimer, type Clock, type TimerHandle } from './clock.js';
 export interface ConnectionGuardLimits {
   /** Most open connections, HTTP and media together. */
   readonly maxConnections: number;
+  /**
+   * Most connections idle at once (no request started): a carrier's connection is idle for a
+   * round trip, so a few thousand slots are plenty, and silent connections cannot take more
+   * memory than that many sockets.
+   */
+  readonly maxIdleConnections: number;
   /** Idle connections (no request started) one address may hold at once. */
   readonly maxIdlePerAddress: number;
   /** How long a connection may stay idle before it is closed, in ms. */
@@ -37,8 +43,9 @@ const SWEEP_INTERVAL_MS = 1000;
 
 /**
  * Keeps TCP connections from starving the engine: a cap on open connections set below the
- * file-descriptor limit, a deadline and a per-address cap on connections that have not started a
- * request, and, at the cap, the oldest idle connection closed to make room for the new one. A
+ * file-descriptor limit, a smaller cap, a deadline and a per-address cap on connections that have
+ * not started a request, and, at either cap, the oldest idle connection closed to make room for
+ * the new one. A
  * carrier's connection sends its request within milliseconds, so an idle connection is the cheapest
  * to lose, and a flood of silent connections can only ever push out other silent connections.
  */
@@ -84,6 +91,7 @@ export class ConnectionGuard {
   readonly #onConnection = (socket: Socket): void => {
     const address = socket.remoteAddress ?? 'unknown';
     if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
+    if (this.#idle.size >= this.#limits.maxIdleConnections) this.#evictOldestIdle();
     const trusted = this.#deps.isTrustedProxy?.(address) === true;
     if (!trusted && (this.#idlePerAddress.get(address) ?? 0) >= this.#limits.maxIdlePerAddress) return this.#refuse(socket, 'idle_per_address');
     this.#open++;

@@ -35,6 +35,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       },
       connections: {
         maxConnections: config.limits.maxConnections,
+        maxIdleConnections: config.limits.maxIdleConnections,
         maxIdlePerAddress: config.limits.maxIdleConnectionsPerIp,
         idleTimeoutMs: config.limits.httpHeadersTimeoutMs,
       },

@@ -181,6 +181,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const guard = new ConnectionGuard(
     {
       maxConnections: options.connections?.maxConnections ?? defaultMaxConnections(openFileLimit()),
+      maxIdleConnections: options.connections?.maxIdleConnections ?? 2048,
       maxIdlePerAddress: options.connections?.maxIdlePerAddress ?? 256,
       idleTimeoutMs: options.connections?.idleTimeoutMs ?? timeouts.headersTimeoutMs,
     },

@@ -29,6 +29,7 @@ export const EMBEDDED_CONFIG = {
     maxPendingStreams: 500,
     maxUnauthenticatedStreams: 100,
     authTimeoutMs: 3000,
+    maxIdleConnections: 2048,
     maxIdleConnectionsPerIp: 256,
     httpHeadersTimeoutMs: 5000,
     httpRequestTimeoutMs: 15_000,
