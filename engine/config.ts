@@ -37,6 +37,7 @@ export interface EngineConfig {
     readonly maxConnections: number | undefined;
     readonly maxIdleConnections: number;
     readonly maxIdleConnectionsPerIp: number;
+    readonly maxRequestsInFlight: number;
     readonly httpHeadersTimeoutMs: number;
     readonly httpRequestTimeoutMs: number;
   };
@@ -150,6 +151,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxConnections: file.limits?.maxConnections,
       maxIdleConnections: file.limits?.maxIdleConnections ?? EMBEDDED_CONFIG.limits.maxIdleConnections,
       maxIdleConnectionsPerIp: file.limits?.maxIdleConnectionsPerIp ?? EMBEDDED_CONFIG.limits.maxIdleConnectionsPerIp,
+      maxRequestsInFlight: file.limits?.maxRequestsInFlight ?? EMBEDDED_CONFIG.limits.maxRequestsInFlight,
       httpHeadersTimeoutMs: file.limits?.httpHeadersTimeoutMs ?? EMBEDDED_CONFIG.limits.httpHeadersTimeoutMs,
       httpRequestTimeoutMs: file.limits?.httpRequestTimeoutMs ?? EMBEDDED_CONFIG.limits.httpRequestTimeoutMs,
     },

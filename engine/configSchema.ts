@@ -122,6 +122,8 @@ export const configFileSchema = z
         maxIdleConnections: z.number().int().min(16),
         /** Idle connections (no request yet) one address may hold. */
         maxIdleConnectionsPerIp: z.number().int().min(1),
+        /** HTTP requests (not media streams) read or answered at once. */
+        maxRequestsInFlight: z.number().int().min(1),
         /** Time a client has to send a request's headers (and an idle connection to start one). */
         httpHeadersTimeoutMs: z.number().int().min(100),
         /** Time a client has to send a whole request. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
@@ -25,12 +25,26 @@ class FakeSocket extends EventEmitter {
   }
 }
 
+/** What the guard touches of a response. */
+class FakeResponse extends EventEmitter {
+  admitted = false;
+  status = 0;
+  shouldKeepAlive = true;
+  writeHead(status: number): void {
+    this.status = status;
+  }
+  end(): void {
+    this.emit('finish');
+    this.emit('close');
+  }
+}
+
 function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] = []) {
   const clock = new ManualClock(0);
   const server = new EventEmitter();
   const closed: ConnectionCloseCause[] = [];
   const guard = new ConnectionGuard(
-    { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, idleTimeoutMs: 5000, ...limits },
+    { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, maxRequestsInFlight: 100, idleTimeoutMs: 5000, ...limits },
     { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address) },
   );
   guard.attach(server as unknown as Server);
@@ -39,9 +53,9 @@ function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] 
     server.emit('connection', socket as unknown as Socket);
     return socket;
   };
-  const request = (socket: FakeSocket): EventEmitter => {
-    const response = new EventEmitter();
-    server.emit('request', { socket }, response);
+  const request = (socket: FakeSocket, withBody = true): FakeResponse => {
+    const response = new FakeResponse();
+    response.admitted = guard.admitRequest({ socket, headers: withBody ? { 'content-length': '100' } : {} } as unknown as IncomingMessage, response as unknown as ServerResponse);
     return response;
   };
   const upgrade = (socket: FakeSocket): void => void server.emit('upgrade', { socket });
@@ -87,7 +101,7 @@ describe('ConnectionGuard', () => {
     clock.advance(3000);
     const late = connect();
     const working = connect();
-    request(working);
+    expect(request(working).admitted).toBe(true);
     clock.advance(2000);
     expect(early.destroyed).toBe(true);
     expect(late.destroyed).toBe(false);
@@ -99,7 +113,19 @@ describe('ConnectionGuard', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('counts a kept-alive connection idle again once its response is sent', () => {
+  it('closes a wave of expired connections a batch per turn of the event loop', async () => {
+    const { clock, connect, guard } = guarded({ maxConnections: 1000, maxIdleConnections: 1000, maxIdlePerAddress: 1000 });
+    const sockets = Array.from({ length: 300 }, () => connect());
+    clock.advance(5000);
+    expect(sockets.filter((socket) => socket.destroyed).length).toBe(128);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sockets.filter((socket) => socket.destroyed).length).toBe(256);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(guard.idle).toBe(0);
+    guard.close();
+  });
+
+    it('counts a kept-alive connection idle again once its response is sent', () => {
     const { clock, connect, request, guard } = guarded({ maxConnections: 100 });
     const socket = connect();
     const response = request(socket);
@@ -121,6 +147,35 @@ describe('ConnectionGuard', () => {
     expect([second.destroyed, third.destroyed, busy.destroyed]).toEqual([false, false, false]);
     expect(guard.idle).toBe(2);
     expect(closed).toEqual(['evicted_idle']);
+  });
+
+  it('answers 503 beyond the requests in flight, and cuts off the oldest once it has taken over a second', () => {
+    const { clock, closed, connect, request, guard } = guarded({ maxConnections: 100, maxIdlePerAddress: 100, maxRequestsInFlight: 2 });
+    const slow = connect();
+    const later = connect();
+    expect(request(slow).admitted).toBe(true);
+    expect(request(later).admitted).toBe(true);
+    const refused = request(connect());
+    expect([refused.admitted, refused.status, refused.shouldKeepAlive]).toEqual([false, 503, false]);
+    clock.advance(1000);
+    expect(request(connect()).admitted).toBe(true);
+    expect([slow.destroyed, later.destroyed]).toEqual([true, false]);
+    expect(guard.requestsInFlight).toBe(2);
+    expect(closed).toEqual(['requests_in_flight', 'evicted_slow_request']);
+  });
+
+  it('does not count requests without a body, which are answered as they arrive', () => {
+    const { connect, request, guard } = guarded({ maxConnections: 100, maxRequestsInFlight: 1 });
+    expect(request(connect()).admitted).toBe(true);
+    expect(request(connect(), false).admitted).toBe(true);
+    expect(guard.requestsInFlight).toBe(1);
+  });
+
+  it('stops counting a request once it is answered', () => {
+    const { connect, request, guard } = guarded({ maxConnections: 100, maxRequestsInFlight: 1 });
+    request(connect()).end();
+    expect(guard.requestsInFlight).toBe(0);
+    expect(request(connect()).admitted).toBe(true);
   });
 
   it('forgets a connection when it closes', () => {

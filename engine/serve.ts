@@ -37,6 +37,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
         maxConnections: config.limits.maxConnections,
         maxIdleConnections: config.limits.maxIdleConnections,
         maxIdlePerAddress: config.limits.maxIdleConnectionsPerIp,
+        maxRequestsInFlight: config.limits.maxRequestsInFlight,
         idleTimeoutMs: config.limits.httpHeadersTimeoutMs,
       },
       httpTimeouts: {

@@ -31,8 +31,9 @@ export const EMBEDDED_CONFIG = {
     authTimeoutMs: 3000,
     maxIdleConnections: 2048,
     maxIdleConnectionsPerIp: 256,
+    maxRequestsInFlight: 8192,
     httpHeadersTimeoutMs: 5000,
-    httpRequestTimeoutMs: 15_000,
+    httpRequestTimeoutMs: 30_000,
   },
   organizations: {
     default: {

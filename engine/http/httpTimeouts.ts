@@ -1,8 +1,8 @@
 /** How long the engine's HTTP server waits for a client, in milliseconds. */
 export interface HttpTimeouts {
-  /** For a request's headers, from the first byte (Node's `headersTimeout`). */
+  /** For a request's headers, from the connection's start (enforced by the connection guard). */
   readonly headersTimeoutMs: number;
-  /** For a whole request, body included (Node's `requestTimeout`). */
+  /** For a whole request, body included (Node's `requestTimeout`): a backstop past the body deadline. */
   readonly requestTimeoutMs: number;
   /** For the next request on a kept-alive connection. */
   readonly keepAliveTimeoutMs: number;
@@ -15,7 +15,7 @@ export interface HttpTimeouts {
  * milliseconds, so seconds are plenty, and a stranger trickling bytes holds a connection for
  * seconds, not minutes.
  */
-export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000 };
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000 };
 
 /** True when `error` says the client went away mid-request (reset, aborted), not that the engine failed. */
 export function isClientAbort(error: unknown): boolean {

@@ -14,7 +14,8 @@ export class BodyTimeoutError extends Error {
 }
 
 /**
- * Reads a request body, exactly as sent, up to `limitBytes` and within `timeoutMs`. A larger body
+ * Reads a request body, exactly as sent, up to `limitBytes` and within `timeoutMs` (to 1.5×, spread
+ * at random). A larger body
  * (by `content-length` or as it streams in) rejects with {@link BodyTooLargeError} without
  * buffering the rest; a body still incomplete at the deadline rejects with
  * {@link BodyTimeoutError} and the connection is dropped, so a client trickling bytes holds it for
@@ -29,11 +30,14 @@ export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Up to half again as long, at random: thousands of bodies that began together (a flood) then
+    // time out spread over seconds, not in one burst that stalls every call and draws a burst of
+    // reconnections back.
     const timer = setTimeout(() => {
       request.removeAllListeners('data');
       reject(new BodyTimeoutError(`body not complete within ${timeoutMs} ms`));
       request.destroy();
-    }, timeoutMs);
+    }, timeoutMs * (1 + Math.random() / 2));
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
