@@ -3,7 +3,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import type { WebSocket, RawData } from 'ws';
 import type { CallCommands, CallPort } from '../actors/callPort.js';
-import type { CallMachine, CallOutput } from '../actors/call.machine.js';
+import { UNAUTHORIZED_CLOSE_CODE, VIOLATION_CLOSE_CODE, type CallMachine, type CallOutput } from '../actors/call.machine.js';
 import type { AudioFrame, EndReason, RecordingSaved } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
 import { FrameChannel } from '../codecs/frameChannel.js';
@@ -30,6 +30,7 @@ import type { Logger } from './logger.js';
 import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
 import { resolveOutboundFormat } from './mediaFormats.js';
 import type { PacedStream, Pacer } from './pacer.js';
+import { closeRefused, isPeerProtocolError } from './closeRefused.js';
 import { clip } from './logging/clip.js';
 import { LogBudget, SUPPRESSED } from './logging/logBudget.js';
 import type { EngineLogBudgets } from './logging/sharedLogBudget.js';
@@ -345,6 +346,7 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   close(code: number, reason: string): void {
+    if (code === VIOLATION_CLOSE_CODE || code === UNAUTHORIZED_CLOSE_CODE) return closeRefused(this.#ws, code, reason);
     const state = this.#ws.readyState;
     if (state === this.#ws.OPEN || state === this.#ws.CONNECTING) this.#ws.close(code, reason);
   }
@@ -564,6 +566,8 @@ export class CallSession implements CallPort, PacedStream {
 
   readonly #onSocketError = (error: Error): void => {
     if (this.#deps.logBudgets.edge.take('socket_error') !== SUPPRESSED) this.#log.warn({ err: error }, 'media socket error');
+    // ws has sent its close (1009 for an oversized message); what the peer sends after it is not read.
+    if (isPeerProtocolError(error)) this.#ws.terminate();
   };
 
   #sendToActor(event: Parameters<Actor<CallMachine>['send']>[0]): void {

@@ -8,6 +8,7 @@ import type { AgentCatalog } from './agentCatalog.js';
 import type { CallRegistry } from './callRegistry.js';
 import { CallSession, type CallSessionDeps, type StreamAdmission } from './callSession.js';
 import type { EngineStats } from './engineStats.js';
+import { closeRefused } from './closeRefused.js';
 import { clip } from './logging/clip.js';
 import { SUPPRESSED } from './logging/logBudget.js';
 import type { Logger } from './logger.js';
@@ -114,10 +115,10 @@ export class StreamAcceptor {
       try {
         if (!route.ok) {
           this.#refused(route.closeCode === 4404 ? 'unknown_agent' : 'bad_service_host', { closeCode: route.closeCode, serviceHost: clip(url.searchParams.get('serviceHost') ?? '') });
-          ws.close(route.closeCode, route.reason);
+          closeRefused(ws, route.closeCode, route.reason);
         } else if (admission?.ok !== true) {
           this.#refused('bad_auth_token', { closeCode: 4401, detail: admission?.detail, agent: agentKey(route.agent) });
-          ws.close(4401, 'stream_unauthorized');
+          closeRefused(ws, 4401, 'stream_unauthorized');
         } else if (admission.admission.authenticated) {
           this.#startSession(ws, route.agent, admission.admission);
         } else {

@@ -11,9 +11,17 @@ const agent = buildAgent('test', 'guarded', echoBot, 'echo', { streamAuthToken: 
 
 /** Just enough of a ws socket: message/close events in, close() out. */
 class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
   closedWith: [number, string] | undefined;
+  terminated = false;
   close(code: number, reason: string): void {
     this.closedWith = [code, reason];
+    this.readyState = 2;
+  }
+  terminate(): void {
+    this.terminated = true;
+    this.readyState = 3;
   }
   text(value: string): void {
     this.emit('message', Buffer.from(value, 'utf8'), false);
@@ -51,6 +59,8 @@ describe('StreamGate', () => {
     wrong.ws.text(connected(`${TOKEN}-no`));
     expect(wrong.outcome.refused).toBe('wrong_token');
     expect(wrong.ws.closedWith).toEqual([4401, 'stream_unauthorized']);
+    // Refused: the close frame goes out and nothing more is read.
+    expect(wrong.ws.terminated).toBe(true);
     const none = gate();
     none.ws.text(connected());
     expect(none.outcome.refused).toBe('no_token');
@@ -100,6 +110,14 @@ describe('StreamGate', () => {
     const refused = gate();
     refused.ws.text(connected());
     expect(() => refused.ws.emit('error', new Error('ECONNRESET'))).not.toThrow();
+  });
+
+  it('refuses a stream whose frames ws itself rejects (an oversized message)', () => {
+    const { ws, outcome } = gate();
+    const oversized = Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
+    ws.emit('error', oversized);
+    expect(outcome.refused).toBe('not_connected');
+    expect(ws.terminated).toBe(true);
   });
 
   it('refuses to hold a stream for an agent without a token', () => {

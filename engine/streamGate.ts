@@ -1,6 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { AgentDefinition } from './agent.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { closeRefused, isPeerProtocolError } from './closeRefused.js';
 import { secretsEqual } from './secrets.js';
 import { parseControlFrame } from './telnyx/inboundSchemas.js';
 
@@ -78,13 +79,16 @@ export class StreamGate {
     this.#options.onClosed();
   };
 
-  // A socket error is followed by close; nothing else to do, but an unhandled 'error' would throw.
-  readonly #onError = (): void => {};
+  // ws closes the socket after an error; an oversized frame also means it is not a carrier: stop
+  // reading. An unheard 'error' would throw.
+  readonly #onError = (error: Error): void => {
+    if (isPeerProtocolError(error)) this.#refuse('not_connected');
+  };
 
   #refuse(why: GateRefusal): void {
     if (this.#done) return;
     this.#finish();
-    this.#ws.close(4401, 'stream_unauthorized');
+    closeRefused(this.#ws, 4401, 'stream_unauthorized');
     this.#options.onRefused(why);
   }
 
