@@ -23,6 +23,10 @@ class FakeSocket extends EventEmitter {
     this.terminated = true;
     this.readyState = 3;
   }
+  paused = false;
+  pause(): void {
+    this.paused = true;
+  }
   text(value: string): void {
     this.emit('message', Buffer.from(value, 'utf8'), false);
   }
@@ -60,7 +64,7 @@ describe('StreamGate', () => {
     expect(wrong.outcome.refused).toBe('wrong_token');
     expect(wrong.ws.closedWith).toEqual([4401, 'stream_unauthorized']);
     // Refused: the close frame goes out and nothing more is read.
-    expect(wrong.ws.terminated).toBe(true);
+    expect(wrong.ws.paused).toBe(true);
     const none = gate();
     none.ws.text(connected());
     expect(none.outcome.refused).toBe('no_token');
@@ -117,7 +121,7 @@ describe('StreamGate', () => {
     const oversized = Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
     ws.emit('error', oversized);
     expect(outcome.refused).toBe('not_connected');
-    expect(ws.terminated).toBe(true);
+    expect(ws.paused).toBe(true);
   });
 
   it('refuses to hold a stream for an agent without a token', () => {
