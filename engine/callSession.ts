@@ -30,7 +30,7 @@ import type { Logger } from './logger.js';
 import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
 import { resolveOutboundFormat } from './mediaFormats.js';
 import type { PacedStream, Pacer } from './pacer.js';
-import { closeRefused, isPeerProtocolError, stopReading } from './closeRefused.js';
+import { closeRefused, cutOff, isPeerProtocolError } from './closeRefused.js';
 import { clip } from './logging/clip.js';
 import { LogBudget, SUPPRESSED } from './logging/logBudget.js';
 import type { EngineLogBudgets } from './logging/sharedLogBudget.js';
@@ -567,7 +567,7 @@ export class CallSession implements CallPort, PacedStream {
   readonly #onSocketError = (error: Error): void => {
     if (this.#deps.logBudgets.edge.take('socket_error') !== SUPPRESSED) this.#log.warn({ err: error }, 'media socket error');
     // ws has sent its close (1009 for an oversized message); what the peer sends after it is not read.
-    if (isPeerProtocolError(error)) stopReading(this.#ws);
+    if (isPeerProtocolError(error)) cutOff(this.#ws);
   };
 
   #sendToActor(event: Parameters<Actor<CallMachine>['send']>[0]): void {

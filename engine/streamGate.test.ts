@@ -119,9 +119,11 @@ describe('StreamGate', () => {
   it('refuses a stream whose frames ws itself rejects (an oversized message)', () => {
     const { ws, outcome } = gate();
     const oversized = Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
+    // ws has already sent its 1009 and is closing when it reports the error.
+    ws.readyState = 2;
     ws.emit('error', oversized);
     expect(outcome.refused).toBe('not_connected');
-    expect(ws.paused).toBe(true);
+    expect(ws.terminated).toBe(true);
   });
 
   it('refuses to hold a stream for an agent without a token', () => {

@@ -172,10 +172,12 @@ describe('a stream that is not a carrier', () => {
     await client.close();
   });
 
-  it('closes with 1009 a message larger than the limit, which is far above anything Telnyx sends', async () => {
+  it('cuts off a stream that sends a message larger than the limit, which is far above anything Telnyx sends', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     client.sendRaw(errorFrame(60_000));
-    expect((await client.closed).code).toBe(1009);
+    // 1009 when the close frame arrives before the socket is destroyed, 1006 when it does not.
+    expect([1006, 1009]).toContain((await client.closed).code);
+    await until(() => engine.calls.size === 0, 'the call to end');
   });
 });
