@@ -15,7 +15,7 @@ import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.j
 import { EngineStats } from './engineStats.js';
 import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
 import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
-import { handleHttp } from './http/router.js';
+import { handleHttp, routeLoggers } from './http/router.js';
 import { StreamOrigins } from './http/streamOrigins.js';
 import type { Logger } from './logger.js';
 import { SUPPRESSED } from './logging/logBudget.js';
@@ -150,6 +150,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     unready: () => admission.unreadyCause(calls.size),
     edgeLog: logBudgets.edge,
     bodyTimeoutMs: timeouts.bodyTimeoutMs,
+    routeLogs: routeLoggers(log),
   };
   const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const server: Server = createServer(

@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { DEFAULT_HTTP_TIMEOUTS } from './httpTimeouts.js';
 
+/** Chunks a body may be held in before they are folded into one. */
+const MAX_HELD_CHUNKS = 8;
+
 /** A request body larger than the route accepts. */
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -48,6 +51,15 @@ export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs
         return;
       }
       chunks.push(chunk);
+      // A body that trickles in arrives as many tiny chunks, each its own buffer: fold them into one
+      // exact-size buffer (not a slice of the shared pool, which it would keep alive) as they pile up.
+      if (chunks.length >= MAX_HELD_CHUNKS) {
+        const folded = Buffer.allocUnsafeSlow(size);
+        let offset = 0;
+        for (const held of chunks) offset += held.copy(folded, offset);
+        chunks.length = 0;
+        chunks.push(folded);
+      }
     });
     request.once('end', () => {
       clearTimeout(timer);

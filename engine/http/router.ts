@@ -35,6 +35,20 @@ export interface HttpContext {
   readonly edgeLog: SharedLogBudget;
   /** Time a request body has to arrive once its headers have. */
   readonly bodyTimeoutMs: number;
+  /** Each route's child logger, made once (a child per request is memory a flood of requests multiplies). */
+  readonly routeLogs: RouteLoggers;
+}
+
+/** The HTTP routes' child loggers. */
+export interface RouteLoggers {
+  readonly webhooks: Logger;
+  readonly texml: Logger;
+  readonly dialOut: Logger;
+}
+
+/** Makes the routes' child loggers of `log`. */
+export function routeLoggers(log: Logger): RouteLoggers {
+  return { webhooks: log.child({ component: 'webhooks' }), texml: log.child({ component: 'texml' }), dialOut: log.child({ component: 'dial-out' }) };
 }
 
 /**
@@ -77,7 +91,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       seen: context.seenWebhooks,
       telnyx: context.telnyx,
       origins: context.origins,
-      log: context.log.child({ component: 'webhooks' }),
+      log: context.routeLogs.webhooks,
       now: context.now,
       edgeLog: context.edgeLog,
       bodyTimeoutMs: context.bodyTimeoutMs,
@@ -88,7 +102,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
     return handleTexml(request, response, url, {
       catalog: context.catalog,
       origins: context.origins,
-      log: context.log.child({ component: 'texml' }),
+      log: context.routeLogs.texml,
       edgeLog: context.edgeLog,
       bodyTimeoutMs: context.bodyTimeoutMs,
     });
@@ -101,7 +115,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       apiKeys: context.apiKeys,
       connectionId: context.connectionId,
       origins: context.origins,
-      log: context.log.child({ component: 'dial-out' }),
+      log: context.routeLogs.dialOut,
       edgeLog: context.edgeLog,
       bodyTimeoutMs: context.bodyTimeoutMs,
     });
