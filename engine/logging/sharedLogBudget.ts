@@ -74,10 +74,10 @@ export interface EngineLogBudgets {
   readonly calls: SharedLogBudget;
 }
 
-/** Budgets for the edge (5 lines of a kind at once, then one every 5 s) and for call lines (100 a second, 1000 at once). */
+/** Budgets for the edge (5 lines of a kind at once, then one every 5 s) and for call lines (50 a second, 500 at once). */
 export function engineLogBudgets(log: Logger, clock: Clock): EngineLogBudgets {
   return {
     edge: new SharedLogBudget(log, clock, { linesPerSecond: 0.2, burst: 5 }),
-    calls: new SharedLogBudget(log, clock, { linesPerSecond: 100, burst: 1000 }),
+    calls: new SharedLogBudget(log, clock, { linesPerSecond: 50, burst: 500 }),
   };
 }
