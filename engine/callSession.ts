@@ -104,6 +104,8 @@ const REJECT_WINDOW_MS = 10_000;
  * `stop` and `error` frames are a few hundred bytes. Larger ones are dropped unread.
  */
 export const MAX_CONTROL_FRAME_BYTES = 4096;
+/** Messages a stream may send before `start` (Telnyx sends one, `connected`; a token gate may hand on one more). */
+const MAX_MESSAGES_BEFORE_START = 8;
 /** Event names a large message may carry and still be read (media whose form the fast path refused). */
 const LARGE_FRAME_MARKERS = [Buffer.from('"start"', 'latin1'), Buffer.from('"connected"', 'latin1'), Buffer.from('"media"', 'latin1')];
 
@@ -397,6 +399,12 @@ export class CallSession implements CallPort, PacedStream {
     if (this.#released) return;
     const arrivedAt = this.#capture?.now() ?? 0;
     this.stats.messagesIn++;
+    if (!this.#started && this.stats.messagesIn > MAX_MESSAGES_BEFORE_START) {
+      // Telnyx sends `connected`, then `start`: a stream that keeps talking before it starts is not a carrier.
+      this.#capture?.inbound(arrivedAt, data as Buffer, isBinary, false);
+      this.#violate('before_start');
+      return;
+    }
     let validJson = !isBinary;
     try {
       if (!this.#withinRate()) throw RATE_LIMITED;
@@ -599,13 +607,15 @@ export class CallSession implements CallPort, PacedStream {
       this.#overRateInWindow = 0;
     }
     const violated = overRate ? ++this.#overRateInWindow > this.#burst : ++this.#rejectsInWindow > this.#maxRejectsPerWindow;
-    if (!violated || this.#violated) return;
+    if (violated) this.#violate(overRate ? 'over_rate' : 'rejected_frames');
+  }
+
+  /** Closes the stream with 1008 `protocol_violation`, once. */
+  #violate(why: 'over_rate' | 'rejected_frames' | 'before_start'): void {
+    if (this.#violated) return;
     this.#violated = true;
     if (this.#deps.logBudgets.edge.take('protocol_violation') !== SUPPRESSED) {
-      this.#log.warn(
-        { rejectedFrames: this.stats.rejectedFrames, overRate, windowMs: REJECT_WINDOW_MS, closeCode: 1008 },
-        'closing a stream that keeps sending what no carrier sends',
-      );
+      this.#log.warn({ why, messagesIn: this.stats.messagesIn, rejectedFrames: this.stats.rejectedFrames, closeCode: 1008 }, 'closing a stream that keeps sending what no carrier sends');
     }
     this.#sendToActor({ type: 'stream.violation' });
   }

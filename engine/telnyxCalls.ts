@@ -91,8 +91,11 @@ export class TelnyxCalls {
       case 'call.answered':
         if (leg?.pendingStream !== undefined) this.#startStream(leg, log);
         return;
-      case 'call.hangup':
-        log.info({ cause: event.hangupCause, source: event.hangupSource, live: session !== undefined }, 'telnyx call hung up');
+      case 'call.hangup': {
+        // Telnyx reports the end of every call of the application; only the ones this engine knows of are news.
+        const ended = { cause: event.hangupCause, source: event.hangupSource, live: session !== undefined };
+        if (leg === undefined && session === undefined) log.debug(ended, 'telnyx call hung up');
+        else log.info(ended, 'telnyx call hung up');
         if (leg !== undefined) leg.hungUp = true;
         if (session !== undefined) {
           session.telnyxHungUp();
@@ -101,6 +104,7 @@ export class TelnyxCalls {
           this.legs.delete(event.callControlId);
         }
         return;
+      }
       case 'streaming.started':
       case 'streaming.stopped':
         log.debug({ streamUrl: event.streamUrl }, 'telnyx stream event');

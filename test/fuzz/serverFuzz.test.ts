@@ -241,7 +241,10 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   const engineErrors = engine.logs.errors().filter((line) => !ENGINE_ERROR_LOGS_CAUSED_BY_CLIENTS.has(line));
   if (engineErrors.length > 0) fail(`the engine logged errors`);
   if (engine.pacer.size !== 0 || engine.pacer.running) fail(`the pacer still drives ${engine.pacer.size} streams`);
-  await sleep(5);
+  // A refused stream's socket is destroyed a moment after its close frame (ws times the close
+  // meanwhile): wait for those, then nothing may be left.
+  const timersDue = performance.now() + 3_000;
+  while (activeTimers() > timersBefore && performance.now() < timersDue) await sleep(20);
   if (activeTimers() > timersBefore) fail(`${activeTimers() - timersBefore} timers left behind`);
 }
 
