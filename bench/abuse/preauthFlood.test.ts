@@ -28,7 +28,7 @@ describe('preauth-flood against the real engine', () => {
     const tally = new AttackTally();
     const stop = new AbortController();
     const attack = preauthFlood({ port: engine.port, count: 2, durationMs: 30_000, serviceHost: 'guarded.default', frames: ['media', 'error', 'start'], detailBytes: 1024, tally }, stop.signal);
-    await waitUntil(() => (tally.closedByEngine.get('4401') ?? 0) >= 4, 'four streams refused for want of a token');
+    await waitUntil(() => (tally.closedByEngine.get('4401') ?? 0) >= 4 && tally.connectionsOpened >= 5, 'four streams refused for want of a token, and a fifth opened');
     stop.abort();
     const report = await attack;
     expect(report.attack).toBe('preauth-flood');
