@@ -31,12 +31,14 @@ import { OutboundStream, type OutboundFrameWriter } from './outboundStream.js';
 import { resolveOutboundFormat } from './mediaFormats.js';
 import type { PacedStream, Pacer } from './pacer.js';
 import { closeRefused, cutOff, isPeerProtocolError } from './closeRefused.js';
+import { DEFAULT_INBOUND_CONDUCT, InboundConduct, type ConductViolation } from './inboundConduct.js';
 import { clip } from './logging/clip.js';
 import { LogBudget, SUPPRESSED } from './logging/logBudget.js';
 import type { EngineLogBudgets } from './logging/sharedLogBudget.js';
 import { PlaybackCheck } from './playbackCheck.js';
 import { secretsEqual } from './secrets.js';
 import type { CallControl } from './telnyx/callControl.js';
+import { FRAME_TOO_LARGE, oversizedControlFrame, tooLargeToRead } from './telnyx/controlFrameSize.js';
 import { ProtocolError, ProtocolErrorCode } from './telnyx/errors.js';
 import { telnyxStreamFormat } from './telnyx/streamFormat.js';
 import type { ControlFrame, MediaPacket, StreamStart } from './telnyx/frames.js';
@@ -94,20 +96,7 @@ export interface CallLimits {
   readonly maxRejectedFramesPer10s?: number | undefined;
 }
 
-const DEFAULT_MESSAGES_PER_SECOND = 200;
-const DEFAULT_BURST_MESSAGES = 1000;
 const DEFAULT_SEND_BUFFER_BYTES = 1024 * 1024;
-const DEFAULT_REJECTED_FRAMES_PER_WINDOW = 100;
-const REJECT_WINDOW_MS = 10_000;
-/**
- * Largest control frame other than `start` and `connected` that is read: Telnyx's `dtmf`, `mark`,
- * `stop` and `error` frames are a few hundred bytes. Larger ones are dropped unread.
- */
-export const MAX_CONTROL_FRAME_BYTES = 4096;
-/** Messages a stream may send before `start` (Telnyx sends one, `connected`; a token gate may hand on one more). */
-const MAX_MESSAGES_BEFORE_START = 8;
-/** Event names a large message may carry and still be read (media whose form the fast path refused). */
-const LARGE_FRAME_MARKERS = [Buffer.from('"start"', 'latin1'), Buffer.from('"connected"', 'latin1'), Buffer.from('"media"', 'latin1')];
 
 /** Counters of one call, summed up in its last log line. */
 export interface CallStats {
@@ -163,18 +152,11 @@ export class CallSession implements CallPort, PacedStream {
   /** Pacer ticks since the stream started: the recording's time base. */
   #tick = 0;
   readonly #maxSendBufferBytes: number;
-  readonly #messagesPerMs: number;
-  readonly #burst: number;
-  #tokens: number;
-  #tokensAt: number;
+  readonly #conduct: InboundConduct;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
   /** This call's own log budget: one line per kind every 10 s, with a count of those held back. */
   readonly #lines: LogBudget;
-  readonly #maxRejectsPerWindow: number;
-  #rejectWindowStart: number;
-  #rejectsInWindow = 0;
-  #overRateInWindow = 0;
   #violated = false;
   #bytesPerSample = 1;
   #authenticated: boolean;
@@ -199,13 +181,13 @@ export class CallSession implements CallPort, PacedStream {
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
     this.#ticks = new PacerTicks(deps.clock);
     this.#maxSendBufferBytes = deps.limits.maxSendBufferBytes ?? DEFAULT_SEND_BUFFER_BYTES;
-    this.#messagesPerMs = (deps.limits.maxInboundMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND) / 1000;
-    this.#burst = deps.limits.inboundBurstMessages ?? DEFAULT_BURST_MESSAGES;
-    this.#tokens = this.#burst;
-    this.#tokensAt = deps.clock.now();
+    this.#conduct = new InboundConduct(deps.clock, {
+      messagesPerSecond: deps.limits.maxInboundMessagesPerSecond ?? DEFAULT_INBOUND_CONDUCT.messagesPerSecond,
+      burst: deps.limits.inboundBurstMessages ?? DEFAULT_INBOUND_CONDUCT.burst,
+      rejectedFramesPerWindow: deps.limits.maxRejectedFramesPer10s ?? DEFAULT_INBOUND_CONDUCT.rejectedFramesPerWindow,
+      messagesBeforeStart: DEFAULT_INBOUND_CONDUCT.messagesBeforeStart,
+    });
     this.#lines = new LogBudget(deps.clock, { linesPerSecond: 0.1, burst: 1 });
-    this.#maxRejectsPerWindow = deps.limits.maxRejectedFramesPer10s ?? DEFAULT_REJECTED_FRAMES_PER_WINDOW;
-    this.#rejectWindowStart = deps.clock.now();
     this.#capture = deps.captureDir === undefined ? undefined : this.#openCapture(deps.captureDir);
     this.#playbackCheck = new PlaybackCheck(deps.clock, this.#log, () => this.#output, telnyxStreamFormat(agent.media), `${agent.name}.${agent.org}`);
 
@@ -384,39 +366,26 @@ export class CallSession implements CallPort, PacedStream {
     this.#capture?.outbound(this.#capture.now(), text);
   };
 
-  /** Takes one message from the call's inbound token bucket; false when the call is over its rate. */
-  #withinRate(): boolean {
-    const now = this.#deps.clock.now();
-    const rate = this.#messagesPerMs;
-    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#tokensAt) * rate);
-    this.#tokensAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-
   readonly #onMessage = (data: RawData, isBinary: boolean): void => {
     if (this.#released) return;
     const arrivedAt = this.#capture?.now() ?? 0;
     this.stats.messagesIn++;
-    if (!this.#started && this.stats.messagesIn > MAX_MESSAGES_BEFORE_START) {
-      // Telnyx sends `connected`, then `start`: a stream that keeps talking before it starts is not a carrier.
+    const chatter = this.#started ? undefined : this.#conduct.checkBeforeStart(this.stats.messagesIn);
+    if (chatter !== undefined) {
       this.#capture?.inbound(arrivedAt, data as Buffer, isBinary, false);
-      this.#violate('before_start');
+      this.#violate(chatter);
       return;
     }
     let validJson = !isBinary;
     try {
-      if (!this.#withinRate()) throw RATE_LIMITED;
+      if (!this.#conduct.takeMessage()) throw RATE_LIMITED;
       if (isBinary) throw new ProtocolError(ProtocolErrorCode.BinaryMessage, 'binary WebSocket message; Telnyx sends text frames');
       const buffer = data as Buffer;
-      if (buffer.length > MAX_CONTROL_FRAME_BYTES && !mayBeLargeFrame(buffer)) throw FRAME_TOO_LARGE;
+      if (tooLargeToRead(buffer)) throw FRAME_TOO_LARGE;
       const frame = this.#parser.parse(buffer);
+      if (oversizedControlFrame(frame.event, buffer.length)) throw FRAME_TOO_LARGE;
       if (frame.event === 'media') this.#onMedia(frame);
-      else {
-        if (buffer.length > MAX_CONTROL_FRAME_BYTES && frame.event !== 'start' && frame.event !== 'connected') throw FRAME_TOO_LARGE;
-        this.#onControl(frame);
-      }
+      else this.#onControl(frame);
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.code === ProtocolErrorCode.MalformedJson) validJson = false;
       this.#reject(error);
@@ -584,7 +553,8 @@ export class CallSession implements CallPort, PacedStream {
 
   #reject(error: unknown): void {
     this.stats.rejectedFrames++;
-    this.#noteReject(error === RATE_LIMITED);
+    const violation = this.#conduct.noteRejected(error === RATE_LIMITED);
+    if (violation !== undefined) this.#violate(violation);
     if (!(error instanceof ProtocolError)) {
       if (this.#deps.logBudgets.edge.take('frame_handling_failed', this.#lines) !== SUPPRESSED) this.#log.error({ err: error }, 'inbound frame handling failed');
       return;
@@ -594,24 +564,8 @@ export class CallSession implements CallPort, PacedStream {
     if (heldBack !== SUPPRESSED) this.#log.warn({ code: error.code, detail: clip(error.message, 160), alsoSinceLastLine: heldBack }, 'rejected inbound frame');
   }
 
-  /**
-   * Counts a rejected frame; a stream that keeps sending them is not a carrier and is closed. Frames
-   * over the message rate count apart, against the burst: a carrier's backlog after a network stall
-   * fits in the burst, so only a stream sending far faster than real time runs past it.
-   */
-  #noteReject(overRate: boolean): void {
-    const now = this.#deps.clock.now();
-    if (now - this.#rejectWindowStart >= REJECT_WINDOW_MS) {
-      this.#rejectWindowStart = now;
-      this.#rejectsInWindow = 0;
-      this.#overRateInWindow = 0;
-    }
-    const violated = overRate ? ++this.#overRateInWindow > this.#burst : ++this.#rejectsInWindow > this.#maxRejectsPerWindow;
-    if (violated) this.#violate(overRate ? 'over_rate' : 'rejected_frames');
-  }
-
-  /** Closes the stream with 1008 `protocol_violation`, once. */
-  #violate(why: 'over_rate' | 'rejected_frames' | 'before_start'): void {
+  /** Closes the stream with 1008 `protocol_violation`, once: it has shown it is not a carrier. */
+  #violate(why: ConductViolation): void {
     if (this.#violated) return;
     this.#violated = true;
     if (this.#deps.logBudgets.edge.take('protocol_violation') !== SUPPRESSED) {
@@ -672,16 +626,9 @@ export class CallSession implements CallPort, PacedStream {
   }
 }
 
-/** True when a message over {@link MAX_CONTROL_FRAME_BYTES} names an event that may be that large. */
-function mayBeLargeFrame(data: Buffer): boolean {
-  for (const marker of LARGE_FRAME_MARKERS) if (data.indexOf(marker) >= 0) return true;
-  return false;
-}
-
 // Thrown once per dropped message in a flood: made once, as building an Error (and its stack) per
 // message would let a flood cost more than the work it is refused.
 const RATE_LIMITED = new ProtocolError(ProtocolErrorCode.RateLimited, "inbound message rate over the call's limit");
-const FRAME_TOO_LARGE = new ProtocolError(ProtocolErrorCode.FrameTooLarge, `control frame larger than ${MAX_CONTROL_FRAME_BYTES} bytes`);
 
 /** Stats of a call that never started its jitter buffer. */
 const EMPTY_JITTER = new JitterStats();
