@@ -5,6 +5,7 @@ import type { Logger } from '../engine/logger.js';
 import type { StreamStart } from '../engine/telnyx/frames.js';
 import type { BotInput, BotLogic, CallInfo, EndReason, RecordingSaved } from '../bots/api.js';
 import { UNAVAILABLE_CALL_COMMANDS } from '../engine/callCommands.js';
+import { clip } from '../engine/logging/clip.js';
 import { hostBot } from './botHost.logic.js';
 import type { CallPort } from './callPort.js';
 import { transferProcedure } from './transfer.logic.js';
@@ -147,7 +148,8 @@ export const callMachine = setup({
       context.log.error({ err: error }, 'bot failed; ending call');
     },
     logUnsupportedCodec: ({ context, event }) => {
-      if (event.type === 'codec.unsupported') context.log.error({ detail: event.message }, 'unsupported codec; ending call');
+      // The codec's name comes from the start frame: cut like any other outside string.
+      if (event.type === 'codec.unsupported') context.log.error({ detail: clip(event.message, 160) }, 'unsupported codec; ending call');
     },
     // The bot is stopped as `streaming` exits, right after this runs: let it know why.
     markTransferring: ({ context }) => {

@@ -518,7 +518,8 @@ export class CallSession implements CallPort, PacedStream {
     this.#playbackCheck.start();
     this.#deps.onStarted?.(this);
     if (this.#deps.logBudgets.calls.take('call_streaming') !== SUPPRESSED) {
-      this.#log.info({ encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate, callControlId: start.callControlId }, 'call streaming');
+      const { encoding, sampleRate } = start.mediaFormat;
+      this.#log.info({ encoding: clip(encoding), sampleRate, callControlId: clip(start.callControlId) }, 'call streaming');
     }
     this.#sendToActor({ type: 'telnyx.start', start });
   }
