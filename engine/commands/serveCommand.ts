@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { limitHeapGrowth } from '../heapGrowth.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { serve, stopOnSignals } from '../serve.js';
 
@@ -38,6 +39,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     host: values.host,
     logLevel: values['log-level'] as LogLevel | undefined,
   });
+  limitHeapGrowth();
   const log = createLogger(config.logLevel);
   const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log, config.limits.drainTimeoutMs);
