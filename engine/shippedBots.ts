@@ -1,12 +1,14 @@
 import type { BotLogic } from '../bots/api.js';
 import { echoBot } from '../bots/echo.js';
 import { menuBot } from '../bots/menu.js';
+import { openaiRealtimeBot } from '../bots/ai/openaiRealtimeBot.js';
 import type { ConfigFile } from './configSchema.js';
 
 /** Bots that ship with callwire, by the name configuration uses for them. */
 export const SHIPPED_BOTS: ReadonlyMap<string, BotLogic> = new Map([
   ['echo', echoBot],
   ['menu', menuBot],
+  ['openai-realtime', openaiRealtimeBot],
 ]);
 
 /** What runs with no configuration at all: org `default` with the shipped agents. */

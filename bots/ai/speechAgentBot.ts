@@ -1,0 +1,271 @@
+import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
+import type { BotLogic, EndReason } from '../api.js';
+import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
+import { builtInToolSpecs, decideToolCall } from './agentTools.js';
+import { PlaybackLedger } from './playbackLedger.js';
+import { ProviderDecoder, ProviderEncoder, providerFormatFor } from './providerAudio.js';
+import type { SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
+
+/** A provider session that failed; the call's log line carries its code. */
+export class SpeechSessionError extends Error {
+  override readonly name = 'SpeechSessionError';
+  constructor(
+    readonly provider: string,
+    readonly code: SpeechErrorCode,
+    message: string,
+  ) {
+    super(`${provider} session failed (${code}): ${message}`);
+  }
+}
+
+/** How an AI agent bot is built for one provider. */
+export interface SpeechAgentDefinition {
+  /** The bot's name in configuration, e.g. `openai-realtime`. */
+  readonly name: string;
+  /** Model used when the agent names none. */
+  readonly defaultModel: string;
+  /** The provider; created once per process, on the first call. */
+  readonly adapter: () => SpeechToSpeechAdapter;
+}
+
+/** Longest an agent waits for its last words to be heard before hanging up or transferring anyway. */
+const ACTION_GRACE_MS = 15_000;
+
+/** Prefix of the marks the agent places after each chunk of assistant audio. */
+const MARK_PREFIX = 'ai:';
+
+/** What a call's AI conversation added up to; logged when the call ends. */
+interface ConversationTally {
+  userTurns: number;
+  assistantTurns: number;
+  interruptions: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Runs one call's conversation with a provider session: caller audio in, assistant audio out through
+ * the paced queue with a mark after each chunk, barge-in cut at what the caller heard, tools carried out.
+ */
+class SpeechConversation {
+  private readonly ledger: PlaybackLedger;
+  private readonly encoder: ProviderEncoder;
+  private readonly decoder: ProviderDecoder;
+  private readonly session: SpeechSession;
+  /** Mark name → the queued position it follows. */
+  private readonly markPositions = new Map<string, number>();
+  /** Items the caller cut off: audio still arriving for them is dropped. */
+  private readonly truncatedItems = new Set<string>();
+  private markSequence = 0;
+  private ready = false;
+  private ended = false;
+  /** While the greeting plays and may not be cut off, caller speech does not clear it. */
+  private protectedUntilMark: string | undefined;
+  private greetingPending: boolean;
+  private greetingResponseId: string | undefined;
+  /** An action the model asked for, carried out once this mark is echoed. */
+  private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
+  private readonly tally: ConversationTally = { userTurns: 0, assistantTurns: 0, interruptions: 0, inputTokens: 0, outputTokens: 0 };
+
+  constructor(
+    private readonly context: BotContext<AiAgentOptions>,
+    private readonly definition: SpeechAgentDefinition,
+    adapter: SpeechToSpeechAdapter,
+  ) {
+    const { options, output, call } = context;
+    const format = providerFormatFor(output.sampleRate, call.mediaFormat.encoding);
+    this.ledger = new PlaybackLedger(output.sampleRate);
+    this.encoder = new ProviderEncoder(format);
+    this.decoder = new ProviderDecoder(format);
+    this.greetingPending = options.greeting !== undefined;
+    const greetingProtected = options.greeting !== undefined && !options.greeting.interruptible;
+    this.session = adapter.open(
+      {
+        model: options.model ?? definition.defaultModel,
+        instructions: renderInstructions(options.instructions, call),
+        voice: options.voice,
+        temperature: options.temperature,
+        turnDetection: options.turnDetection,
+        interruptResponse: !greetingProtected,
+        tools: builtInToolSpecs(options.tools, options.transferTargets),
+        inputFormat: format,
+        outputFormat: format,
+      },
+      (event) => this.onEvent(event),
+    );
+    if (options.greeting !== undefined) {
+      this.session.respond(`Greet the caller by saying exactly this, and nothing else: "${options.greeting.text}"`);
+    }
+  }
+
+  /** One frame of caller audio (data plane): encoded and sent, nothing kept. */
+  hear(samples: Int16Array, count: number): void {
+    if (this.ready && !this.ended) this.session.sendAudio(this.encoder.encode(samples, count));
+  }
+
+  /** Telnyx echoed a mark: the caller heard everything before it. */
+  heardMark(name: string): void {
+    const position = this.markPositions.get(name);
+    if (position === undefined) return;
+    this.markPositions.delete(name);
+    this.ledger.confirm(position);
+    if (name === this.protectedUntilMark) {
+      this.protectedUntilMark = undefined;
+      this.session.setInterruptible(true);
+    }
+    if (this.pendingAction !== undefined && name === this.pendingAction.mark) this.runPendingAction();
+  }
+
+  /** The call is ending: close the session and log what the conversation added up to. */
+  end(reason: EndReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
+    this.session.close();
+    this.context.log.info({ provider: this.definition.name, reason, ...this.tally }, 'ai conversation ended');
+  }
+
+  private onEvent(event: SpeechEvent): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case 'ready':
+        this.ready = true;
+        return;
+      case 'audio':
+        this.play(event.itemId, event.audio);
+        return;
+      case 'speech-started':
+        this.bargeIn();
+        return;
+      case 'response-started':
+        if (this.greetingPending) {
+          this.greetingPending = false;
+          this.greetingResponseId = event.responseId;
+        }
+        return;
+      case 'response-done':
+        this.responseDone(event.responseId, event.usage);
+        return;
+      case 'transcript':
+        if (event.role === 'user') this.tally.userTurns++;
+        else this.tally.assistantTurns++;
+        return;
+      case 'tool-call':
+        this.toolCall(event.callId, event.name, event.arguments);
+        return;
+      case 'error':
+        this.context.log.warn({ provider: this.definition.name, code: event.code, fatal: event.fatal, detail: event.message.slice(0, 200) }, 'ai provider error');
+        if (event.fatal) this.fail(event.code, event.message);
+        return;
+      case 'closed':
+        this.fail('provider_unavailable', `session closed: ${event.reason}`);
+        return;
+      case 'speech-stopped':
+      case 'truncated':
+        return;
+    }
+  }
+
+  private play(itemId: string, audio: Uint8Array): void {
+    if (this.truncatedItems.has(itemId)) return;
+    const { samples, count } = this.decoder.decode(audio);
+    const accepted = this.context.output.play(samples, 0, count);
+    const position = this.ledger.queue(itemId, accepted);
+    const mark = `${MARK_PREFIX}${++this.markSequence}`;
+    this.markPositions.set(mark, position);
+    this.context.output.mark(mark);
+  }
+
+  private bargeIn(): void {
+    if (this.protectedUntilMark !== undefined) return;
+    if (this.ledger.queuedPosition <= this.ledger.confirmedPosition && this.context.output.queuedSamples === 0) return;
+    const cleared = this.context.output.clear();
+    for (const mark of cleared.cutMarks) this.markPositions.delete(mark);
+    const interrupted = this.ledger.interrupt(cleared);
+    if (interrupted === undefined) return;
+    this.tally.interruptions++;
+    this.truncatedItems.add(interrupted.itemId);
+    this.session.truncate(interrupted.itemId, interrupted.heardMs);
+    this.context.log.debug({ itemId: interrupted.itemId, heardMs: interrupted.heardMs, queuedMs: interrupted.queuedMs }, 'ai barge-in');
+  }
+
+  private responseDone(responseId: string, usage: SpeechUsage | undefined): void {
+    if (usage !== undefined) {
+      this.tally.inputTokens += usage.inputTokens;
+      this.tally.outputTokens += usage.outputTokens;
+    }
+    if (responseId === this.greetingResponseId && this.context.options.greeting?.interruptible === false) {
+      this.protectedUntilMark = this.placeMark();
+    }
+    if (this.pendingAction !== undefined && this.pendingAction.mark === undefined) this.pendingAction.mark = this.placeMark();
+  }
+
+  /** A mark after everything queued so far. */
+  private placeMark(): string {
+    const mark = `${MARK_PREFIX}${++this.markSequence}`;
+    this.markPositions.set(mark, this.ledger.queuedPosition);
+    this.context.output.mark(mark);
+    return mark;
+  }
+
+  private toolCall(callId: string, name: string, rawArguments: string): void {
+    const { options, log } = this.context;
+    const decision = decideToolCall(name, rawArguments, options.tools, options.transferTargets);
+    log.info({ tool: name, decision: decision.kind }, 'ai tool call');
+    switch (decision.kind) {
+      case 'refuse':
+        this.session.sendToolResult(callId, decision.result);
+        return;
+      case 'hangup':
+        this.afterLastWords(() => this.context.hangup());
+        return;
+      case 'transfer':
+        this.afterLastWords(() => this.context.transfer(decision.to));
+        return;
+      case 'dtmf':
+        this.context.sendDtmf(decision.digits).then(
+          () => this.session.sendToolResult(callId, JSON.stringify({ ok: true })),
+          (error: unknown) => this.session.sendToolResult(callId, JSON.stringify({ error: error instanceof Error ? error.message : String(error) })),
+        );
+        return;
+    }
+  }
+
+  /** Runs `action` once the response in progress has been heard (a mark after it is echoed). */
+  private afterLastWords(action: () => void): void {
+    if (this.pendingAction !== undefined) return;
+    const timer = this.context.clock.setTimeout(() => this.runPendingAction(), ACTION_GRACE_MS);
+    this.pendingAction = { run: action, mark: undefined, timer };
+  }
+
+  private runPendingAction(): void {
+    const action = this.pendingAction;
+    if (action === undefined || this.ended) return;
+    this.pendingAction = undefined;
+    this.context.clock.clearTimeout(action.timer);
+    action.run();
+  }
+
+  private fail(code: SpeechErrorCode, message: string): void {
+    if (this.ended) return;
+    this.context.fail(new SpeechSessionError(this.definition.name, code, message));
+  }
+}
+
+/** Builds the shipped bot that runs `definition`'s provider on each call. */
+export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
+  let adapter: SpeechToSpeechAdapter | undefined;
+  return defineBot<AiAgentOptions>({
+    name: definition.name,
+    parseOptions: (raw) => parseAiAgentOptions(definition.name, raw),
+    create: (context): BotHandlers => {
+      adapter ??= definition.adapter();
+      const conversation = new SpeechConversation(context, definition, adapter);
+      return {
+        audio: (frame) => conversation.hear(frame.samples, frame.sampleCount),
+        mark: (name) => conversation.heardMark(name),
+        stop: (reason) => conversation.end(reason),
+      };
+    },
+  });
+}

@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openaiRealtimeAdapter } from '../../bots/ai/openaiRealtime.js';
+import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
+import { FakeOpenAIRealtime, type FakeOpenAIRealtimeOptions } from '../../bench/fakes/fakeOpenAIRealtime.js';
+import { encodeFakeAudio, toneSamples } from '../../bench/fakes/fakeAudio.js';
+import { makeTestCertificate, type TestCertificate } from '../../bench/fakes/selfSignedTls.js';
+import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
+import { createLogger } from '../../engine/logger.js';
+import { LogLines } from '../support/telnyxEngine.js';
+import { startTestEngine, testAgent } from '../support/engine.js';
+
+const API_KEY = 'sk-test-callwire';
+const SILENCE = new Uint8Array(160).fill(0xff);
+const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
+
+/** Polls `condition` on every turn of the event loop until it holds (the test's timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** Plays the caller: silence every 20 ms, speech while `speaking` is set. */
+class Caller {
+  speaking = false;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly client: TelnyxMediaClient) {}
+  start(): void {
+    let sent = 0;
+    const begin = performance.now();
+    const tick = (): void => {
+      while (this.client.open && begin + sent * 20 <= performance.now()) {
+        this.client.sendMedia(this.speaking ? SPEECH : SILENCE);
+        sent++;
+      }
+      if (this.client.open) this.timer = setTimeout(tick, 10);
+    };
+    tick();
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function isSpeech(payload: Buffer): boolean {
+  return payload.some((byte) => byte !== 0xff && byte !== 0x7f);
+}
+
+/** Milliseconds of the agent's speech the simulated Telnyx has received (PCMU: 8 bytes a millisecond). */
+function speechMs(client: TelnyxMediaClient): number {
+  return client.media.reduce((sum, media) => sum + (isSpeech(media.payload) ? media.payload.length / 8 : 0), 0);
+}
+
+describe('an OpenAI Realtime agent on a call, against the local fake through the official SDK', () => {
+  let certificate: TestCertificate;
+  const running: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    certificate = await makeTestCertificate();
+  });
+  afterEach(async () => {
+    for (const item of running.splice(0).reverse()) await item.close();
+  });
+  afterAll(() => certificate.remove());
+
+  async function callAgent(fakeOptions: Omit<FakeOpenAIRealtimeOptions, 'certificate' | 'apiKey'>, agentOptions: Record<string, unknown>) {
+    const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, ...fakeOptions });
+    running.push(fake);
+    const bot = speechAgentBot({
+      name: 'openai-realtime',
+      defaultModel: 'gpt-realtime',
+      adapter: () => openaiRealtimeAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, webSocket: { ca: certificate.cert } }),
+    });
+    const logs = new LogLines();
+    const engine = await startTestEngine([testAgent('front-desk', bot, { options: agentOptions })], { log: createLogger('debug', logs.stream) });
+    running.push(engine);
+    let clearAt = Number.NaN;
+    const client = await TelnyxMediaClient.connect(engine.url('front-desk.test'), {
+      call: { from: '+13125550100', customParameters: { firstName: 'Ada' } },
+      observer: { received: (data, _binary, at) => void (data.includes('"clear"') && Number.isNaN(clearAt) ? (clearAt = at) : undefined) },
+    });
+    running.push({ close: async () => void (client.open && client.sendStop()) });
+    const caller = new Caller(client);
+    running.push({ close: async () => caller.stop() });
+    client.begin();
+    caller.start();
+    if (fakeOptions.refuseWithStatus === undefined) await until(() => fake.sessions[0]?.session !== undefined);
+    return { fake, session: fake.sessions[0]!, client, caller, logs, clearAt: () => clearAt };
+  }
+
+  it('greets, stops the moment the caller speaks, and truncates at what the caller heard', async () => {
+    const { session, client, caller, clearAt } = await callAgent(
+      { answerMs: 4000 },
+      { instructions: 'You are the front desk. The caller is {{custom.firstName}} calling from {{from}}.', voice: 'marin', greeting: 'Hello, Acme front desk.' },
+    );
+    expect(session.session?.['instructions']).toBe('You are the front desk. The caller is Ada calling from +13125550100.');
+    expect(session.responseInstructions[0]).toContain('Hello, Acme front desk.');
+    // Let the greeting play for a while, then speak over it.
+    await until(() => speechMs(client) >= 500);
+    caller.speaking = true;
+    await until(() => session.truncations.length === 1);
+    caller.speaking = false;
+    await until(() => client.clears === 1);
+    const truncation = session.truncations[0]!;
+    // What the simulated Telnyx had played when `clear` arrived: its own real-time playout of what it received.
+    let playoutEnd = 0;
+    let receivedMs = 0;
+    for (const media of client.media) {
+      if (media.at > clearAt() || !isSpeech(media.payload)) continue;
+      playoutEnd = Math.max(media.at, playoutEnd) + media.payload.length / 8;
+      receivedMs += media.payload.length / 8;
+    }
+    const playedMs = receivedMs - Math.max(0, playoutEnd - clearAt());
+    expect(truncation.audioEndMs).toBeGreaterThan(0);
+    expect(truncation.audioEndMs).toBeLessThanOrEqual(receivedMs);
+    expect(truncation.audioEndMs).toBeLessThan(truncation.itemAudioMs);
+    expect(Math.abs(truncation.audioEndMs - playedMs)).toBeLessThanOrEqual(100);
+    // Nothing of the cut answer reaches the caller after the clear.
+    const lateSpeech = client.media.filter((media) => media.at > clearAt() + 50 && isSpeech(media.payload));
+    const nextAnswerStarted = session.firstAudioSentAt.size > 1;
+    if (!nextAnswerStarted) expect(lateSpeech).toEqual([]);
+  });
+
+  it('plays a greeting that may not be interrupted to the end, and still lets the model hear the caller', async () => {
+    const { session, client, caller } = await callAgent({ answerMs: 1200 }, { greeting: { text: 'This call is recorded.', interruptible: false } });
+    await until(() => speechMs(client) >= 200);
+    caller.speaking = true;
+    await until(() => session.speechStartedAt.length === 1);
+    caller.speaking = false;
+    await until(() => speechMs(client) >= 1200);
+    expect(client.clears).toBe(0);
+    expect(session.truncations).toEqual([]);
+    expect(session.session?.['audio']).toMatchObject({ input: { turn_detection: { interrupt_response: false } } });
+    // Once the greeting has been heard, the caller may cut the agent off again.
+    await until(() => session.received.filter((type) => type === 'session.update').length === 2);
+    expect(session.session?.['audio']).toMatchObject({ input: { turn_detection: { interrupt_response: true } } });
+  });
+
+  it('transfers only to a configured number, and tells the model when it asks for another', async () => {
+    const { session, client, caller, logs, clearAt } = await callAgent(
+      { answerMs: 300, toolCalls: [{ turn: 1, name: 'transfer_call', arguments: { to: '+19995550000' } }, { turn: 2, name: 'transfer_call', arguments: { to: '+13125550123' } }] },
+      { transferTo: ['+13125550123'] },
+    );
+    const tools = (session.session?.['tools'] as { name: string; parameters: { properties?: { to?: { enum?: string[] } } } }[]).map((tool) => [tool.name, tool.parameters.properties?.to?.enum]);
+    expect(tools).toEqual([['end_call', undefined], ['transfer_call', ['+13125550123']]]);
+    const speakFor = async (turn: number): Promise<void> => {
+      caller.speaking = true;
+      await until(() => session.speechStartedAt.length === turn);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      caller.speaking = false;
+    };
+    await speakFor(1);
+    await until(() => session.toolOutputs.length === 1);
+    expect(JSON.parse(session.toolOutputs[0]!.output)).toEqual({ error: 'that destination is not allowed', allowed: ['+13125550123'] });
+    expect(client.open).toBe(true);
+    await until(() => session.firstAudioSentAt.size === 2);
+    await speakFor(2);
+    const closed = await client.closed;
+    const closedAt = performance.now();
+    expect(closed.code).toBe(1000);
+    await until(() => logs.withMessage('ai conversation ended').length === 1);
+    expect(logs.withMessage('ai conversation ended')[0]).toMatchObject({ reason: 'transferred', userTurns: 2 });
+    // The answer that came with the transfer was heard to its end before the stream closed.
+    // Telnyx's playout restarts at a `clear`; count from the last one.
+    const playoutEnd = client.media.filter((media) => media.at > clearAt()).reduce((end, media) => Math.max(media.at, end) + media.payload.length / 8, clearAt());
+    expect(closedAt).toBeGreaterThanOrEqual(playoutEnd - 25);
+    expect(speechMs(client)).toBeGreaterThanOrEqual(300);
+  });
+
+  it('ends the call with a coded error when the provider refuses the session', async () => {
+    const { client, logs } = await callAgent({ refuseWithStatus: 503 }, {});
+    await client.closed;
+    await until(() => logs.withMessage('ai provider error').length === 1);
+    expect(logs.withMessage('ai provider error')[0]).toMatchObject({ code: 'provider_unavailable', fatal: true });
+  }, 20_000);
+});
+
