@@ -31,8 +31,8 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       clock: input.clock,
       log: input.log,
       options,
-      hangup: () => {
-        if (!stopped) sendBack({ type: 'bot.hangup' });
+      hangup: (hangupOptions) => {
+        if (!stopped) sendBack({ type: 'bot.hangup', reason: hangupOptions?.reason });
       },
       transfer: (to, transferOptions) => {
         if (!stopped) sendBack({ type: 'bot.transfer', to, from: transferOptions?.from });

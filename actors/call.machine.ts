@@ -3,7 +3,7 @@ import type { Clock } from '../engine/clock.js';
 import type { CallId } from '../engine/ids.js';
 import type { Logger } from '../engine/logger.js';
 import type { StreamStart } from '../engine/telnyx/frames.js';
-import type { BotInput, BotLogic, CallInfo, EndReason, RecordingSaved } from '../bots/api.js';
+import type { BotInput, BotLogic, CallInfo, EndReason, HangupReason, RecordingSaved } from '../bots/api.js';
 import { UNAVAILABLE_CALL_COMMANDS } from '../engine/callCommands.js';
 import { clip } from '../engine/logging/clip.js';
 import { hostBot } from './botHost.logic.js';
@@ -52,7 +52,8 @@ export type CallEvent =
   | { readonly type: 'codec.unsupported'; readonly message: string }
   | { readonly type: 'media.timeout' }
   | { readonly type: 'outbound.drained' }
-  | { readonly type: 'bot.hangup' }
+  /** `reason`: why the bot hangs up, when it is not simply done (default `bot_hangup`). */
+  | { readonly type: 'bot.hangup'; readonly reason?: HangupReason | undefined }
   | { readonly type: 'bot.transfer'; readonly to: string; readonly from?: string | undefined }
   | { readonly type: 'bot.error'; readonly error: unknown }
   | { readonly type: 'transfer.accepted' }
@@ -80,6 +81,7 @@ export interface CallContext extends CallMachineInput {
   endReason: EndReason | undefined;
   transferTo: string | undefined;
   transferFrom: string | undefined;
+  hangupReason: HangupReason;
 }
 
 /** What a finished call actor outputs. */
@@ -136,6 +138,8 @@ export const callMachine = setup({
   },
   actions: {
     endWith: assign((_, params: { reason: EndReason }) => ({ endReason: params.reason })),
+    rememberHangup: assign(({ event }) => (event.type === 'bot.hangup' ? { hangupReason: event.reason ?? 'bot_hangup' } : {})),
+    endWithHangupReason: assign(({ context }) => ({ endReason: context.hangupReason })),
     rememberStart: assign(({ context, event }) => {
       if (event.type !== 'telnyx.start') return {};
       const call: CallInfo = { ...event.start, callId: context.callId, org: context.org, agent: context.agent };
@@ -171,7 +175,7 @@ export const callMachine = setup({
   },
 }).createMachine({
   id: 'call',
-  context: ({ input }) => ({ ...input, call: undefined, endReason: undefined, transferTo: undefined, transferFrom: undefined }),
+  context: ({ input }) => ({ ...input, call: undefined, endReason: undefined, transferTo: undefined, transferFrom: undefined, hangupReason: 'bot_hangup' }),
   initial: 'awaiting-connected',
   on: {
     'engine.shutdown': { target: '.ended', actions: { type: 'endWith', params: { reason: 'shutdown' } } },
@@ -239,15 +243,15 @@ export const callMachine = setup({
       },
       states: {
         talking: {
-          on: { 'bot.hangup': 'hangingUp' },
+          on: { 'bot.hangup': { target: 'hangingUp', actions: 'rememberHangup' } },
         },
         hangingUp: {
           invoke: {
             src: 'drainWatch',
             input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
           },
-          after: { drainTimeout: { target: '#call.ended', actions: { type: 'endWith', params: { reason: 'bot_hangup' } } } },
-          on: { 'outbound.drained': { target: '#call.ended', actions: { type: 'endWith', params: { reason: 'bot_hangup' } } } },
+          after: { drainTimeout: { target: '#call.ended', actions: 'endWithHangupReason' } },
+          on: { 'outbound.drained': { target: '#call.ended', actions: 'endWithHangupReason' } },
         },
       },
     },

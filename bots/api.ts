@@ -13,6 +13,8 @@ export type EndReason =
   | 'start_timeout'
   | 'media_timeout'
   | 'bot_hangup'
+  /** An AI agent's provider could not be reached or failed mid-call; the fallback played, then the call hung up. */
+  | 'ai_unavailable'
   | 'bot_finished'
   | 'bot_error'
   | 'transferred'
@@ -27,6 +29,9 @@ export type EndReason =
   | 'unsupported_codec'
   | 'shutdown'
   | 'internal_error';
+
+/** End reasons a bot may give when it hangs up: done (`bot_hangup`), or its AI provider failed. */
+export type HangupReason = Extract<EndReason, 'bot_hangup' | 'ai_unavailable'>;
 
 /** What the bot knows about its call: the `start` frame plus the engine's routing. */
 export interface CallInfo extends StreamStart {
@@ -151,7 +156,7 @@ export type BotEvent =
 
 /** Requests a bot sends its parent call (`sendBack` in callback logic, `sendParent` in a machine). */
 export type BotRequest =
-  | { readonly type: 'bot.hangup' }
+  | { readonly type: 'bot.hangup'; readonly reason?: HangupReason | undefined }
   /** `from`: caller id shown to the transfer target (Telnyx's default when omitted). */
   | { readonly type: 'bot.transfer'; readonly to: string; readonly from?: string | undefined }
   | { readonly type: 'bot.error'; readonly error: unknown };

@@ -1,13 +1,20 @@
 import type { Clock } from '../engine/clock.js';
 import type { Logger } from '../engine/logger.js';
 import { hostBot } from '../actors/botHost.logic.js';
+import { withOptionsCheck } from './botOptions.js';
 import { withSampleRate, type BotSampleRate } from './botSampleRate.js';
-import type { AudioFrame, BotLogic, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
+import type { AudioFrame, BotLogic, HangupReason, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
 
 /** Options of {@link BotContext.transfer}. */
 export interface TransferOptions {
   /** Caller id shown to the transfer target (Call Control only); Telnyx's default when omitted. */
   readonly from?: string;
+}
+
+/** Options of {@link BotContext.hangup}. */
+export interface HangupOptions {
+  /** The call's end reason: `bot_hangup` (default) or `ai_unavailable` when an AI provider failed. */
+  readonly reason?: HangupReason;
 }
 
 /** Recording of the bot's call through Telnyx Call Control. */
@@ -29,7 +36,7 @@ export interface BotContext<Options> {
    * Ends the call (reason `bot_hangup`) once queued audio has been sent. With Call Control the engine
    * then hangs up at Telnyx; without, closing the stream ends a TeXML `<Connect>`.
    */
-  hangup(): void;
+  hangup(options?: HangupOptions): void;
   /**
    * Transfers the caller to `to` (a phone number or SIP URI) once queued audio has played; the bot
    * stops at once (reason `transferred`). With Call Control Telnyx transfers the call; without, the
@@ -96,5 +103,6 @@ export interface BotDefinition<Options> {
  */
 export function defineBot<Options = Readonly<Record<string, unknown>>>(definition: BotDefinition<Options>): BotLogic {
   const logic = hostBot(definition);
+  if (definition.parseOptions !== undefined) withOptionsCheck(logic, definition.parseOptions);
   return definition.sampleRate === undefined ? logic : withSampleRate(logic, definition.sampleRate);
 }

@@ -81,6 +81,13 @@ describe('loadConfig', () => {
     await expect(attempt).rejects.toThrow(message);
   });
 
+  it("checks a shipped bot's options at load, not on the first call", async () => {
+    const cwd = tempDir({ 'callwire.config.json': JSON.stringify({ organizations: { acme: { agents: { desk: { bot: 'openai-realtime', options: { transferTo: 'reception' } } } } } }) });
+    const attempt = loadConfig({ cwd, env: {} });
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(/organizations\.acme\.agents\.desk\.options: openai-realtime: transferTo: "reception" is neither/);
+  });
+
   it('says so when --config names a file that does not exist', async () => {
     await expect(loadConfig({ cwd: tempDir({}), env: {}, path: 'nope.json' })).rejects.toThrow(/not found/);
   });

@@ -10,6 +10,7 @@ import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } fro
 import type { LogLevel } from './logger.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
+import { checkBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
 
 /** Configuration file names looked for in the working directory, in order. */
@@ -236,7 +237,13 @@ function mergeOrganizations(base: OrganizationsConfig, extra: OrganizationsConfi
 }
 
 async function resolveAgent(org: string, name: string, config: AgentConfig, baseDir: string): Promise<AgentDefinition> {
-  const { bot, botName } = await resolveBot(config.bot, baseDir, `organizations.${org}.agents.${name}`);
+  const where = `organizations.${org}.agents.${name}`;
+  const { bot, botName } = await resolveBot(config.bot, baseDir, where);
+  try {
+    checkBotOptions(bot, config.options ?? {});
+  } catch (error) {
+    throw new ConfigError(`${where}.options: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return buildAgent(org, name, bot, botName, config);
 }
 

@@ -1,3 +1,4 @@
+import { aiFailureCounts } from '../bots/ai/aiFailures.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalCause } from './admission.js';
 import type { ConnectionCloseCause } from './connectionGuard.js';
@@ -105,6 +106,16 @@ export class EngineMetrics {
     this.#botErrors = new Counter({ name: 'callwire_bot_errors_total', help: 'Calls ended because their bot failed.', labelNames: ['agent'], registers });
     this.#rejected = new Counter({ name: 'callwire_connections_rejected_total', help: 'Media connections refused before a call started, by cause.', labelNames: ['cause'], registers });
     this.#rejectedFrames = new Counter({ name: 'callwire_inbound_frames_rejected_total', help: 'Inbound frames dropped at the protocol edge, by error code.', labelNames: ['code'], registers });
+    new Counter({
+      name: 'callwire_ai_session_failures_total',
+      help: 'AI agent provider sessions that failed (callers heard the fallback), by provider and error code.',
+      labelNames: ['provider', 'code'],
+      registers,
+      collect() {
+        this.reset();
+        for (const failure of aiFailureCounts()) this.inc({ provider: failure.provider, code: failure.code }, failure.count);
+      },
+    });
     new Counter({
       name: 'callwire_frames_in_total',
       help: 'Inbound media frames accepted.',

@@ -100,6 +100,11 @@ export class FakeOpenAIRealtime {
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
   }
 
+  /** Drops every open session abruptly, as a provider outage would. */
+  dropSessions(): void {
+    for (const client of this.wss.clients) client.terminate();
+  }
+
   /** Closes every session and the server. */
   async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();

@@ -1,9 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUCTIONS, parseAiAgentOptions, renderInstructions } from './agentOptions.js';
 
 describe('parseAiAgentOptions', () => {
   it('fills defaults: plain instructions, end_call only', () => {
     expect(parseAiAgentOptions('openai-realtime', {})).toMatchObject({ instructions: DEFAULT_INSTRUCTIONS, tools: ['end_call'], transferTargets: [], greeting: undefined });
+  });
+
+  it('falls back to the shipped apology, or to a WAV of 8 kHz mono', () => {
+    expect(parseAiAgentOptions('x', {}).fallback).toEqual({ prompt: { shipped: true }, transferTo: undefined });
+    const wav = fileURLToPath(new URL('../prompts/goodbye.wav', import.meta.url));
+    expect(parseAiAgentOptions('x', { fallback: { prompt: wav, transferTo: '+13125550123' } }).fallback).toEqual({ prompt: { wav }, transferTo: '+13125550123' });
   });
 
   it('offers transfer_call as soon as numbers are allowed', () => {
@@ -31,6 +38,10 @@ describe('parseAiAgentOptions', () => {
     [{ temperature: 'hot' }, /temperature must be a number/],
     [{ greeting: { interruptible: false } }, /greeting\.text/],
     [{ instructons: 'typo' }, /unknown option "instructons"/],
+    [{ fallback: { prompt: '/nonexistent/sorry.wav' } }, /fallback\.prompt \/nonexistent\/sorry\.wav: ENOENT/],
+    [{ fallback: { prompt: 'a.wav', text: 'Sorry.' } }, /either prompt \(a WAV file\) or text, not both/],
+    [{ fallback: { transferTo: 'front desk' } }, /fallback\.transferTo: "front desk" is neither/],
+    [{ fallback: { transfer: '+13125550123' } }, /fallback: unknown option "transfer"/],
   ])('refuses %j with a message naming the problem', (raw, message) => {
     expect(() => parseAiAgentOptions('openai-realtime', raw)).toThrow(message);
   });

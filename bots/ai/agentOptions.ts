@@ -1,3 +1,4 @@
+import { fallbackPrompt, type FallbackPromptSource } from './fallbackPrompt.js';
 import type { TurnDetection } from './speechToSpeech.js';
 
 /** Tools callwire itself carries out for the model. */
@@ -13,6 +14,14 @@ export interface Greeting {
   readonly interruptible: boolean;
 }
 
+/** What the caller gets when the AI provider cannot be reached or fails mid-call. */
+export interface Fallback {
+  /** Played to the end first. */
+  readonly prompt: FallbackPromptSource;
+  /** Then the caller is transferred here; without it the call hangs up. */
+  readonly transferTo: string | undefined;
+}
+
 /** Options of an AI agent (`openai-realtime`, `gemini-live`), parsed from the agent's `options`. */
 export interface AiAgentOptions {
   readonly model: string | undefined;
@@ -25,6 +34,7 @@ export interface AiAgentOptions {
   readonly tools: readonly BuiltInTool[];
   /** Numbers and SIP URIs `transfer_call` may use; the model can name no other. */
   readonly transferTargets: readonly string[];
+  readonly fallback: Fallback;
 }
 
 /** Instructions used when an agent gives none. */
@@ -89,6 +99,28 @@ function parseTransferTargets(agentBot: string, value: unknown): readonly string
   return list as string[];
 }
 
+function parseFallback(agentBot: string, value: unknown): Fallback {
+  if (value === undefined) return { prompt: { shipped: true }, transferTo: undefined };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(agentBot, 'fallback must be an object such as {"text": "…", "transferTo": "+15551234567"}');
+  const { prompt, text, transferTo, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) fail(agentBot, `fallback: unknown option "${unknown}"; known: prompt, text, transferTo`);
+  if (prompt !== undefined && text !== undefined) fail(agentBot, 'fallback: give either prompt (a WAV file) or text, not both');
+  if (prompt !== undefined && (typeof prompt !== 'string' || prompt === '')) fail(agentBot, 'fallback.prompt must be the path of an 8000 Hz mono WAV file');
+  if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) fail(agentBot, 'fallback.text must be a non-empty string');
+  if (transferTo !== undefined && (typeof transferTo !== 'string' || !TRANSFER_TARGET.test(transferTo))) {
+    fail(agentBot, `fallback.transferTo: ${JSON.stringify(transferTo)} is neither an E.164 number (+15551234567) nor a SIP URI`);
+  }
+  const source: FallbackPromptSource = prompt !== undefined ? { wav: prompt as string } : text !== undefined ? { text: text as string } : { shipped: true };
+  try {
+    // Made now, once: at start-up when the engine checks its configuration.
+    fallbackPrompt(source);
+  } catch (error) {
+    fail(agentBot, (error as Error).message);
+  }
+  return { prompt: source, transferTo: transferTo as string | undefined };
+}
+
 function parseTools(agentBot: string, value: unknown, transferTargets: readonly string[]): readonly BuiltInTool[] {
   if (value === undefined) return transferTargets.length > 0 ? ['end_call', 'transfer_call'] : ['end_call'];
   if (!Array.isArray(value)) fail(agentBot, `tools must be a list of ${BUILT_IN_TOOLS.join(', ')}`);
@@ -101,7 +133,7 @@ function parseTools(agentBot: string, value: unknown, transferTargets: readonly 
 
 /** Parses and checks an AI agent's options; throws a TypeError naming the bad one. */
 export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<string, unknown>>): AiAgentOptions {
-  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo']);
+  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo', 'fallback']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(agentBot, `unknown option "${key}"; known: ${[...known].join(', ')}`);
   const temperature = raw['temperature'];
   if (temperature !== undefined && (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {
@@ -117,6 +149,7 @@ export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<strin
     greeting: parseGreeting(agentBot, raw['greeting']),
     tools: parseTools(agentBot, raw['tools'], transferTargets),
     transferTargets,
+    fallback: parseFallback(agentBot, raw['fallback']),
   };
 }
 

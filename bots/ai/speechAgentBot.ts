@@ -2,6 +2,8 @@ import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
 import type { BotLogic, EndReason } from '../api.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
 import { builtInToolSpecs, decideToolCall } from './agentTools.js';
+import { countAiFailure } from './aiFailures.js';
+import { atRate, fallbackPrompt } from './fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder, providerFormatFor } from './providerAudio.js';
 import type { SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
@@ -59,6 +61,8 @@ class SpeechConversation {
   private markSequence = 0;
   private ready = false;
   private ended = false;
+  /** The provider failed and the fallback is playing: provider events are ignored from now on. */
+  private failed = false;
   /** While the greeting plays and may not be cut off, caller speech does not clear it. */
   private protectedUntilMark: string | undefined;
   private greetingPending: boolean;
@@ -126,7 +130,7 @@ class SpeechConversation {
   }
 
   private onEvent(event: SpeechEvent): void {
-    if (this.ended) return;
+    if (this.ended || this.failed) return;
     switch (event.type) {
       case 'ready':
         this.ready = true;
@@ -246,9 +250,29 @@ class SpeechConversation {
     action.run();
   }
 
+  /**
+   * The provider failed: the caller must not be left in silence. Whatever half-said answer is queued
+   * goes, the fallback prompt plays to the end, then the caller is transferred (`fallback.transferTo`)
+   * or the call hangs up with `ai_unavailable`.
+   */
   private fail(code: SpeechErrorCode, message: string): void {
-    if (this.ended) return;
-    this.context.fail(new SpeechSessionError(this.definition.name, code, message));
+    if (this.ended || this.failed) return;
+    this.failed = true;
+    this.ready = false;
+    this.protectedUntilMark = undefined;
+    const { output, options, log } = this.context;
+    countAiFailure(this.definition.name, code);
+    log.error({ provider: this.definition.name, code, detail: message.slice(0, 200), fallback: options.fallback.transferTo === undefined ? 'hangup' : 'transfer' }, 'ai provider unavailable; playing the fallback');
+    this.session.close();
+    this.ledger.interrupt(output.clear());
+    this.markPositions.clear();
+    const prompt = atRate(fallbackPrompt(options.fallback.prompt), output.sampleRate);
+    this.ledger.queueUnowned(output.play(prompt));
+    if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
+    this.pendingAction = undefined;
+    const transferTo = options.fallback.transferTo;
+    this.afterLastWords(() => (transferTo === undefined ? this.context.hangup({ reason: 'ai_unavailable' }) : this.context.transfer(transferTo)));
+    this.pendingAction!.mark = this.placeMark();
   }
 }
 

@@ -34,6 +34,7 @@ render time-intro 'The time is'
 render utc 'U T C'
 render goodbye 'Goodbye.'
 render invalid 'Sorry, that key is not in the menu.'
+render ai-unavailable 'Sorry, the assistant cannot take your call right now. Please try again later.'
 
 # Number words for reading a 24-hour time such as "nine oh five" or "twenty-three fifty-nine".
 words=(zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen

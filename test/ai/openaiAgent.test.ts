@@ -164,11 +164,30 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     expect(speechMs(client)).toBeGreaterThanOrEqual(300);
   });
 
-  it('ends the call with a coded error when the provider refuses the session', async () => {
+  it('plays the fallback and hangs up (ai_unavailable) when the provider refuses the session', async () => {
     const { client, logs } = await callAgent({ refuseWithStatus: 503 }, {});
-    await client.closed;
-    await until(() => logs.withMessage('ai provider error').length === 1);
-    expect(logs.withMessage('ai provider error')[0]).toMatchObject({ code: 'provider_unavailable', fatal: true });
+    const closed = await client.closed;
+    const closedAt = performance.now();
+    expect(closed.code).toBe(1000);
+    expect(logs.withMessage('ai provider unavailable')[0]).toMatchObject({ code: 'provider_unavailable', fallback: 'hangup' });
+    await until(() => logs.withMessage('call ended').length === 1);
+    expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_unavailable' });
+    // The caller heard the whole shipped apology (about 4.6 s) before the line closed.
+    expect(speechMs(client)).toBeGreaterThan(4000);
+    const playoutEnd = client.media.reduce((end, media) => Math.max(media.at, end) + media.payload.length / 8, 0);
+    expect(closedAt).toBeGreaterThanOrEqual(playoutEnd - 25);
+  }, 20_000);
+
+  it('transfers to the fallback number when the provider drops mid-call', async () => {
+    const { fake, client, logs } = await callAgent({ answerMs: 3000 }, { greeting: 'Hello.', fallback: { transferTo: '+13125550123' } });
+    await until(() => speechMs(client) >= 200);
+    fake.dropSessions();
+    const closed = await client.closed;
+    expect(closed.code).toBe(1000);
+    expect(logs.withMessage('ai provider unavailable')[0]).toMatchObject({ code: 'provider_unavailable', fallback: 'transfer' });
+    await until(() => logs.withMessage('call ended').length === 1);
+    expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'transferred' });
+    expect(client.clears).toBeGreaterThanOrEqual(1);
   }, 20_000);
 });
 
