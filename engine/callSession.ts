@@ -507,6 +507,7 @@ export class CallSession implements CallPort, PacedStream {
         prebufferFrames: media.outbound.prebufferFrames,
         leadFrames: media.outbound.leadFrames,
         maxQueuedMs: this.#deps.limits.maxQueuedAudioMs,
+        msSinceTick: () => this.#deps.pacer.msSinceTick(),
       });
     } catch (error) {
       if (!isUnsupportedCodecError(error) && !(error instanceof UnsupportedResampleRateError)) throw error;

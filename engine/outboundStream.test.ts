@@ -45,9 +45,11 @@ describe('OutboundStream', () => {
     ticks(1);
     expect(sent).toEqual([]); // 20 ms is below the prebuffer and the bot is still writing
     stream.play(ms(980));
+    // A whole message is at hand and Telnyx holds nothing: it goes out at once, not at the tick.
+    expect(sent).toEqual(['media:960']);
     ticks(1);
     expect(sent).toEqual(['media:960']);
-    ticks(49);
+    ticks(48);
     expect(sent.map(msOf)).toEqual(Array<number>(17).fill(60).slice(0, 16).concat([40]));
     expect(stream.stats).toMatchObject({ framesSent: 50, messagesSent: 17, spurts: 1, underruns: 0 });
     expect(stream.aheadMs).toBeGreaterThan(0);
@@ -89,9 +91,9 @@ describe('OutboundStream', () => {
     const cleared = stream.clear();
     expect(sent.at(-1)).toBe('clear');
     expect(cleared.cutMarks).toEqual(['sent', 'queued']);
-    // Telnyx played one frame per tick after the first message went out: 7 of 8 ticks.
-    expect(cleared.unsentSamples + cleared.unplayedSamples).toBe(660 * 8 - 7 * 160);
-    expect(cleared.unplayedSamples).toBe(stream.stats.framesSent * 160 - 7 * 160);
+    // The first 60 ms went out as it was played (Telnyx held nothing); Telnyx then played one frame per tick: 8 ticks.
+    expect(cleared.unsentSamples + cleared.unplayedSamples).toBe(660 * 8 - 8 * 160);
+    expect(cleared.unplayedSamples).toBe(stream.stats.framesSent * 160 - 8 * 160);
     expect(stream.queuedSamples).toBe(0);
     // Telnyx echoes the cut mark when it clears: not news for the bot. A later mark is.
     expect(stream.acceptMarkEcho('sent')).toBe(false);
@@ -147,5 +149,22 @@ describe('OutboundStream', () => {
     expect(stream.markEchoOverdueMs).toBeGreaterThan(1_000);
     expect(stream.acceptMarkEcho('m1')).toBe(true);
     expect(stream.markEchoOverdueMs).toBe(0);
+  });
+
+  it('times a spurt that starts between ticks from when it started, for what clear says is unplayed', () => {
+    let sinceTick = 8;
+    const { stream, sent, ticks } = makeStream({ msSinceTick: () => sinceTick });
+    stream.play(ms(200));
+    expect(sent).toEqual(['media:960']); // at once, 8 ms into a tick
+    sinceTick = 15;
+    // Still in the same tick: Telnyx has played 7 ms of the 60 it holds.
+    expect(stream.clear().unplayedSamples).toBe((60 - 7) * 8);
+    sinceTick = 8;
+    stream.play(ms(200)); // a new spurt, at once again
+    ticks(2); // the second tick tops Telnyx up with 60 ms more
+    sinceTick = 5;
+    // Started 8 ms into a tick, two ticks and 5 ms ago: 37 ms played of the 120 ms sent.
+    expect(stream.stats.framesSent).toBe(3 + 6);
+    expect(stream.clear().unplayedSamples).toBe((120 - 37) * 8);
   });
 });

@@ -44,6 +44,8 @@ export interface OutboundStreamOptions {
   readonly prebufferFrames: number;
   /** Audio kept at Telnyx ahead of playback, in 20 ms frames: a message goes out when no more than this is left. */
   readonly leadFrames: number;
+  /** Milliseconds since the pacing clock's last tick, so a spurt started between ticks is timed right (default: 0). */
+  readonly msSinceTick?: (() => number) | undefined;
   /** Cap on queued audio, in milliseconds. */
   readonly maxQueuedMs: number;
 }
@@ -105,6 +107,10 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #messageBytes: Uint8Array;
   /** Frames sent to Telnyx and not played yet, by our clock. */
   #framesAtTelnyx = 0;
+  /** How far into a tick (in samples) the current spurt started playing at Telnyx; 0 for a spurt started on a tick. */
+  #spurtOffsetSamples = 0;
+  /** Set only while a spurt is being started between ticks. */
+  #startingBetweenTicksSamples = 0;
   #inSpurt = false;
   #wroteSinceTick = false;
   #ticks = 0;
@@ -175,6 +181,17 @@ export class OutboundStream implements PacedStream, BotOutput {
     const accepted = this.#queue.write(pcm, offset, count);
     if (accepted > 0) this.#wroteSinceTick = true;
     if (accepted < count) this.stats.samplesRefused += count - accepted;
+    // A talk spurt that starts from silence with a whole message of audio at hand (an AI answer or a
+    // prompt arrives in chunks of 100 ms or more) goes out now rather than at the next tick: Telnyx
+    // has nothing to play, so waiting would only add up to 20 ms before the caller hears it. A bot
+    // that writes 20 ms at a time still fills its first message on the tick.
+    if (!this.#inSpurt && this.#framesAtTelnyx === 0 && this.#queue.samplesBeforeNextMark >= this.#startAtOnceSamples) {
+      // Telnyx starts playing now, part-way into a tick: by each tick it has played that much less
+      // than the tick count says, for as long as this spurt lasts.
+      this.#startingBetweenTicksSamples = this.#samplesSinceTick();
+      this.#sendMessage();
+      this.#startingBetweenTicksSamples = 0;
+    }
     return accepted;
   }
 
@@ -189,7 +206,7 @@ export class OutboundStream implements PacedStream, BotOutput {
     for (const name of sentNotEchoed) this.#cutEchoes.push(name);
     const cleared: ClearedAudio = {
       unsentSamples: dropped.droppedSamples,
-      unplayedSamples: this.#framesAtTelnyx * this.#frameSamples,
+      unplayedSamples: this.#unplayedSamples(),
       cutMarks: [...sentNotEchoed, ...dropped.droppedMarks],
     };
     // Audio already sent ahead but not yet heard is cut from the recording too.
@@ -268,6 +285,25 @@ export class OutboundStream implements PacedStream, BotOutput {
     return !this.#wroteSinceTick || this.#queue.hasMarkAfterQueuedAudio();
   }
 
+  #samplesSinceTick(): number {
+    return Math.round(((this.#options.msSinceTick?.() ?? 0) * this.sampleRate) / 1000);
+  }
+
+  /**
+   * Audio sent and not yet played, by the pacing clock: what the ticks left at Telnyx, less the part
+   * of the current tick already played, plus how far into a tick the spurt started.
+   */
+  #unplayedSamples(): number {
+    if (this.#framesAtTelnyx === 0) return 0;
+    const unplayed = this.#framesAtTelnyx * this.#frameSamples + this.#spurtOffsetSamples - this.#samplesSinceTick();
+    return unplayed > 0 ? unplayed : 0;
+  }
+
+  /** Audio that lets a spurt start between ticks: a full message, and at least the prebuffer. */
+  get #startAtOnceSamples(): number {
+    return Math.max(this.#options.prebufferFrames, this.#options.framesPerMessage) * this.#frameSamples;
+  }
+
   #sendMessage(): void {
     const queue = this.#queue;
     const frameSamples = this.#frameSamples;
@@ -292,6 +328,7 @@ export class OutboundStream implements PacedStream, BotOutput {
     if (frames === 0) return;
     this.#send(this.#writer.media(messageBytes, length));
     if (!this.#inSpurt) {
+      this.#spurtOffsetSamples = this.#startingBetweenTicksSamples;
       this.#inSpurt = true;
       this.stats.spurts++;
       if (this.#ticks - this.#spurtEndedAtTick <= 2) this.stats.underruns++;

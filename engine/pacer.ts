@@ -96,6 +96,13 @@ export class Pacer {
     if (this.#count === 0) this.#stop();
   }
 
+  /** Milliseconds since the last tick was due (0 to one period); 0 while no stream is paced. */
+  msSinceTick(): number {
+    if (this.#count === 0) return 0;
+    const since = this.#clock.now() - (this.#epoch + this.#ticksSinceEpoch * this.periodMs);
+    return since < 0 ? 0 : since > this.periodMs ? this.periodMs : since;
+  }
+
   /** Cancels the timer and forgets every stream. */
   close(): void {
     for (const stream of this.#streams) if (stream !== undefined) stream.pacerSlot = -1;

@@ -102,13 +102,13 @@ function track(child: ChildProcess): void {
   });
 }
 
-function spawnPinned(name: string, core: number | null, nodeArgs: readonly string[], ipc: boolean): ChildHandle {
+function spawnPinned(name: string, core: number | null, nodeArgs: readonly string[], ipc: boolean, env: NodeJS.ProcessEnv = process.env): ChildHandle {
   const stdio: ('ignore' | 'pipe' | 'ipc')[] = ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
   const child =
     core === null
-      ? spawn(process.execPath, nodeArgs, { stdio })
+      ? spawn(process.execPath, nodeArgs, { stdio, env })
       : // taskset execs node in place, so the IPC channel's descriptor and the pid carry over.
-        spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], { stdio });
+        spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], { stdio, env });
   track(child);
   return new ChildHandle(name, child);
 }
@@ -118,10 +118,10 @@ function spawnPinned(name: string, core: number | null, nodeArgs: readonly strin
  * compiled `dist` may be older than the source being measured; tsx only costs at start-up); from
  * the compiled package it runs `dist/engine/cli.js`.
  */
-export function spawnEngine(port: number, core: number | null, configPath?: string): ChildHandle {
+export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv): ChildHandle {
   const args = [...nodeArgsFor('../../engine/cli'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   if (configPath !== undefined) args.push('--config', configPath);
-  return spawnPinned('callwire', core, args, false);
+  return spawnPinned('callwire', core, args, false, env);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ABUSE_USAGE } from '../../bench/abuse/usage.js';
+import { AI_BENCH_USAGE } from '../../bench/ai/aiBenchUsage.js';
 import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
 import { LOAD_BENCH_USAGE } from '../../bench/load/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
@@ -29,10 +30,11 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   [
     'bench',
     {
-      usage: `${LOAD_BENCH_USAGE}\n${JITTER_BENCH_USAGE}\n${SOAK_USAGE}\n${ABUSE_USAGE}`,
+      usage: `${LOAD_BENCH_USAGE}\n${JITTER_BENCH_USAGE}\n${SOAK_USAGE}\n${ABUSE_USAGE}\n${AI_BENCH_USAGE}`,
       run: async (argv) => {
         if (argv.includes('--jitter')) return (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv);
         if (argv.includes('--soak')) return (await import('../../bench/soak/soakCommand.js')).runSoakCommand(argv);
+        if (argv.includes('--ai')) return (await import('../../bench/ai/aiBenchCommand.js')).runAiBenchCommand(argv);
         if (argv.includes('--abuse')) return (await import('../../bench/abuse/abuseCommand.js')).runAbuseCommand(argv);
         return (await import('../../bench/load/benchCommand.js')).runBenchCommand(argv);
       },

@@ -1,0 +1,158 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile } from '../abuse/procReadings.js';
+import { FakeOpenAIRealtime, type FakeRealtimeSession } from '../fakes/fakeOpenAIRealtime.js';
+import { makeTestCertificate } from '../fakes/selfSignedTls.js';
+import { benchEngineLimits, engineDescription, freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
+import { cpuMs, fetchStats } from '../load/serverStats.js';
+import { AiCaller, type TurnFigures } from './aiCaller.js';
+
+/** Options of {@link runAiBench}. */
+export interface AiBenchOptions {
+  /** Concurrent calls in each phase. */
+  readonly calls: number;
+  /** Measured turns per call. */
+  readonly turns: number;
+  /** How much of each answer plays before the caller talks over it. */
+  readonly hearMs: number;
+  /** Length of each CPU phase (echo, then AI). */
+  readonly cpuSeconds: number;
+  /** Called with a line of progress now and then. */
+  readonly progress?: (line: string) => void;
+}
+
+/** p50, p95 and the largest value of a figure, in ms. */
+export interface Spread {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** What `callwire bench --ai` measured. */
+export interface AiBenchReport {
+  readonly engine: string;
+  readonly pinning: string;
+  readonly calls: number;
+  readonly turns: number;
+  readonly answerLatencyMs: Spread;
+  readonly bargeInMs: Spread;
+  /** Spread of |audio_end_ms − played|; `signedP50Ms` keeps the sign of the typical error. */
+  readonly truncationErrorMs: Spread & { readonly signedP50Ms: number };
+  /** Engine CPU each call adds per second of call (idle cost taken off), in ms, for echo and AI calls in the same run. */
+  readonly cpuMsPerCallSecond: { readonly echo: number; readonly ai: number };
+  /** AI calls one core could carry at this CPU cost (an estimate from the CPU figures). */
+  readonly estimatedAiCallsPerCore: number;
+}
+
+const API_KEY = 'sk-bench-callwire';
+
+function spread(values: readonly number[]): Spread {
+  return { p50: percentile(values, 50) ?? Number.NaN, p95: percentile(values, 95) ?? Number.NaN, max: Math.max(...values) };
+}
+
+async function sessionTagged(fake: FakeOpenAIRealtime, tag: string): Promise<FakeRealtimeSession> {
+  const deadline = performance.now() + 15_000;
+  for (;;) {
+    const session = fake.sessions.find((candidate) => String(candidate.session?.['instructions'] ?? '').includes(tag));
+    if (session !== undefined) return session;
+    if (performance.now() > deadline) throw new Error(`no provider session for ${tag}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Runs the engine (`callwire serve`, its own core) with an `openai-realtime` agent pointed at the
+ * local fake (zero think time) and an echo agent, and measures what callwire adds on AI calls: the
+ * time from the model's audio to the first byte at Telnyx, from the model hearing the caller to
+ * `clear` at Telnyx, how far `audio_end_ms` is from what Telnyx played, and CPU against echo calls.
+ */
+export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport> {
+  const progress = options.progress ?? (() => undefined);
+  const certificate = await makeTestCertificate();
+  const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, answerMs: Math.max(2000, options.hearMs * 3), deltaMs: 100 });
+  const folder = await mkdtemp(join(tmpdir(), 'callwire-ai-bench-'));
+  const configPath = join(folder, 'callwire.config.json');
+  await writeFile(
+    configPath,
+    JSON.stringify({
+      limits: benchEngineLimits(options.calls * 2),
+      organizations: { bench: { agents: { ai: { bot: 'openai-realtime', options: { instructions: 'Bench call {{custom.benchCall}}.' } }, echo: { bot: 'echo' } } } },
+    }),
+  );
+  const cores = planCores();
+  const port = await freePort();
+  const engine = spawnEngine(port, cores.server, configPath, { ...process.env, OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.baseURL, NODE_EXTRA_CA_CERTS: certificate.caFile });
+  const statsUrl = `http://127.0.0.1:${port}/stats`;
+  const url = (agent: string) => `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${agent}.bench`;
+  try {
+    await waitForStats(statsUrl, engine);
+    progress(`measuring ${options.calls} AI calls × ${options.turns} turns`);
+    const figures: TurnFigures[] = [];
+    await Promise.all(
+      Array.from({ length: options.calls }, async (_, index) => {
+        const tag = `call-${index}`;
+        const caller = await AiCaller.dial(url('ai'), tag);
+        const session = await sessionTagged(fake, `Bench call ${tag}.`);
+        for (let turn = 1; turn <= options.turns; turn++) figures.push(await caller.turn(session, turn, options.hearMs));
+        await caller.hangUp();
+      }),
+    );
+    const cpuPerCallSecond = async (agent: string, idleMsPerSecond: number): Promise<number> => {
+      progress(`CPU: ${options.calls} ${agent} calls for ${options.cpuSeconds} s`);
+      const callers = await Promise.all(Array.from({ length: options.calls }, (_, index) => AiCaller.dial(url(agent), `cpu-${agent}-${index}`)));
+      const before = await fetchStats(statsUrl);
+      const startedAt = performance.now();
+      await Promise.all(callers.map((caller) => caller.converse(options.cpuSeconds * 1000)));
+      const after = await fetchStats(statsUrl);
+      const seconds = (performance.now() - startedAt) / 1000;
+      await Promise.all(callers.map((caller) => caller.hangUp()));
+      return Math.max(0, (cpuMs(after) - cpuMs(before)) / seconds - idleMsPerSecond) / options.calls;
+    };
+    // The engine's own idle cost (timers, the pacing clock, collection) is measured first and
+    // taken off, so the per-call figures are what each call adds.
+    progress(`CPU: idle for ${options.cpuSeconds} s`);
+    const idleBefore = await fetchStats(statsUrl);
+    const idleStart = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, options.cpuSeconds * 1000));
+    const idleMsPerSecond = (cpuMs(await fetchStats(statsUrl)) - cpuMs(idleBefore)) / ((performance.now() - idleStart) / 1000);
+    const echo = await cpuPerCallSecond('echo', idleMsPerSecond);
+    const ai = await cpuPerCallSecond('ai', idleMsPerSecond);
+    const truncation = figures.map((figure) => figure.truncationErrorMs);
+    return {
+      engine: engineDescription(),
+      pinning: cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the fake model in the bench process, unpinned`,
+      calls: options.calls,
+      turns: options.turns,
+      answerLatencyMs: spread(figures.map((figure) => figure.answerLatencyMs)),
+      bargeInMs: spread(figures.map((figure) => figure.bargeInMs)),
+      truncationErrorMs: { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
+      cpuMsPerCallSecond: { echo, ai },
+      estimatedAiCallsPerCore: Math.floor(1000 / ai),
+    };
+  } finally {
+    await engine.stop();
+    await fake.close();
+    certificate.remove();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The report as Markdown. */
+export function aiBenchMarkdown(report: AiBenchReport): string {
+  const row = (name: string, figure: Spread, goal: string) => `| ${name} | ${figure.p50.toFixed(1)} | ${figure.p95.toFixed(1)} | ${figure.max.toFixed(1)} | ${goal} |`;
+  return [
+    `AI agent bench: ${report.calls} concurrent calls × ${report.turns} turns against the local OpenAI Realtime fake (zero think time)`,
+    `Engine: ${report.engine}; ${report.pinning}.`,
+    '',
+    '| figure (ms) | p50 | p95 | max | goal (p95) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    row("model's audio → first byte at Telnyx", report.answerLatencyMs, '≤ 20'),
+    row("model hears the caller → clear at Telnyx", report.bargeInMs, '≤ 20'),
+    row('|audio_end_ms − audio Telnyx played|', report.truncationErrorMs, '≤ 20'),
+    '',
+    `Typical truncation error, signed: ${report.truncationErrorMs.signedP50Ms.toFixed(1)} ms (positive: callwire said more was heard than Telnyx played).`,
+    `Engine CPU per call-second: echo ${report.cpuMsPerCallSecond.echo.toFixed(2)} ms, AI ${report.cpuMsPerCallSecond.ai.toFixed(2)} ms (${(report.cpuMsPerCallSecond.ai / report.cpuMsPerCallSecond.echo).toFixed(2)}× echo); at that cost one core would carry about ${report.estimatedAiCallsPerCore} AI calls (estimate).`,
+    '',
+  ].join('\n');
+}

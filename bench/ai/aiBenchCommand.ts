@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { aiBenchMarkdown, runAiBench } from './aiBench.js';
+
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new RangeError(`--${name} must be a positive number, got "${value}"`);
+  return parsed;
+}
+
+/** `callwire bench --ai`; returns the exit code. */
+export async function runAiBenchCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ai: { type: 'boolean' },
+      calls: { type: 'string' },
+      turns: { type: 'string' },
+      'hear-ms': { type: 'string' },
+      'cpu-seconds': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  let options;
+  try {
+    options = {
+      calls: Math.round(positive(values.calls, 20, 'calls')),
+      turns: Math.round(positive(values.turns, 5, 'turns')),
+      hearMs: positive(values['hear-ms'], 600, 'hear-ms'),
+      cpuSeconds: positive(values['cpu-seconds'], 20, 'cpu-seconds'),
+    };
+  } catch (error) {
+    process.stderr.write(`callwire: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const report = await runAiBench({ ...options, progress: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : aiBenchMarkdown(report));
+  return 0;
+}

@@ -1,0 +1,118 @@
+import { encodeFakeAudio, toneSamples } from '../fakes/fakeAudio.js';
+import type { FakeRealtimeSession } from '../fakes/fakeOpenAIRealtime.js';
+import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
+
+const SILENCE = new Uint8Array(160).fill(0xff);
+const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
+
+/** One measured turn of a call: the agent answers, and the caller cuts the answer off. */
+export interface TurnFigures {
+  /** Fake's first audio delta sent → first byte of that answer at the simulated Telnyx, ms. */
+  readonly answerLatencyMs: number;
+  /** Fake's `speech_started` sent → `clear` at the simulated Telnyx, ms. */
+  readonly bargeInMs: number;
+  /** `audio_end_ms` callwire sent minus what the simulated Telnyx had played at the clear, ms. */
+  readonly truncationErrorMs: number;
+}
+
+function isSpeech(payload: Buffer): boolean {
+  return payload.some((byte) => byte !== 0xff && byte !== 0x7f);
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * A simulated caller on one AI agent call: silence every 20 ms, speech while it talks. Each turn it
+ * speaks until the fake model hears it, waits for the answer, lets `hearMs` of it play, then talks
+ * over it, and measures what callwire did in between.
+ */
+export class AiCaller {
+  private speaking = false;
+  private timer: NodeJS.Timeout | undefined;
+  private clearTimes: number[] = [];
+
+  private constructor(private readonly client: TelnyxMediaClient) {}
+
+  /** Connects and starts the stream; the call's instructions carry `tag` so its fake session can be found. */
+  static async dial(url: string, tag: string): Promise<AiCaller> {
+    let caller: AiCaller | undefined;
+    const client = await TelnyxMediaClient.connect(url, {
+      call: { customParameters: { benchCall: tag } },
+      observer: { received: (data, _binary, at) => void (data.includes('"clear"') && caller?.clearTimes.push(at)) },
+    });
+    caller = new AiCaller(client);
+    client.begin();
+    caller.startTalking();
+    return caller;
+  }
+
+  private startTalking(): void {
+    let sent = 0;
+    const begin = performance.now();
+    const tick = (): void => {
+      while (this.client.open && begin + sent * 20 <= performance.now()) {
+        this.client.sendMedia(this.speaking ? SPEECH : SILENCE);
+        sent++;
+      }
+      if (this.client.open) this.timer = setTimeout(tick, 5);
+    };
+    tick();
+  }
+
+  /** Runs one turn against `session` (the fake's side of this call); `turn` counts from 1. */
+  async turn(session: FakeRealtimeSession, turn: number, hearMs: number): Promise<TurnFigures> {
+    // Speak until the model hears turn `turn` (from the second turn on, the barge-in of the last
+    // answer already started it), then stop so it answers.
+    this.speaking = true;
+    await until(() => session.speechStartedAt.length >= turn, 10_000, 'the model to hear the caller');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    this.speaking = false;
+    await until(() => session.firstAudioSentAt.size >= turn, 10_000, 'an answer');
+    const answerSentAt = [...session.firstAudioSentAt.values()][turn - 1]!;
+    await until(() => this.client.media.some((media) => media.at >= answerSentAt && isSpeech(media.payload)), 10_000, 'the answer at Telnyx');
+    const firstHeard = this.client.media.find((media) => media.at >= answerSentAt && isSpeech(media.payload))!;
+    // Let part of the answer play, then talk over it.
+    await until(() => performance.now() >= firstHeard.at + hearMs, hearMs + 1000, 'the answer to play');
+    const clearsBefore = this.clearTimes.length;
+    const truncationsBefore = session.truncations.length;
+    this.speaking = true;
+    await until(() => session.truncations.length > truncationsBefore && this.clearTimes.length > clearsBefore, 10_000, 'the barge-in');
+    const clearAt = this.clearTimes[clearsBefore]!;
+    const speechStartedAt = session.speechStartedAt[turn]!;
+    const truncation = session.truncations[truncationsBefore]!;
+    // What Telnyx had played of this answer when the clear arrived: its real-time playout of what it received.
+    let playoutEnd = firstHeard.at;
+    let received = 0;
+    for (const media of this.client.media) {
+      if (media.at < firstHeard.at || media.at > clearAt) continue;
+      playoutEnd = Math.max(media.at, playoutEnd) + media.payload.length / 8;
+      received += media.payload.length / 8;
+    }
+    const played = received - Math.max(0, playoutEnd - clearAt);
+    return { answerLatencyMs: firstHeard.at - answerSentAt, bargeInMs: clearAt - speechStartedAt, truncationErrorMs: truncation.audioEndMs - played };
+  }
+
+  /** Talks now and then for `durationMs` without measuring: load for the CPU figures. */
+  async converse(durationMs: number): Promise<void> {
+    const end = performance.now() + durationMs;
+    while (performance.now() < end) {
+      this.speaking = true;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      this.speaking = false;
+      await new Promise((resolve) => setTimeout(resolve, 2400));
+    }
+  }
+
+  /** Hangs up (Telnyx's `stop`) and waits for the engine to close the stream. */
+  async hangUp(): Promise<void> {
+    clearTimeout(this.timer);
+    if (this.client.open) this.client.sendStop();
+    await this.client.closed;
+  }
+}
