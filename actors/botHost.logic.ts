@@ -46,6 +46,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       stopStreaming: () => observed(input.callControl.stopStreaming()),
       callControlAvailable: input.callControl.available,
       recordLocally: () => input.recordLocally(),
+      prepared: input.prepared,
     };
     const handlers: BotHandlers = definition.create(context);
 

@@ -214,6 +214,7 @@ export const callMachine = setup({
             clock: context.clock,
             log: context.log,
             options: context.options,
+            prepared: context.port.takePrepared?.(),
             endReason: () => context.port.endReason,
             callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
             recordLocally: () => {

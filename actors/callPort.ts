@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { AudioFrame, BotOutput, CallControls, EndReason } from '../bots/api.js';
+import type { PreparedCall } from '../bots/callPreparation.js';
 
 /** Call Control on one call: what bots may ask directly, plus what the call machine itself drives. */
 export interface CallCommands extends CallControls {
@@ -27,6 +28,8 @@ export interface CallPort {
    * if it is not already recording; returns the file's path. Absent (as in tests): not supported.
    */
   recordLocally?(): string;
+  /** What the agent's bot prepared for this call before `start`, handed over once (absent: nothing). */
+  takePrepared?(): PreparedCall | undefined;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */
   endReason: EndReason | undefined;
   /** Closes the media socket; idempotent. */

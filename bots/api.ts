@@ -4,6 +4,7 @@ import type { Clock } from '../engine/clock.js';
 import type { CallId } from '../engine/ids.js';
 import type { Logger } from '../engine/logger.js';
 import type { StreamStart } from '../engine/telnyx/frames.js';
+import type { PreparedCall } from './callPreparation.js';
 
 
 /** Why a call ended. Bots see it in `stop`; logs and metrics count it. */
@@ -172,6 +173,8 @@ export interface BotInput {
   readonly log: Logger;
   /** The agent's `options` from configuration. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** What the bot's call preparation made before `start` (see `withCallPreparation`); the bot owns it now. */
+  readonly prepared?: PreparedCall | undefined;
   /** Why the call is ending; defined once the call leaves `streaming`. */
   readonly endReason: () => EndReason | undefined;
   /** Call Control requests on this call (recording, DTMF, stopping the stream). */

@@ -2,6 +2,7 @@ import type { Clock } from '../engine/clock.js';
 import type { Logger } from '../engine/logger.js';
 import { hostBot } from '../actors/botHost.logic.js';
 import { withOptionsCheck } from './botOptions.js';
+import { withCallPreparation, type CallPreview, type PreparedCall } from './callPreparation.js';
 import { withSampleRate, type BotSampleRate } from './botSampleRate.js';
 import type { AudioFrame, BotLogic, HangupReason, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
 
@@ -58,6 +59,8 @@ export interface BotContext<Options> {
    * agent's `recording.dir`), complete even if the call dies abruptly; returns the file's path.
    */
   recordLocally(): string;
+  /** What `prepare` made for this call before it started, if anything; the bot now owns it (dispose it if unused). */
+  readonly prepared: PreparedCall | undefined;
 }
 
 /**
@@ -87,6 +90,12 @@ export interface BotDefinition<Options> {
   readonly sampleRate?: BotSampleRate;
   /** How long a promise returned by a handler may stay pending before the bot counts as unresponsive. */
   readonly responseTimeoutMs?: number;
+  /**
+   * Work to start as soon as the engine knows a call is coming (the `call.initiated` webhook, a
+   * dial-out, or the stream's `connected` frame), before `start`; the result reaches `create` as
+   * `context.prepared`. Anything not handed to a bot is disposed of by the engine.
+   */
+  readonly prepare?: (preview: CallPreview, options: Options) => PreparedCall | undefined;
   /** Called once when the call starts streaming; returns the handlers for this call. */
   create(context: BotContext<Options>): BotHandlers;
 }
@@ -104,5 +113,9 @@ export interface BotDefinition<Options> {
 export function defineBot<Options = Readonly<Record<string, unknown>>>(definition: BotDefinition<Options>): BotLogic {
   const logic = hostBot(definition);
   if (definition.parseOptions !== undefined) withOptionsCheck(logic, definition.parseOptions);
+  const { prepare, parseOptions } = definition;
+  if (prepare !== undefined) {
+    withCallPreparation(logic, (preview) => prepare(preview, (parseOptions?.(preview.options) ?? preview.options) as Options));
+  }
   return definition.sampleRate === undefined ? logic : withSampleRate(logic, definition.sampleRate);
 }

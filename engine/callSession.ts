@@ -1,3 +1,5 @@
+import { callPreparationOf, type PreparedCall } from '../bots/callPreparation.js';
+import { disposeQuietly, runPreparation, type PreparedCalls } from './preparedCalls.js';
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
@@ -61,6 +63,8 @@ export interface CallSessionDeps {
   readonly onStarted?: ((session: CallSession) => void) | undefined;
   /** The engine's shared log budgets; every line that outside input can cause goes through them. */
   readonly logBudgets: EngineLogBudgets;
+  /** What bots prepared for Call Control calls before their streams; absent: nothing is prepared early. */
+  readonly preparedCalls?: PreparedCalls | undefined;
 }
 
 /** What the engine learned about a stream before its first frame. */
@@ -72,6 +76,11 @@ export interface StreamAdmission {
   readonly authenticated: boolean;
   /** Parameters the engine holds for this stream (a dial-out's), under the `start` frame's own. */
   readonly parameters: Readonly<Record<string, string>>;
+  /**
+   * Key of the work the agent's bot prepared for this call before the stream (a Call Control call);
+   * undefined for a stream the engine did not start itself (TeXML), which prepares at `connected`.
+   */
+  readonly preparedKey?: string | undefined;
 }
 
 /** A stream that needs nothing more. */
@@ -161,6 +170,7 @@ export class CallSession implements CallPort, PacedStream {
   #bytesPerSample = 1;
   #authenticated: boolean;
   readonly #admission: StreamAdmission;
+  #prepared: PreparedCall | undefined;
   #commands: CallCommands | undefined;
   #start: StreamStart | undefined;
   readonly #playbackCheck: PlaybackCheck;
@@ -346,6 +356,9 @@ export class CallSession implements CallPort, PacedStream {
     this.#decoder?.close();
     this.#decoder = undefined;
     this.#toBot?.close();
+    // Prepared for a call whose bot never started (refused, or closed before start).
+    if (this.#prepared !== undefined) disposeQuietly(this.#prepared, this.#log);
+    this.#prepared = undefined;
     this.#output?.setRecorder(undefined);
     this.#output?.close();
     // Everything heard so far is on disk after this; the WAV header was kept right at every flush.
@@ -429,6 +442,7 @@ export class CallSession implements CallPort, PacedStream {
           }
           this.#authenticated = true;
         }
+        this.#prepareAtConnected();
         this.#sendToActor({ type: 'telnyx.connected' });
         return;
       case 'start':
@@ -461,6 +475,24 @@ export class CallSession implements CallPort, PacedStream {
     }
   }
 
+  /**
+   * A stream the engine did not start itself (TeXML) is first known here: the bot's preparation
+   * runs now, a few round trips before `start`. Call Control streams were prepared earlier.
+   */
+  #prepareAtConnected(): void {
+    if (this.#admission.preparedKey !== undefined || this.#prepared !== undefined || this.#deps.preparedCalls === undefined) return;
+    const prepare = callPreparationOf(this.agent.bot);
+    if (prepare === undefined) return;
+    this.#prepared = runPreparation(this.agent, prepare, { callControlId: undefined, from: undefined, to: undefined, customParameters: this.agent.customParameters }, this.#log);
+  }
+
+  /** What the bot prepared for this call, handed over once; the bot owns it from then on. */
+  takePrepared(): PreparedCall | undefined {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    return prepared;
+  }
+
   #onStart(frameStart: StreamStart): void {
     if (this.#started) throw new ProtocolError(ProtocolErrorCode.DuplicateStart, 'second start frame on one stream');
     if (!this.#authenticated) {
@@ -470,6 +502,12 @@ export class CallSession implements CallPort, PacedStream {
     this.#started = true;
     const start = this.#withAdmissionParameters(frameStart);
     this.#start = start;
+    const key = this.#admission.preparedKey;
+    const early = key === undefined ? undefined : this.#deps.preparedCalls?.take(key, this.agent);
+    if (early !== undefined) {
+      if (this.#prepared !== undefined) disposeQuietly(this.#prepared, this.#log);
+      this.#prepared = early;
+    }
     const control = this.#deps.callControl;
     this.#commands = control === undefined ? UNAVAILABLE_CALL_COMMANDS : new SessionCallCommands(control, start.callControlId, start.streamId, () => this.#released);
     this.#lastMediaAt = this.#deps.clock.now();

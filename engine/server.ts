@@ -1,3 +1,4 @@
+import { PreparedCalls } from './preparedCalls.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -128,7 +129,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const telnyxSettings = options.telnyx ?? {};
   const apiKey = telnyxSettings.apiKey;
   const callControl = apiKey === undefined ? undefined : new CallControl({ apiKey, baseUrl: telnyxSettings.baseUrl });
-  const telnyx = new TelnyxCalls({ catalog, calls, callControl, log, clock, now, refusing: () => admission.unreadyCause(calls.size) });
+  const preparedCalls = new PreparedCalls(clock, log.child({ component: 'prepared-calls' }));
+  const telnyx = new TelnyxCalls({ catalog, calls, callControl, log, clock, now, refusing: () => admission.unreadyCause(calls.size), preparedCalls });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
   const seenWebhooks = new SeenWebhookIds();
@@ -214,6 +216,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       captureDir: options.captureDir,
       callControl,
       logBudgets,
+      preparedCalls,
       onStarted: (started) => calls.indexByCallControlId(started),
       onEnded: (ended, output, summary) => {
         telnyx.callEnded(ended, output.reason);
@@ -258,6 +261,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     // Legs the engine owned are hung up as their calls end: give those commands a moment.
     await telnyx.settle(2_000);
     pacer.close();
+    preparedCalls.close();
     stats.close();
     logBudgets.edge.close();
     logBudgets.calls.close();

@@ -11,8 +11,13 @@ const held = (key: string | null) => (key === 'k1' ? { name: 'Ada' } : {});
 
 describe('admitStream', () => {
   it('admits any stream of an agent without a token, with the parameters held for its dial key', () => {
-    expect(admitStream(open, {}, url('&dial=k1'), held)).toEqual({ ok: true, admission: { authenticated: true, parameters: { name: 'Ada' } } });
-    expect(admitStream(open, {}, url(''), held)).toEqual({ ok: true, admission: { authenticated: true, parameters: {} } });
+    expect(admitStream(open, {}, url('&dial=k1'), held)).toEqual({ ok: true, admission: { authenticated: true, parameters: { name: 'Ada' }, preparedKey: 'dial:k1' } });
+    expect(admitStream(open, {}, url(''), held)).toEqual({ ok: true, admission: { authenticated: true, parameters: {}, preparedKey: undefined } });
+  });
+
+  it('names the early work prepared for the stream: a dial-out by its dial key, an answered call by its prepared key', () => {
+    expect(admitStream(open, {}, url('&prepared=p1'), held)).toMatchObject({ ok: true, admission: { preparedKey: 'answered:p1' } });
+    expect(admitStream(open, {}, url('&dial=k1&prepared=p1'), held)).toMatchObject({ ok: true, admission: { preparedKey: 'dial:k1' } });
   });
 
   it('authenticates by the Telnyx header or the URL token', () => {

@@ -11,6 +11,16 @@ export type AdmissionResult = { readonly ok: true; readonly admission: StreamAdm
 export const URL_TOKEN_PARAM = 'token';
 /** Query parameter naming the parameters held for a dial-out stream. */
 export const DIAL_KEY_PARAM = 'dial';
+/** Query parameter naming what a bot prepared for an answered Call Control call before its stream started. */
+export const PREPARED_KEY_PARAM = 'prepared';
+
+/** The key of the preparation a stream's URL points to: a dial-out's `dial=`, else `prepared=`. */
+export function preparedKeyOf(url: URL): string | undefined {
+  const dial = url.searchParams.get(DIAL_KEY_PARAM);
+  if (dial !== null) return `dial:${dial}`;
+  const prepared = url.searchParams.get(PREPARED_KEY_PARAM);
+  return prepared === null ? undefined : `answered:${prepared}`;
+}
 
 /**
  * Checks what the upgrade request shows of an agent's stream auth token: Telnyx's
@@ -25,15 +35,16 @@ export function admitStream(
   heldParameters: (key: string | null) => Readonly<Record<string, string>>,
 ): AdmissionResult {
   const parameters = heldParameters(url.searchParams.get(DIAL_KEY_PARAM));
+  const preparedKey = preparedKeyOf(url);
   const expected = agent.streamAuthToken;
-  if (expected === undefined) return { ok: true, admission: { authenticated: true, parameters } };
+  if (expected === undefined) return { ok: true, admission: { authenticated: true, parameters, preparedKey } };
   const header = headers[AUTH_TOKEN_FIELD];
   const fromHeader = Array.isArray(header) ? header[0] : header;
   const fromUrl = url.searchParams.get(URL_TOKEN_PARAM) ?? undefined;
   for (const [where, presented] of [['header', fromHeader], ['url', fromUrl]] as const) {
     if (presented === undefined) continue;
     if (!secretsEqual(presented, expected)) return { ok: false, detail: `wrong stream auth token in the ${where}` };
-    return { ok: true, admission: { authenticated: true, parameters } };
+    return { ok: true, admission: { authenticated: true, parameters, preparedKey } };
   }
-  return { ok: true, admission: { authenticated: false, parameters } };
+  return { ok: true, admission: { authenticated: false, parameters, preparedKey } };
 }

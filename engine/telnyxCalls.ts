@@ -1,3 +1,6 @@
+import { callPreparationOf } from '../bots/callPreparation.js';
+import { disposeQuietly, type PreparedCalls } from './preparedCalls.js';
+import { PREPARED_KEY_PARAM } from './streamAdmission.js';
 import { randomUUID } from 'node:crypto';
 import type { EndReason } from '../bots/api.js';
 import type { AgentDefinition } from './agent.js';
@@ -35,6 +38,8 @@ export interface TelnyxCallsDeps {
   readonly now: () => number;
   /** Why new calls are refused right now (draining, at capacity, overloaded), or undefined when they are taken. */
   readonly refusing?: (() => string | undefined) | undefined;
+  /** Where bots' early work for Call Control calls waits for the stream; absent: none is done. */
+  readonly preparedCalls?: PreparedCalls | undefined;
 }
 
 /**
@@ -137,6 +142,8 @@ export class TelnyxCalls {
     const parameters = { ...agent.customParameters, ...request.customParameters };
     this.legs.holdParameters(streamKey, parameters, this.#deps.now());
     const stream = { ...this.#streamRequest(agent, origin, { dial: streamKey }), customParameters: undefined };
+    // The bot's early work (an AI session, its greeting) runs while Telnyx rings the callee.
+    this.#deps.preparedCalls?.prepare(agent, `dial:${streamKey}`, { callControlId: undefined, from: request.from, to: request.to, customParameters: parameters }, this.#log);
     try {
       const call = await control.dial({ connectionId: request.connectionId, to: request.to, from: request.from, stream, clientState: request.clientState });
       this.legs.add(
@@ -147,6 +154,7 @@ export class TelnyxCalls {
       return call;
     } catch (error) {
       this.legs.releaseParameters(streamKey);
+      this.#discardPrepared(`dial:${streamKey}`, agent);
       throw error;
     }
   }
@@ -240,7 +248,11 @@ export class TelnyxCalls {
       log.debug({ agent: `${agent.name}.${agent.org}` }, 'not answering: no trusted origin to stream the call to');
       return;
     }
-    const stream = this.#streamRequest(agent, origin, {});
+    // A bot with early work (an AI agent's session) starts it now, while Telnyx answers; the stream
+    // URL names it so the stream takes it over.
+    const preparedKey = this.#deps.preparedCalls !== undefined && callPreparationOf(agent.bot) !== undefined ? randomUUID() : undefined;
+    const stream = this.#streamRequest(agent, origin, preparedKey === undefined ? {} : { [PREPARED_KEY_PARAM]: preparedKey });
+    if (preparedKey !== undefined) this.#deps.preparedCalls?.prepare(agent, `answered:${preparedKey}`, { callControlId, from: event.from, to, customParameters: agent.customParameters }, log);
     // answer takes no auth token, sampling rate or custom parameters: such streams start on call.answered.
     const needsStreamingStart = stream.authToken !== undefined || stream.samplingRate !== 8000 || Object.keys(stream.customParameters ?? {}).length > 0;
     const leg: CallLeg = {
@@ -259,6 +271,7 @@ export class TelnyxCalls {
       control.answer(callControlId, needsStreamingStart ? undefined : stream, event.clientState).catch((error: unknown) => {
         log.error({ err: error }, 'telnyx refused to answer the call');
         this.legs.delete(callControlId);
+        if (preparedKey !== undefined) this.#discardPrepared(`answered:${preparedKey}`, agent);
       }),
     );
   }
@@ -298,6 +311,11 @@ export class TelnyxCalls {
       authToken: agent.streamAuthToken,
       customParameters: Object.keys(agent.customParameters).length === 0 ? undefined : agent.customParameters,
     };
+  }
+
+  #discardPrepared(key: string, agent: AgentDefinition): void {
+    const prepared = this.#deps.preparedCalls?.take(key, agent);
+    if (prepared !== undefined) disposeQuietly(prepared, this.#log);
   }
 
   #requireControl(command: string): CallControl {

@@ -121,6 +121,10 @@ class OpenAIRealtimeSession implements SpeechSession {
     this.send({ type: 'response.create' });
   }
 
+  updateInstructions(instructions: string): void {
+    this.send({ type: 'session.update', session: { type: 'realtime', instructions } });
+  }
+
   setInterruptible(interruptible: boolean): void {
     this.send({
       type: 'session.update',

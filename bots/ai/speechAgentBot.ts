@@ -1,12 +1,13 @@
 import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
 import type { BotLogic, EndReason } from '../api.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
-import { builtInToolSpecs, decideToolCall } from './agentTools.js';
+import { decideToolCall } from './agentTools.js';
+import { greetingRequest, PreparedSpeechSession, sessionConfigFor } from './preparedSpeechSession.js';
 import { countAiFailure } from './aiFailures.js';
 import { atRate, fallbackPrompt } from './fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder, providerFormatFor } from './providerAudio.js';
-import type { SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
+import type { SpeechAudioFormat, SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
 
 /** A provider session that failed; the call's log line carries its code. */
 export class SpeechSessionError extends Error {
@@ -69,6 +70,7 @@ class SpeechConversation {
   private greetingResponseId: string | undefined;
   /** An action the model asked for, carried out once this mark is echoed. */
   private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
+  private preparedSession: PreparedSpeechSession | undefined;
   private readonly tally: ConversationTally = { userTurns: 0, assistantTurns: 0, interruptions: 0, inputTokens: 0, outputTokens: 0 };
 
   constructor(
@@ -82,24 +84,23 @@ class SpeechConversation {
     this.encoder = new ProviderEncoder(format);
     this.decoder = new ProviderDecoder(format);
     this.greetingPending = options.greeting !== undefined;
-    const greetingProtected = options.greeting !== undefined && !options.greeting.interruptible;
-    this.session = adapter.open(
-      {
-        model: options.model ?? definition.defaultModel,
-        instructions: renderInstructions(options.instructions, call),
-        voice: options.voice,
-        temperature: options.temperature,
-        turnDetection: options.turnDetection,
-        interruptResponse: !greetingProtected,
-        tools: builtInToolSpecs(options.tools, options.transferTargets),
-        inputFormat: format,
-        outputFormat: format,
-      },
-      (event) => this.onEvent(event),
-    );
-    if (options.greeting !== undefined) {
-      this.session.respond(`Greet the caller by saying exactly this, and nothing else: "${options.greeting.text}"`);
+    const instructions = renderInstructions(options.instructions, call);
+    const prepared = context.prepared;
+    if (prepared instanceof PreparedSpeechSession && prepared.botName === definition.name && sameFormat(prepared.format, format)) {
+      // Opened before the stream started, greeting already under way: take it over.
+      this.session = prepared.session;
+      if (prepared.instructions !== instructions) this.session.updateInstructions(instructions);
+      this.preparedSession = prepared;
+    } else {
+      prepared?.dispose();
+      this.session = adapter.open(sessionConfigFor(options, definition.defaultModel, format, instructions), (event) => this.onEvent(event));
+      if (options.greeting !== undefined) this.session.respond(greetingRequest(options.greeting.text));
     }
+  }
+
+  /** Starts hearing the prepared session's events, those it held first; call once the conversation is built. */
+  attach(): void {
+    this.preparedSession?.attach((event) => this.onEvent(event));
   }
 
   /** One frame of caller audio (data plane): encoded and sent, nothing kept. */
@@ -276,15 +277,33 @@ class SpeechConversation {
   }
 }
 
+function sameFormat(a: SpeechAudioFormat, b: SpeechAudioFormat): boolean {
+  return a.encoding === b.encoding && a.sampleRate === b.sampleRate;
+}
+
 /** Builds the shipped bot that runs `definition`'s provider on each call. */
 export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
   let adapter: SpeechToSpeechAdapter | undefined;
   return defineBot<AiAgentOptions>({
     name: definition.name,
     parseOptions: (raw) => parseAiAgentOptions(definition.name, raw),
+    // The provider session opens as soon as the call is known and asks for the greeting, so its
+    // first words are ready when the media starts.
+    prepare: (preview, options) => {
+      let format: SpeechAudioFormat;
+      try {
+        format = providerFormatFor(preview.botSampleRate, preview.expectedEncoding);
+      } catch {
+        return undefined;
+      }
+      adapter ??= definition.adapter();
+      const instructions = renderInstructions(options.instructions, { from: preview.from ?? '', to: preview.to ?? '', customParameters: preview.customParameters });
+      return new PreparedSpeechSession(definition.name, format, instructions, adapter, sessionConfigFor(options, definition.defaultModel, format, instructions), options.greeting?.text);
+    },
     create: (context): BotHandlers => {
       adapter ??= definition.adapter();
       const conversation = new SpeechConversation(context, definition, adapter);
+      conversation.attach();
       return {
         audio: (frame) => conversation.hear(frame.samples, frame.sampleCount),
         mark: (name) => conversation.heardMark(name),

@@ -99,6 +99,8 @@ export interface SpeechSession {
   truncate(itemId: string, audioEndMs: number): void;
   /** Hands a tool call's result back and lets the model go on. */
   sendToolResult(callId: string, output: string): void;
+  /** Replaces the system instructions (the call's from/to became known after the session opened). */
+  updateInstructions(instructions: string): void;
   /** Changes whether caller speech may cut the assistant off from now on. */
   setInterruptible(interruptible: boolean): void;
   /** Ends the session; a `closed` event follows. */
