@@ -1,4 +1,4 @@
-import { aiFailureCounts } from '../bots/ai/aiFailures.js';
+import { aiConversationTotals, aiFailureCounts } from '../bots/ai/aiTallies.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalCause } from './admission.js';
 import type { ConnectionCloseCause } from './connectionGuard.js';
@@ -114,6 +114,42 @@ export class EngineMetrics {
       collect() {
         this.reset();
         for (const failure of aiFailureCounts()) this.inc({ provider: failure.provider, code: failure.code }, failure.count);
+      },
+    });
+    new Counter({
+      name: 'callwire_ai_turns_total',
+      help: 'Turns of ended AI agent conversations, by provider and role (user, assistant).',
+      labelNames: ['provider', 'role'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [provider, totals] of aiConversationTotals()) {
+          this.inc({ provider, role: 'user' }, totals.userTurns);
+          this.inc({ provider, role: 'assistant' }, totals.assistantTurns);
+        }
+      },
+    });
+    new Counter({
+      name: 'callwire_ai_interruptions_total',
+      help: 'Times callers cut an AI agent off (ended conversations), by provider.',
+      labelNames: ['provider'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [provider, totals] of aiConversationTotals()) this.inc({ provider }, totals.interruptions);
+      },
+    });
+    new Counter({
+      name: 'callwire_ai_tokens_total',
+      help: 'Tokens AI providers reported for ended conversations, by provider and kind (input, output).',
+      labelNames: ['provider', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [provider, totals] of aiConversationTotals()) {
+          this.inc({ provider, kind: 'input' }, totals.inputTokens);
+          this.inc({ provider, kind: 'output' }, totals.outputTokens);
+        }
       },
     });
     new Counter({

@@ -159,9 +159,10 @@ export class FakeOpenAIRealtime {
       const tool = options.toolCalls?.find((call) => call.turn === turn);
       const finish = (status: 'completed' | 'cancelled'): void => {
         if (active === response) active = undefined;
+        // A cancelled response still closes its audio and transcript, as the real service does.
+        send({ type: 'response.output_audio.done', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 });
+        send({ type: 'response.output_audio_transcript.done', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, transcript: `This is answer number ${turn} from the fake model, spoken as a steady tone.` });
         if (status === 'completed') {
-          send({ type: 'response.output_audio.done', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 });
-          send({ type: 'response.output_audio_transcript.done', response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, transcript: `Answer ${turn}.` });
           if (tool !== undefined) {
             const callItem = this.nextId('item');
             send({ type: 'response.output_item.added', response_id: responseId, output_index: 1, item: { id: callItem, type: 'function_call', status: 'in_progress', name: tool.name, call_id: `call_${callItem}`, arguments: '' } });

@@ -1,4 +1,5 @@
 import { fallbackPrompt, type FallbackPromptSource } from './fallbackPrompt.js';
+import type { TranscriptOptions } from './callTranscript.js';
 import type { TurnDetection } from './speechToSpeech.js';
 
 /** Tools callwire itself carries out for the model. */
@@ -35,6 +36,8 @@ export interface AiAgentOptions {
   /** Numbers and SIP URIs `transfer_call` may use; the model can name no other. */
   readonly transferTargets: readonly string[];
   readonly fallback: Fallback;
+  /** Off unless set: `dir` writes JSON Lines, `onTurn`/`onEnd` (in a TypeScript config) get the turns. */
+  readonly transcripts: TranscriptOptions | undefined;
 }
 
 /** Instructions used when an agent gives none. */
@@ -121,6 +124,18 @@ function parseFallback(agentBot: string, value: unknown): Fallback {
   return { prompt: source, transferTo: transferTo as string | undefined };
 }
 
+function parseTranscripts(agentBot: string, value: unknown): TranscriptOptions | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(agentBot, 'transcripts must be an object such as {"dir": "./transcripts"}');
+  const { dir, onTurn, onEnd, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) fail(agentBot, `transcripts: unknown option "${unknown}"; known: dir, onTurn, onEnd`);
+  if (dir !== undefined && (typeof dir !== 'string' || dir === '')) fail(agentBot, 'transcripts.dir must be a folder path');
+  if (onTurn !== undefined && typeof onTurn !== 'function') fail(agentBot, 'transcripts.onTurn must be a function (set it in callwire.config.ts)');
+  if (onEnd !== undefined && typeof onEnd !== 'function') fail(agentBot, 'transcripts.onEnd must be a function (set it in callwire.config.ts)');
+  return { dir: dir as string | undefined, onTurn: onTurn as TranscriptOptions['onTurn'], onEnd: onEnd as TranscriptOptions['onEnd'] };
+}
+
 function parseTools(agentBot: string, value: unknown, transferTargets: readonly string[]): readonly BuiltInTool[] {
   if (value === undefined) return transferTargets.length > 0 ? ['end_call', 'transfer_call'] : ['end_call'];
   if (!Array.isArray(value)) fail(agentBot, `tools must be a list of ${BUILT_IN_TOOLS.join(', ')}`);
@@ -133,7 +148,7 @@ function parseTools(agentBot: string, value: unknown, transferTargets: readonly 
 
 /** Parses and checks an AI agent's options; throws a TypeError naming the bad one. */
 export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<string, unknown>>): AiAgentOptions {
-  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo', 'fallback']);
+  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo', 'fallback', 'transcripts']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(agentBot, `unknown option "${key}"; known: ${[...known].join(', ')}`);
   const temperature = raw['temperature'];
   if (temperature !== undefined && (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {
@@ -150,6 +165,7 @@ export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<strin
     tools: parseTools(agentBot, raw['tools'], transferTargets),
     transferTargets,
     fallback: parseFallback(agentBot, raw['fallback']),
+    transcripts: parseTranscripts(agentBot, raw['transcripts']),
   };
 }
 

@@ -3,7 +3,8 @@ import type { BotLogic, EndReason } from '../api.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
 import { decideToolCall } from './agentTools.js';
 import { greetingRequest, PreparedSpeechSession, sessionConfigFor } from './preparedSpeechSession.js';
-import { countAiFailure } from './aiFailures.js';
+import { countAiConversation, countAiFailure } from './aiTallies.js';
+import { CallTranscript, type ConversationSummary } from './callTranscript.js';
 import { atRate, fallbackPrompt } from './fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder, providerFormatFor } from './providerAudio.js';
@@ -37,14 +38,6 @@ const ACTION_GRACE_MS = 15_000;
 /** Prefix of the marks the agent places after each chunk of assistant audio. */
 const MARK_PREFIX = 'ai:';
 
-/** What a call's AI conversation added up to; logged when the call ends. */
-interface ConversationTally {
-  userTurns: number;
-  assistantTurns: number;
-  interruptions: number;
-  inputTokens: number;
-  outputTokens: number;
-}
 
 /**
  * Runs one call's conversation with a provider session: caller audio in, assistant audio out through
@@ -71,7 +64,8 @@ class SpeechConversation {
   /** An action the model asked for, carried out once this mark is echoed. */
   private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
   private preparedSession: PreparedSpeechSession | undefined;
-  private readonly tally: ConversationTally = { userTurns: 0, assistantTurns: 0, interruptions: 0, inputTokens: 0, outputTokens: 0 };
+  private readonly transcript: CallTranscript;
+  private readonly tally: ConversationSummary = { userTurns: 0, assistantTurns: 0, interruptions: 0, inputTokens: 0, outputTokens: 0 };
 
   constructor(
     private readonly context: BotContext<AiAgentOptions>,
@@ -84,6 +78,7 @@ class SpeechConversation {
     this.encoder = new ProviderEncoder(format);
     this.decoder = new ProviderDecoder(format);
     this.greetingPending = options.greeting !== undefined;
+    this.transcript = new CallTranscript(call.callId, context.clock.now(), () => context.clock.now(), options.transcripts, context.log);
     const instructions = renderInstructions(options.instructions, call);
     const prepared = context.prepared;
     if (prepared instanceof PreparedSpeechSession && prepared.botName === definition.name && sameFormat(prepared.format, format)) {
@@ -127,6 +122,8 @@ class SpeechConversation {
     this.ended = true;
     if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
     this.session.close();
+    this.transcript.end(this.tally);
+    countAiConversation(this.definition.name, this.tally);
     this.context.log.info({ provider: this.definition.name, reason, ...this.tally }, 'ai conversation ended');
   }
 
@@ -154,6 +151,7 @@ class SpeechConversation {
       case 'transcript':
         if (event.role === 'user') this.tally.userTurns++;
         else this.tally.assistantTurns++;
+        this.transcript.add(event.role, event.itemId, event.text);
         return;
       case 'tool-call':
         this.toolCall(event.callId, event.name, event.arguments);
@@ -191,6 +189,7 @@ class SpeechConversation {
     this.tally.interruptions++;
     this.truncatedItems.add(interrupted.itemId);
     this.session.truncate(interrupted.itemId, interrupted.heardMs);
+    this.transcript.interrupted(interrupted.itemId, interrupted.queuedMs === 0 ? 0 : interrupted.heardMs / interrupted.queuedMs);
     this.context.log.debug({ itemId: interrupted.itemId, heardMs: interrupted.heardMs, queuedMs: interrupted.queuedMs }, 'ai barge-in');
   }
 

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openaiRealtimeAdapter } from '../../bots/ai/openaiRealtime.js';
 import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
@@ -86,9 +89,10 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
   }
 
   it('greets, stops the moment the caller speaks, and truncates at what the caller heard', async () => {
-    const { session, client, caller, clearAt } = await callAgent(
+    const transcriptDir = mkdtempSync(join(tmpdir(), 'callwire-transcripts-'));
+    const { session, client, caller, clearAt, logs } = await callAgent(
       { answerMs: 4000 },
-      { instructions: 'You are the front desk. The caller is {{custom.firstName}} calling from {{from}}.', voice: 'marin', greeting: 'Hello, Acme front desk.' },
+      { instructions: 'You are the front desk. The caller is {{custom.firstName}} calling from {{from}}.', voice: 'marin', greeting: 'Hello, Acme front desk.', transcripts: { dir: transcriptDir } },
     );
     expect(session.session?.['instructions']).toBe('You are the front desk. The caller is Ada calling from +13125550100.');
     expect(session.responseInstructions[0]).toContain('Hello, Acme front desk.');
@@ -116,6 +120,18 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     const lateSpeech = client.media.filter((media) => media.at > clearAt() + 50 && isSpeech(media.payload));
     const nextAnswerStarted = session.firstAudioSentAt.size > 1;
     if (!nextAnswerStarted) expect(lateSpeech).toEqual([]);
+    // The transcript keeps only what the caller heard of the greeting.
+    client.sendStop();
+    await until(() => logs.withMessage('ai conversation ended').length === 1);
+    expect(logs.withMessage('ai conversation ended')[0]).toMatchObject({ interruptions: 1, inputTokens: 20, outputTokens: 10 });
+    const file = join(transcriptDir, `${String(logs.withMessage('ai conversation ended')[0]!['callId'])}.transcript.jsonl`);
+    await until(() => existsSync(file) && readFileSync(file, 'utf8').includes('"interrupted":true'));
+    const turns = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { role: string; text: string; generatedText?: string; interrupted?: boolean });
+    const greeting = turns.filter((turn) => turn.role === 'assistant').at(-1)!;
+    expect(greeting.interrupted).toBe(true);
+    expect(greeting.generatedText).toBe('This is answer number 0 from the fake model, spoken as a steady tone.');
+    expect(greeting.text.length).toBeLessThan(greeting.generatedText!.length);
+    expect(greeting.generatedText!.startsWith(greeting.text)).toBe(true);
   });
 
   it('plays a greeting that may not be interrupted to the end, and still lets the model hear the caller', async () => {
