@@ -16,3 +16,26 @@ export function withOptionsCheck<Logic extends BotLogic>(bot: Logic, parse: (raw
 export function checkBotOptions(bot: BotLogic, raw: Readonly<Record<string, unknown>>): void {
   optionParsers.get(bot)?.(raw);
 }
+
+/** What an options loader may use: the configuration file's folder, and a module importer that takes TypeScript. */
+export interface OptionsLoadContext {
+  readonly baseDir: string;
+  readonly importModule: (path: string) => Promise<unknown>;
+}
+
+/** Turns an agent's options as written into what the bot parses: loads the modules and files they name. */
+export type OptionsLoader = (raw: Readonly<Record<string, unknown>>, context: OptionsLoadContext) => Promise<Readonly<Record<string, unknown>>>;
+
+const optionLoaders = new WeakMap<BotLogic, OptionsLoader>();
+
+/** Declares how `bot` loads what its options name (a tools module, a file relative to the configuration). Returns `bot`. */
+export function withOptionsLoader<Logic extends BotLogic>(bot: Logic, load: OptionsLoader): Logic {
+  optionLoaders.set(bot, load);
+  return bot;
+}
+
+/** Runs `bot`'s options loader when the configuration loads, or returns `raw` as it is. */
+export async function loadBotOptions(bot: BotLogic, raw: Readonly<Record<string, unknown>>, context: OptionsLoadContext): Promise<Readonly<Record<string, unknown>>> {
+  const load = optionLoaders.get(bot);
+  return load === undefined ? raw : load(raw, context);
+}

@@ -10,7 +10,7 @@ import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } fro
 import type { LogLevel } from './logger.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
-import { checkBotOptions } from '../bots/botOptions.js';
+import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
 
 /** Configuration file names looked for in the working directory, in order. */
@@ -239,12 +239,14 @@ function mergeOrganizations(base: OrganizationsConfig, extra: OrganizationsConfi
 async function resolveAgent(org: string, name: string, config: AgentConfig, baseDir: string): Promise<AgentDefinition> {
   const where = `organizations.${org}.agents.${name}`;
   const { bot, botName } = await resolveBot(config.bot, baseDir, where);
+  let options: Readonly<Record<string, unknown>>;
   try {
-    checkBotOptions(bot, config.options ?? {});
+    options = await loadBotOptions(bot, config.options ?? {}, { baseDir, importModule });
+    checkBotOptions(bot, options);
   } catch (error) {
     throw new ConfigError(`${where}.options: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return buildAgent(org, name, bot, botName, config);
+  return buildAgent(org, name, bot, botName, { ...config, options });
 }
 
 async function resolveBot(reference: AgentConfig['bot'], baseDir: string, where: string): Promise<{ bot: BotLogic; botName: string }> {

@@ -1,5 +1,6 @@
 import { fallbackPrompt, type FallbackPromptSource } from './fallbackPrompt.js';
 import type { TranscriptOptions } from './callTranscript.js';
+import { isAgentTool, type AgentTool } from './defineTool.js';
 import type { TurnDetection } from './speechToSpeech.js';
 
 /** Tools callwire itself carries out for the model. */
@@ -33,6 +34,8 @@ export interface AiAgentOptions {
   readonly turnDetection: TurnDetection | undefined;
   readonly greeting: Greeting | undefined;
   readonly tools: readonly BuiltInTool[];
+  /** Tools of the user's own (`defineTool`), from `toolsModule` or a TypeScript config's `tools`. */
+  readonly userTools: readonly AgentTool[];
   /** Numbers and SIP URIs `transfer_call` may use; the model can name no other. */
   readonly transferTargets: readonly string[];
   readonly fallback: Fallback;
@@ -136,25 +139,40 @@ function parseTranscripts(agentBot: string, value: unknown): TranscriptOptions |
   return { dir: dir as string | undefined, onTurn: onTurn as TranscriptOptions['onTurn'], onEnd: onEnd as TranscriptOptions['onEnd'] };
 }
 
-function parseTools(agentBot: string, value: unknown, transferTargets: readonly string[]): readonly BuiltInTool[] {
-  if (value === undefined) return transferTargets.length > 0 ? ['end_call', 'transfer_call'] : ['end_call'];
-  if (!Array.isArray(value)) fail(agentBot, `tools must be a list of ${BUILT_IN_TOOLS.join(', ')}`);
+/** Built-in tools an agent gets when it lists none: `end_call`, and `transfer_call` once it has somewhere to transfer to. */
+export function defaultBuiltInTools(transferTargets: readonly unknown[]): BuiltInTool[] {
+  return transferTargets.length > 0 ? ['end_call', 'transfer_call'] : ['end_call'];
+}
+
+function parseTools(agentBot: string, value: unknown, transferTargets: readonly string[]): { builtIn: readonly BuiltInTool[]; user: readonly AgentTool[] } {
+  if (value === undefined) return { builtIn: defaultBuiltInTools(transferTargets), user: [] };
+  if (!Array.isArray(value)) fail(agentBot, `tools must be a list of ${BUILT_IN_TOOLS.join(', ')} or tools made with defineTool`);
+  const builtIn: BuiltInTool[] = [];
+  const user: AgentTool[] = [];
+  const names = new Set<string>();
   for (const tool of value) {
-    if (!BUILT_IN_TOOLS.includes(tool as BuiltInTool)) fail(agentBot, `tools: unknown tool ${JSON.stringify(tool)}; known: ${BUILT_IN_TOOLS.join(', ')}`);
+    if (isAgentTool(tool)) user.push(tool);
+    else if (BUILT_IN_TOOLS.includes(tool as BuiltInTool)) builtIn.push(tool as BuiltInTool);
+    else fail(agentBot, `tools: unknown tool ${JSON.stringify(tool)}; known: ${BUILT_IN_TOOLS.join(', ')}, or tools made with defineTool`);
+    const name = isAgentTool(tool) ? tool.name : String(tool);
+    if (names.has(name)) fail(agentBot, `tools: two tools are named ${name}`);
+    names.add(name);
   }
-  if (value.includes('transfer_call') && transferTargets.length === 0) fail(agentBot, 'tools: transfer_call needs transferTo, the numbers it may transfer to');
-  return value as BuiltInTool[];
+  if (builtIn.includes('transfer_call') && transferTargets.length === 0) fail(agentBot, 'tools: transfer_call needs transferTo, the numbers it may transfer to');
+  return { builtIn, user };
 }
 
 /** Parses and checks an AI agent's options; throws a TypeError naming the bad one. */
 export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<string, unknown>>): AiAgentOptions {
-  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo', 'fallback', 'transcripts']);
+  const known = new Set(['model', 'voice', 'instructions', 'temperature', 'turnDetection', 'greeting', 'tools', 'transferTo', 'fallback', 'transcripts', 'toolsModule']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(agentBot, `unknown option "${key}"; known: ${[...known].join(', ')}`);
   const temperature = raw['temperature'];
   if (temperature !== undefined && (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {
     fail(agentBot, 'temperature must be a number from 0 to 2');
   }
+  if (raw['toolsModule'] !== undefined) fail(agentBot, 'toolsModule is loaded with the configuration file; give it in callwire.config.{json,ts}');
   const transferTargets = parseTransferTargets(agentBot, raw['transferTo']);
+  const tools = parseTools(agentBot, raw['tools'], transferTargets);
   return {
     model: optionalString(agentBot, raw, 'model'),
     voice: optionalString(agentBot, raw, 'voice'),
@@ -162,7 +180,8 @@ export function parseAiAgentOptions(agentBot: string, raw: Readonly<Record<strin
     temperature: temperature as number | undefined,
     turnDetection: parseTurnDetection(agentBot, raw['turnDetection']),
     greeting: parseGreeting(agentBot, raw['greeting']),
-    tools: parseTools(agentBot, raw['tools'], transferTargets),
+    tools: tools.builtIn,
+    userTools: tools.user,
     transferTargets,
     fallback: parseFallback(agentBot, raw['fallback']),
     transcripts: parseTranscripts(agentBot, raw['transcripts']),

@@ -1,8 +1,14 @@
 import type { BuiltInTool } from './agentOptions.js';
+import { toolParametersSchema, type AgentTool } from './defineTool.js';
 import type { SpeechTool } from './speechToSpeech.js';
 
 /** Characters Telnyx's `send_dtmf` accepts. */
 const DTMF_DIGITS = /^[0-9A-D*#wW]{1,64}$/;
+
+/** The JSON Schema descriptions of every tool an agent allows: built-in ones, then the user's. */
+export function toolSpecs(tools: readonly BuiltInTool[], transferTargets: readonly string[], userTools: readonly AgentTool[] = []): SpeechTool[] {
+  return [...builtInToolSpecs(tools, transferTargets), ...userTools.map((tool) => ({ name: tool.name, description: tool.description, parameters: toolParametersSchema(tool) }))];
+}
 
 /** The JSON Schema descriptions of the built-in tools an agent allows. */
 export function builtInToolSpecs(tools: readonly BuiltInTool[], transferTargets: readonly string[]): SpeechTool[] {
@@ -45,6 +51,8 @@ export type ToolDecision =
   | { readonly kind: 'hangup' }
   | { readonly kind: 'transfer'; readonly to: string }
   | { readonly kind: 'dtmf'; readonly digits: string }
+  /** A tool of the user's, its arguments checked against its schema. */
+  | { readonly kind: 'user'; readonly tool: AgentTool; readonly args: unknown }
   /** Refused: the text goes back to the model as the tool's result. */
   | { readonly kind: 'refuse'; readonly result: string };
 
@@ -61,10 +69,19 @@ function argumentsOf(raw: string): Record<string, unknown> | undefined {
  * Checks a tool call against what the agent allows. A transfer goes only to a configured target,
  * whatever the model asks for.
  */
-export function decideToolCall(name: string, rawArguments: string, allowed: readonly BuiltInTool[], transferTargets: readonly string[]): ToolDecision {
-  if (!allowed.includes(name as BuiltInTool)) return { kind: 'refuse', result: JSON.stringify({ error: `no tool named ${name}` }) };
+export function decideToolCall(name: string, rawArguments: string, allowed: readonly BuiltInTool[], transferTargets: readonly string[], userTools: readonly AgentTool[] = []): ToolDecision {
+  const userTool = userTools.find((tool) => tool.name === name);
+  if (!allowed.includes(name as BuiltInTool) && userTool === undefined) return { kind: 'refuse', result: JSON.stringify({ error: `no tool named ${name}` }) };
   const args = argumentsOf(rawArguments);
   if (args === undefined) return { kind: 'refuse', result: JSON.stringify({ error: 'arguments must be a JSON object' }) };
+  if (userTool !== undefined) {
+    const parsed = userTool.parameters.safeParse(args);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
+      return { kind: 'refuse', result: JSON.stringify({ error: 'the arguments do not match the tool', issues }) };
+    }
+    return { kind: 'user', tool: userTool, args: parsed.data };
+  }
   switch (name as BuiltInTool) {
     case 'end_call':
       return { kind: 'hangup' };

@@ -1,6 +1,6 @@
 import type { PreparedCall } from '../callPreparation.js';
 import type { AiAgentOptions } from './agentOptions.js';
-import { builtInToolSpecs } from './agentTools.js';
+import { toolSpecs } from './agentTools.js';
 import type { SpeechAudioFormat, SpeechEvent, SpeechListener, SpeechSession, SpeechSessionConfig, SpeechToSpeechAdapter } from './speechToSpeech.js';
 
 /** Events kept for a session no call has taken yet: a greeting of a minute and then some. */
@@ -15,7 +15,7 @@ export function sessionConfigFor(options: AiAgentOptions, defaultModel: string, 
     temperature: options.temperature,
     turnDetection: options.turnDetection,
     interruptResponse: options.greeting === undefined || options.greeting.interruptible,
-    tools: builtInToolSpecs(options.tools, options.transferTargets),
+    tools: toolSpecs(options.tools, options.transferTargets, options.userTools),
     inputFormat: format,
     outputFormat: format,
   };

@@ -1,7 +1,11 @@
 import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
 import type { BotLogic, EndReason } from '../api.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
+import { loadAgentOptions } from './agentOptionsLoader.js';
+import { withOptionsLoader } from '../botOptions.js';
 import { decideToolCall } from './agentTools.js';
+import type { AgentTool } from './defineTool.js';
+import { runUserTool } from './userToolRunner.js';
 import { greetingRequest, PreparedSpeechSession, sessionConfigFor } from './preparedSpeechSession.js';
 import { countAiConversation, countAiFailure } from './aiTallies.js';
 import { CallTranscript, type ConversationSummary } from './callTranscript.js';
@@ -64,6 +68,8 @@ class SpeechConversation {
   /** An action the model asked for, carried out once this mark is echoed. */
   private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
   private preparedSession: PreparedSpeechSession | undefined;
+  /** User tools still running; aborted when the call ends. */
+  private readonly toolAborts = new Set<AbortController>();
   private readonly transcript: CallTranscript;
   private readonly tally: ConversationSummary = { userTurns: 0, assistantTurns: 0, interruptions: 0, inputTokens: 0, outputTokens: 0 };
 
@@ -122,6 +128,7 @@ class SpeechConversation {
     this.ended = true;
     if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
     this.session.close();
+    for (const abort of this.toolAborts) abort.abort();
     this.transcript.end(this.tally);
     countAiConversation(this.definition.name, this.tally);
     this.context.log.info({ provider: this.definition.name, reason, ...this.tally }, 'ai conversation ended');
@@ -214,7 +221,7 @@ class SpeechConversation {
 
   private toolCall(callId: string, name: string, rawArguments: string): void {
     const { options, log } = this.context;
-    const decision = decideToolCall(name, rawArguments, options.tools, options.transferTargets);
+    const decision = decideToolCall(name, rawArguments, options.tools, options.transferTargets, options.userTools);
     log.info({ tool: name, decision: decision.kind }, 'ai tool call');
     switch (decision.kind) {
       case 'refuse':
@@ -226,6 +233,9 @@ class SpeechConversation {
       case 'transfer':
         this.afterLastWords(() => this.context.transfer(decision.to));
         return;
+      case 'user':
+        void this.runUserTool(callId, decision.tool, decision.args);
+        return;
       case 'dtmf':
         this.context.sendDtmf(decision.digits).then(
           () => this.session.sendToolResult(callId, JSON.stringify({ ok: true })),
@@ -233,6 +243,15 @@ class SpeechConversation {
         );
         return;
     }
+  }
+
+  /** Runs a tool of the user's and hands its result (or an error result) to the model; the call goes on either way. */
+  private async runUserTool(callId: string, tool: AgentTool, args: unknown): Promise<void> {
+    const abort = new AbortController();
+    this.toolAborts.add(abort);
+    const result = await runUserTool(tool, args, { call: this.context.call, log: this.context.log, clock: this.context.clock, abort });
+    this.toolAborts.delete(abort);
+    if (!this.ended && !this.failed) this.session.sendToolResult(callId, result);
   }
 
   /** Runs `action` once the response in progress has been heard (a mark after it is echoed). */
@@ -283,7 +302,7 @@ function sameFormat(a: SpeechAudioFormat, b: SpeechAudioFormat): boolean {
 /** Builds the shipped bot that runs `definition`'s provider on each call. */
 export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
   let adapter: SpeechToSpeechAdapter | undefined;
-  return defineBot<AiAgentOptions>({
+  const bot = defineBot<AiAgentOptions>({
     name: definition.name,
     parseOptions: (raw) => parseAiAgentOptions(definition.name, raw),
     // The provider session opens as soon as the call is known and asks for the greeting, so its
@@ -310,4 +329,5 @@ export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
       };
     },
   });
+  return withOptionsLoader(bot, loadAgentOptions);
 }

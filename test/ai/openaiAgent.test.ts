@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTool } from '../../bots/ai/defineTool.js';
 import { openaiRealtimeAdapter } from '../../bots/ai/openaiRealtime.js';
 import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
 import { FakeOpenAIRealtime, type FakeOpenAIRealtimeOptions } from '../../bench/fakes/fakeOpenAIRealtime.js';
@@ -178,6 +180,33 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     const playoutEnd = client.media.filter((media) => media.at > clearAt()).reduce((end, media) => Math.max(media.at, end) + media.payload.length / 8, clearAt());
     expect(closedAt).toBeGreaterThanOrEqual(playoutEnd - 25);
     expect(speechMs(client)).toBeGreaterThanOrEqual(300);
+  });
+
+  it("runs the user's own tools with checked arguments, and the model gets their results", async () => {
+    const orderStatus = defineTool({
+      name: 'order_status',
+      description: 'Where an order is.',
+      parameters: z.object({ orderId: z.string().regex(/^\d+$/) }),
+      handler: ({ orderId }, { call }) => ({ orderId, status: 'shipped', caller: call.from }),
+    });
+    const { session, caller } = await callAgent(
+      { answerMs: 300, toolCalls: [{ turn: 1, name: 'order_status', arguments: { orderId: '42' } }, { turn: 2, name: 'order_status', arguments: { orderId: 'forty-two' } }] },
+      { tools: ['end_call', orderStatus] },
+    );
+    expect((session.session?.['tools'] as { name: string }[]).map((tool) => tool.name)).toEqual(['end_call', 'order_status']);
+    const speakFor = async (turn: number): Promise<void> => {
+      caller.speaking = true;
+      await until(() => session.speechStartedAt.length === turn);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      caller.speaking = false;
+    };
+    await speakFor(1);
+    await until(() => session.toolOutputs.length === 1);
+    expect(JSON.parse(session.toolOutputs[0]!.output)).toEqual({ orderId: '42', status: 'shipped', caller: '+13125550100' });
+    await until(() => session.firstAudioSentAt.size === 2);
+    await speakFor(2);
+    await until(() => session.toolOutputs.length === 2);
+    expect(JSON.parse(session.toolOutputs[1]!.output)).toMatchObject({ error: 'the arguments do not match the tool' });
   });
 
   it('plays the fallback and hangs up (ai_unavailable) when the provider refuses the session', async () => {
