@@ -16,6 +16,8 @@ export type EndReason =
   | 'bot_hangup'
   /** An AI agent's provider could not be reached or failed mid-call; the fallback played, then the call hung up. */
   | 'ai_unavailable'
+  /** An AI agent's provider session reached its time limit; the agent said goodbye, then hung up. */
+  | 'ai_session_limit'
   | 'bot_finished'
   | 'bot_error'
   | 'transferred'
@@ -32,7 +34,7 @@ export type EndReason =
   | 'internal_error';
 
 /** End reasons a bot may give when it hangs up: done (`bot_hangup`), or its AI provider failed. */
-export type HangupReason = Extract<EndReason, 'bot_hangup' | 'ai_unavailable'>;
+export type HangupReason = Extract<EndReason, 'bot_hangup' | 'ai_unavailable' | 'ai_session_limit'>;
 
 /** What the bot knows about its call: the `start` frame plus the engine's routing. */
 export interface CallInfo extends StreamStart {

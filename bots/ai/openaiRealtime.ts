@@ -19,7 +19,12 @@ export interface OpenAIRealtimeOptions {
   readonly baseURL?: string | undefined;
   /** Extra options for the WebSocket client, e.g. `ca` for a private certificate authority. */
   readonly webSocket?: WebSocketOptions | undefined;
+  /** The Realtime API's limit on one session (default 60 minutes). */
+  readonly sessionLimitMs?: number | undefined;
 }
+
+/** How long OpenAI lets one Realtime session last. */
+export const OPENAI_SESSION_LIMIT_MS = 60 * 60_000;
 
 /** Model used when an agent names none. */
 export const OPENAI_DEFAULT_MODEL = 'gpt-realtime';
@@ -28,6 +33,7 @@ export const OPENAI_DEFAULT_MODEL = 'gpt-realtime';
 export function openaiRealtimeAdapter(options: OpenAIRealtimeOptions = {}): SpeechToSpeechAdapter {
   return {
     provider: 'openai',
+    sessionLimitMs: options.sessionLimitMs ?? OPENAI_SESSION_LIMIT_MS,
     open(config, listener) {
       return new OpenAIRealtimeSession(config, listener, options);
     },

@@ -39,6 +39,9 @@ export interface SpeechAgentDefinition {
 /** Longest an agent waits for its last words to be heard before hanging up or transferring anyway. */
 const ACTION_GRACE_MS = 15_000;
 
+/** How long before a provider's session limit the agent starts its goodbye (at most a tenth of the limit). */
+const SESSION_LIMIT_LEAD_MS = 30_000;
+
 /** Prefix of the marks the agent places after each chunk of assistant audio. */
 const MARK_PREFIX = 'ai:';
 
@@ -68,6 +71,7 @@ class SpeechConversation {
   /** An action the model asked for, carried out once this mark is echoed. */
   private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
   private preparedSession: PreparedSpeechSession | undefined;
+  private limitTimer: unknown;
   /** User tools still running; aborted when the call ends. */
   private readonly toolAborts = new Set<AbortController>();
   private readonly transcript: CallTranscript;
@@ -104,6 +108,20 @@ class SpeechConversation {
     this.preparedSession?.attach((event) => this.onEvent(event));
   }
 
+  /** Says goodbye a little before the provider's session limit, then hangs up once it was heard. */
+  watchSessionLimit(limitMs: number | undefined): void {
+    if (limitMs === undefined) return;
+    const lead = Math.min(SESSION_LIMIT_LEAD_MS, limitMs / 10);
+    this.limitTimer = this.context.clock.setTimeout(() => {
+      if (this.ended || this.failed) return;
+      this.context.log.info({ provider: this.definition.name, limitMs }, 'ai session limit near; saying goodbye');
+      this.session.respond('The call has reached its time limit. Tell the caller politely that you have to end the call now, and say goodbye.');
+      if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
+      this.pendingAction = undefined;
+      this.afterLastWords(() => this.context.hangup({ reason: 'ai_session_limit' }));
+    }, limitMs - lead);
+  }
+
   /** One frame of caller audio (data plane): encoded and sent, nothing kept. */
   hear(samples: Int16Array, count: number): void {
     if (this.ready && !this.ended) this.session.sendAudio(this.encoder.encode(samples, count));
@@ -127,6 +145,7 @@ class SpeechConversation {
     if (this.ended) return;
     this.ended = true;
     if (this.pendingAction !== undefined) this.context.clock.clearTimeout(this.pendingAction.timer);
+    this.context.clock.clearTimeout(this.limitTimer);
     this.session.close();
     for (const abort of this.toolAborts) abort.abort();
     this.transcript.end(this.tally);
@@ -322,6 +341,7 @@ export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
       adapter ??= definition.adapter();
       const conversation = new SpeechConversation(context, definition, adapter);
       conversation.attach();
+      conversation.watchSessionLimit(adapter.sessionLimitMs);
       return {
         audio: (frame) => conversation.hear(frame.samples, frame.sampleCount),
         mark: (name) => conversation.heardMark(name),

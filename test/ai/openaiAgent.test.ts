@@ -65,13 +65,13 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
   });
   afterAll(() => certificate.remove());
 
-  async function callAgent(fakeOptions: Omit<FakeOpenAIRealtimeOptions, 'certificate' | 'apiKey'>, agentOptions: Record<string, unknown>) {
+  async function callAgent(fakeOptions: Omit<FakeOpenAIRealtimeOptions, 'certificate' | 'apiKey'>, agentOptions: Record<string, unknown>, sessionLimitMs?: number) {
     const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, ...fakeOptions });
     running.push(fake);
     const bot = speechAgentBot({
       name: 'openai-realtime',
       defaultModel: 'gpt-realtime',
-      adapter: () => openaiRealtimeAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, webSocket: { ca: certificate.cert } }),
+      adapter: () => openaiRealtimeAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, webSocket: { ca: certificate.cert }, sessionLimitMs }),
     });
     const logs = new LogLines();
     const engine = await startTestEngine([testAgent('front-desk', bot, { options: agentOptions })], { log: createLogger('debug', logs.stream) });
@@ -207,6 +207,16 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     await speakFor(2);
     await until(() => session.toolOutputs.length === 2);
     expect(JSON.parse(session.toolOutputs[1]!.output)).toMatchObject({ error: 'the arguments do not match the tool' });
+  });
+
+  it('says goodbye before the provider session runs out, and hangs up once it was heard', async () => {
+    const { session, client, logs } = await callAgent({ answerMs: 400 }, {}, 2_000);
+    const closed = await client.closed;
+    expect(closed.code).toBe(1000);
+    expect(session.responseInstructions.at(-1)).toContain('time limit');
+    expect(speechMs(client)).toBeGreaterThanOrEqual(400);
+    await until(() => logs.withMessage('call ended').length === 1);
+    expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_session_limit' });
   });
 
   it('plays the fallback and hangs up (ai_unavailable) when the provider refuses the session', async () => {
