@@ -25,6 +25,7 @@ export type { ConfigFile } from '../engine/configSchema.js';
 export type { StreamStart, MediaFormat } from '../engine/telnyx/frames.js';
 export { speechAgentBot, SpeechSessionError, type SpeechAgentDefinition } from './ai/speechAgentBot.js';
 export { openaiRealtimeAdapter, type OpenAIRealtimeOptions } from './ai/openaiRealtime.js';
+export { geminiLiveAdapter, type GeminiLiveOptions } from './ai/geminiLive.js';
 export { defineTool, type AgentTool, type ToolCallContext } from './ai/defineTool.js';
 export type { TranscriptTurn, ConversationSummary, TranscriptOptions } from './ai/callTranscript.js';
 export type * from './ai/speechToSpeech.js';

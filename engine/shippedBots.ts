@@ -1,6 +1,7 @@
 import type { BotLogic } from '../bots/api.js';
 import { echoBot } from '../bots/echo.js';
 import { menuBot } from '../bots/menu.js';
+import { geminiLiveBot } from '../bots/ai/geminiLiveBot.js';
 import { openaiRealtimeBot } from '../bots/ai/openaiRealtimeBot.js';
 import type { ConfigFile } from './configSchema.js';
 
@@ -9,6 +10,7 @@ export const SHIPPED_BOTS: ReadonlyMap<string, BotLogic> = new Map([
   ['echo', echoBot],
   ['menu', menuBot],
   ['openai-realtime', openaiRealtimeBot],
+  ['gemini-live', geminiLiveBot],
 ]);
 
 /** What runs with no configuration at all: org `default` with the shipped agents. */

@@ -1,4 +1,5 @@
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { providerFormatFor } from './providerAudio.js';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { ClientOptions as WebSocketOptions } from 'ws';
 import type {
@@ -33,6 +34,7 @@ export const OPENAI_DEFAULT_MODEL = 'gpt-realtime';
 export function openaiRealtimeAdapter(options: OpenAIRealtimeOptions = {}): SpeechToSpeechAdapter {
   return {
     provider: 'openai',
+    formatFor: providerFormatFor,
     sessionLimitMs: options.sessionLimitMs ?? OPENAI_SESSION_LIMIT_MS,
     open(config, listener) {
       return new OpenAIRealtimeSession(config, listener, options);

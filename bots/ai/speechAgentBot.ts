@@ -1,5 +1,6 @@
 import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
 import type { BotLogic, EndReason } from '../api.js';
+import type { BotSampleRate } from '../botSampleRate.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
 import { loadAgentOptions } from './agentOptionsLoader.js';
 import { withOptionsLoader } from '../botOptions.js';
@@ -11,7 +12,7 @@ import { countAiConversation, countAiFailure } from './aiTallies.js';
 import { CallTranscript, type ConversationSummary } from './callTranscript.js';
 import { atRate, fallbackPrompt } from './fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
-import { ProviderDecoder, ProviderEncoder, providerFormatFor } from './providerAudio.js';
+import { ProviderDecoder, ProviderEncoder } from './providerAudio.js';
 import type { SpeechAudioFormat, SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
 
 /** A provider session that failed; the call's log line carries its code. */
@@ -34,6 +35,8 @@ export interface SpeechAgentDefinition {
   readonly defaultModel: string;
   /** The provider; created once per process, on the first call. */
   readonly adapter: () => SpeechToSpeechAdapter;
+  /** Rate the bot hears and plays, when not the engine's default (8 kHz): a provider that speaks PCM only. */
+  readonly sampleRate?: BotSampleRate | undefined;
 }
 
 /** Longest an agent waits for its last words to be heard before hanging up or transferring anyway. */
@@ -83,7 +86,7 @@ class SpeechConversation {
     adapter: SpeechToSpeechAdapter,
   ) {
     const { options, output, call } = context;
-    const format = providerFormatFor(output.sampleRate, call.mediaFormat.encoding);
+    const format = adapter.formatFor(output.sampleRate, call.mediaFormat.encoding);
     this.ledger = new PlaybackLedger(output.sampleRate);
     this.encoder = new ProviderEncoder(format);
     this.decoder = new ProviderDecoder(format);
@@ -323,17 +326,18 @@ export function speechAgentBot(definition: SpeechAgentDefinition): BotLogic {
   let adapter: SpeechToSpeechAdapter | undefined;
   const bot = defineBot<AiAgentOptions>({
     name: definition.name,
+    ...(definition.sampleRate === undefined ? {} : { sampleRate: definition.sampleRate }),
     parseOptions: (raw) => parseAiAgentOptions(definition.name, raw),
     // The provider session opens as soon as the call is known and asks for the greeting, so its
     // first words are ready when the media starts.
     prepare: (preview, options) => {
+      adapter ??= definition.adapter();
       let format: SpeechAudioFormat;
       try {
-        format = providerFormatFor(preview.botSampleRate, preview.expectedEncoding);
+        format = adapter.formatFor(preview.botSampleRate, preview.expectedEncoding);
       } catch {
         return undefined;
       }
-      adapter ??= definition.adapter();
       const instructions = renderInstructions(options.instructions, { from: preview.from ?? '', to: preview.to ?? '', customParameters: preview.customParameters });
       return new PreparedSpeechSession(definition.name, format, instructions, adapter, sessionConfigFor(options, definition.defaultModel, format, instructions), options.greeting?.text);
     },

@@ -111,6 +111,8 @@ export interface SpeechSession {
 export interface SpeechToSpeechAdapter {
   /** Name in logs and metrics, e.g. `openai`. */
   readonly provider: string;
+  /** The wire format for a bot running at `botSampleRate` on a call carrying `callEncoding`. @throws RangeError for a rate it cannot serve. */
+  formatFor(botSampleRate: number, callEncoding: string): SpeechAudioFormat;
   /** How long the provider lets one session last, if it limits it and cannot resume; the agent says goodbye before. */
   readonly sessionLimitMs?: number | undefined;
   /** Opens a session; its events, including failures to connect, go to `listener`. */
