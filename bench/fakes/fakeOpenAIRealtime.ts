@@ -100,6 +100,11 @@ export class FakeOpenAIRealtime {
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
   }
 
+  /** Sends `text` as is on every open session: frames no real service sends, to test the client. */
+  sendRaw(text: string): void {
+    for (const client of this.wss.clients) client.send(text);
+  }
+
   /** Drops every open session abruptly, as a provider outage would. */
   dropSessions(): void {
     for (const client of this.wss.clients) client.terminate();

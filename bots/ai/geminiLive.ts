@@ -178,7 +178,14 @@ class GeminiLiveSession implements SpeechSession {
         outputAudioTranscription: {},
       },
       callbacks: {
-        onmessage: (message: LiveServerMessage) => this.onMessage(message, opened),
+        onmessage: (message: LiveServerMessage) => {
+          // A message whose fields are not what the API documents must not throw into the socket.
+          try {
+            this.onMessage(message, opened);
+          } catch (error) {
+            this.listener({ type: 'error', code: 'protocol', message: `unreadable message: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
+          }
+        },
         onerror: (event: { message?: string }) => {
           if (!this.ready && !this.reconnecting) this.fail(openaiErrorCode(String(event.message ?? '')), String(event.message ?? 'connection failed'));
         },

@@ -109,7 +109,14 @@ class OpenAIRealtimeSession implements SpeechSession {
     socket.socket.on('open', () => this.onOpen(socket));
     socket.socket.on('close', (code, reason) => this.finish(reason.length > 0 ? reason.toString('utf8') : `closed with ${code}`));
     socket.on('error', (error) => this.onError(error));
-    socket.on('event', (event) => this.onEvent(event));
+    socket.on('event', (event) => {
+      // An event whose fields are not what the API documents must not throw into the socket.
+      try {
+        this.onEvent(event);
+      } catch (error) {
+        this.listener({ type: 'error', code: 'protocol', message: `unreadable ${String((event as { type?: unknown }).type).slice(0, 64)} event: ${error instanceof Error ? error.message : String(error)}`, fatal: false });
+      }
+    });
   }
 
   sendAudio(audio: Uint8Array): void {
@@ -193,6 +200,11 @@ class OpenAIRealtimeSession implements SpeechSession {
       const fatal = FATAL_ERROR_CODES.has(code);
       this.listener({ type: 'error', code: code === 'session_expired' ? 'session_expired' : 'provider_error', message: `${code}: ${error.error.message ?? error.message}`, fatal });
       if (fatal) this.close();
+      return;
+    }
+    if (error.message.includes('could not parse')) {
+      // One frame that is not JSON: ignored, the session goes on.
+      this.listener({ type: 'error', code: 'protocol', message: error.message, fatal: false });
       return;
     }
     const detail = error.cause instanceof Error ? error.cause.message : error.message;

@@ -75,6 +75,8 @@ class SpeechConversation {
   private pendingAction: { readonly run: () => void; mark: string | undefined; timer: unknown } | undefined;
   private preparedSession: PreparedSpeechSession | undefined;
   private limitTimer: unknown;
+  /** Error codes already logged for this call. */
+  private readonly loggedErrors = new Set<string>();
   /** User tools still running; aborted when the call ends. */
   private readonly toolAborts = new Set<AbortController>();
   private readonly transcript: CallTranscript;
@@ -186,7 +188,11 @@ class SpeechConversation {
         this.toolCall(event.callId, event.name, event.arguments);
         return;
       case 'error':
-        this.context.log.warn({ provider: this.definition.name, code: event.code, fatal: event.fatal, detail: event.message.slice(0, 200) }, 'ai provider error');
+        // What a provider sends is outside input: each kind of error is logged once per call.
+        if (event.fatal || !this.loggedErrors.has(event.code)) {
+          this.loggedErrors.add(event.code);
+          this.context.log.warn({ provider: this.definition.name, code: event.code, fatal: event.fatal, detail: event.message.slice(0, 200) }, 'ai provider error');
+        }
         if (event.fatal) this.fail(event.code, event.message);
         return;
       case 'closed':

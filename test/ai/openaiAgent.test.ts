@@ -219,6 +219,20 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_session_limit' });
   });
 
+  it('ignores provider frames it cannot read, logs each kind once, and the call goes on', async () => {
+    const { fake, session, client, logs } = await callAgent({ answerMs: 1500 }, { greeting: 'Hello.' });
+    await until(() => speechMs(client) >= 100);
+    fake.sendRaw('this is not JSON');
+    fake.sendRaw(JSON.stringify({ type: 'response.output_audio.delta', item_id: 'item_x', delta: 42 }));
+    fake.sendRaw(JSON.stringify({ type: 'response.output_audio.delta', item_id: 'item_x', delta: 43 }));
+    await until(() => speechMs(client) >= 1500);
+    expect(client.open).toBe(true);
+    expect(session.closed).toBe(false);
+    const errors = logs.withMessage('ai provider error');
+    expect(errors.map((line) => line['code'])).toEqual(['protocol']);
+    expect(errors[0]).toMatchObject({ fatal: false });
+  });
+
   it('plays the fallback and hangs up (ai_unavailable) when the provider refuses the session', async () => {
     const { client, logs } = await callAgent({ refuseWithStatus: 503 }, {});
     const closed = await client.closed;
