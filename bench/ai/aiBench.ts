@@ -2,14 +2,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../abuse/procReadings.js';
-import { FakeOpenAIRealtime, type FakeRealtimeSession } from '../fakes/fakeOpenAIRealtime.js';
+import { FakeGeminiLive } from '../fakes/fakeGeminiLive.js';
+import { FakeOpenAIRealtime } from '../fakes/fakeOpenAIRealtime.js';
+import { geminiSide, openaiSide, type ModelSide } from './modelSide.js';
 import { makeTestCertificate } from '../fakes/selfSignedTls.js';
 import { benchEngineLimits, engineDescription, freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
 import { cpuMs, fetchStats } from '../load/serverStats.js';
 import { AiCaller, type TurnFigures } from './aiCaller.js';
 
+/** Which provider's fake the bench talks to. */
+export type AiBenchProvider = 'openai' | 'gemini';
+
 /** Options of {@link runAiBench}. */
 export interface AiBenchOptions {
+  /** Default `openai`. */
+  readonly provider?: AiBenchProvider;
   /** Concurrent calls in each phase. */
   readonly calls: number;
   /** Measured turns per call. */
@@ -31,14 +38,15 @@ export interface Spread {
 
 /** What `callwire bench --ai` measured. */
 export interface AiBenchReport {
+  readonly provider: AiBenchProvider;
   readonly engine: string;
   readonly pinning: string;
   readonly calls: number;
   readonly turns: number;
   readonly answerLatencyMs: Spread;
   readonly bargeInMs: Spread;
-  /** Spread of |audio_end_ms − played|; `signedP50Ms` keeps the sign of the typical error. */
-  readonly truncationErrorMs: Spread & { readonly signedP50Ms: number };
+  /** Spread of |audio_end_ms − played|; `signedP50Ms` keeps the sign of the typical error. Undefined for a provider without truncation (Gemini). */
+  readonly truncationErrorMs: (Spread & { readonly signedP50Ms: number }) | undefined;
   /** Engine CPU each call adds per second of call (idle cost taken off), in ms, for echo and AI calls in the same run. */
   readonly cpuMsPerCallSecond: { readonly echo: number; readonly ai: number };
   /** AI calls one core could carry at this CPU cost (an estimate from the CPU figures). */
@@ -51,10 +59,49 @@ function spread(values: readonly number[]): Spread {
   return { p50: percentile(values, 50) ?? Number.NaN, p95: percentile(values, 95) ?? Number.NaN, max: Math.max(...values) };
 }
 
-async function sessionTagged(fake: FakeOpenAIRealtime, tag: string): Promise<FakeRealtimeSession> {
+/** A started fake of `provider`, and how to find the bench call tagged `tag` on it. */
+interface FakeModel {
+  readonly env: NodeJS.ProcessEnv;
+  readonly bot: string;
+  find(tag: string): ModelSide | undefined;
+  close(): Promise<void>;
+}
+
+async function startFake(provider: AiBenchProvider, answerMs: number): Promise<FakeModel> {
+  if (provider === 'gemini') {
+    const fake = await FakeGeminiLive.start({ apiKey: API_KEY, answerMs, deltaMs: 100 });
+    return {
+      env: { GEMINI_API_KEY: API_KEY, GEMINI_BASE_URL: fake.baseUrl },
+      bot: 'gemini-live',
+      find: (tag) => {
+        // A TeXML stream's custom parameters arrive with start, after the session opened: Gemini gets
+        // them as context, not in its system instruction.
+        const session = fake.sessions.find((candidate) => (candidate.setup?.systemInstruction?.parts?.[0]?.text ?? '').includes(tag) || candidate.clientTexts.some((text) => text.includes(tag)));
+        return session === undefined ? undefined : geminiSide(session);
+      },
+      close: () => fake.close(),
+    };
+  }
+  const certificate = await makeTestCertificate();
+  const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, answerMs, deltaMs: 100 });
+  return {
+    env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.baseURL, NODE_EXTRA_CA_CERTS: certificate.caFile },
+    bot: 'openai-realtime',
+    find: (tag) => {
+      const session = fake.sessions.find((candidate) => String(candidate.session?.['instructions'] ?? '').includes(tag));
+      return session === undefined ? undefined : openaiSide(session);
+    },
+    close: async () => {
+      await fake.close();
+      certificate.remove();
+    },
+  };
+}
+
+async function sessionTagged(fake: FakeModel, tag: string): Promise<ModelSide> {
   const deadline = performance.now() + 15_000;
   for (;;) {
-    const session = fake.sessions.find((candidate) => String(candidate.session?.['instructions'] ?? '').includes(tag));
+    const session = fake.find(tag);
     if (session !== undefined) return session;
     if (performance.now() > deadline) throw new Error(`no provider session for ${tag}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -69,20 +116,20 @@ async function sessionTagged(fake: FakeOpenAIRealtime, tag: string): Promise<Fak
  */
 export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport> {
   const progress = options.progress ?? (() => undefined);
-  const certificate = await makeTestCertificate();
-  const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, answerMs: Math.max(2000, options.hearMs * 3), deltaMs: 100 });
+  const provider = options.provider ?? 'openai';
+  const fake = await startFake(provider, Math.max(2000, options.hearMs * 3));
   const folder = await mkdtemp(join(tmpdir(), 'callwire-ai-bench-'));
   const configPath = join(folder, 'callwire.config.json');
   await writeFile(
     configPath,
     JSON.stringify({
       limits: benchEngineLimits(options.calls * 2),
-      organizations: { bench: { agents: { ai: { bot: 'openai-realtime', options: { instructions: 'Bench call {{custom.benchCall}}.' } }, echo: { bot: 'echo' } } } },
+      organizations: { bench: { agents: { ai: { bot: fake.bot, options: { instructions: 'Bench call {{custom.benchCall}}.' } }, echo: { bot: 'echo' } } } },
     }),
   );
   const cores = planCores();
   const port = await freePort();
-  const engine = spawnEngine(port, cores.server, configPath, { ...process.env, OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.baseURL, NODE_EXTRA_CA_CERTS: certificate.caFile });
+  const engine = spawnEngine(port, cores.server, configPath, { ...process.env, ...fake.env });
   const statsUrl = `http://127.0.0.1:${port}/stats`;
   const url = (agent: string) => `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${agent}.bench`;
   try {
@@ -118,22 +165,22 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
     const idleMsPerSecond = (cpuMs(await fetchStats(statsUrl)) - cpuMs(idleBefore)) / ((performance.now() - idleStart) / 1000);
     const echo = await cpuPerCallSecond('echo', idleMsPerSecond);
     const ai = await cpuPerCallSecond('ai', idleMsPerSecond);
-    const truncation = figures.map((figure) => figure.truncationErrorMs);
+    const truncation = figures.flatMap((figure) => (figure.truncationErrorMs === undefined ? [] : [figure.truncationErrorMs]));
     return {
+      provider,
       engine: engineDescription(),
       pinning: cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the fake model in the bench process, unpinned`,
       calls: options.calls,
       turns: options.turns,
       answerLatencyMs: spread(figures.map((figure) => figure.answerLatencyMs)),
       bargeInMs: spread(figures.map((figure) => figure.bargeInMs)),
-      truncationErrorMs: { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
+      truncationErrorMs: truncation.length === 0 ? undefined : { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
       cpuMsPerCallSecond: { echo, ai },
       estimatedAiCallsPerCore: Math.floor(1000 / ai),
     };
   } finally {
     await engine.stop();
     await fake.close();
-    certificate.remove();
     await rm(folder, { recursive: true, force: true });
   }
 }
@@ -142,16 +189,18 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
 export function aiBenchMarkdown(report: AiBenchReport): string {
   const row = (name: string, figure: Spread, goal: string) => `| ${name} | ${figure.p50.toFixed(1)} | ${figure.p95.toFixed(1)} | ${figure.max.toFixed(1)} | ${goal} |`;
   return [
-    `AI agent bench: ${report.calls} concurrent calls × ${report.turns} turns against the local OpenAI Realtime fake (zero think time)`,
+    `AI agent bench: ${report.calls} concurrent calls × ${report.turns} turns against the local ${report.provider === 'gemini' ? 'Gemini Live' : 'OpenAI Realtime'} fake (zero think time)`,
     `Engine: ${report.engine}; ${report.pinning}.`,
     '',
     '| figure (ms) | p50 | p95 | max | goal (p95) |',
     '| --- | ---: | ---: | ---: | ---: |',
     row("model's audio → first byte at Telnyx", report.answerLatencyMs, '≤ 20'),
-    row("model hears the caller → clear at Telnyx", report.bargeInMs, '≤ 20'),
-    row('|audio_end_ms − audio Telnyx played|', report.truncationErrorMs, '≤ 20'),
+    row("model's barge-in cue → clear at Telnyx", report.bargeInMs, '≤ 20'),
+    ...(report.truncationErrorMs === undefined ? [] : [row('|audio_end_ms − audio Telnyx played|', report.truncationErrorMs, '≤ 20')]),
     '',
-    `Typical truncation error, signed: ${report.truncationErrorMs.signedP50Ms.toFixed(1)} ms (positive: callwire said more was heard than Telnyx played).`,
+    report.truncationErrorMs === undefined
+      ? 'Gemini takes no truncation: it stops its own turn where it heard the caller.'
+      : `Typical truncation error, signed: ${report.truncationErrorMs.signedP50Ms.toFixed(1)} ms (positive: callwire said more was heard than Telnyx played).`,
     `Engine CPU per call-second: echo ${report.cpuMsPerCallSecond.echo.toFixed(2)} ms, AI ${report.cpuMsPerCallSecond.ai.toFixed(2)} ms (${(report.cpuMsPerCallSecond.ai / report.cpuMsPerCallSecond.echo).toFixed(2)}× echo); at that cost one core would carry about ${report.estimatedAiCallsPerCore} AI calls (estimate).`,
     '',
   ].join('\n');

@@ -15,6 +15,7 @@ export async function runAiBenchCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       ai: { type: 'boolean' },
+      provider: { type: 'string' },
       calls: { type: 'string' },
       turns: { type: 'string' },
       'hear-ms': { type: 'string' },
@@ -25,7 +26,10 @@ export async function runAiBenchCommand(argv: string[]): Promise<number> {
   });
   let options;
   try {
+    const provider = values.provider ?? 'openai';
+    if (provider !== 'openai' && provider !== 'gemini') throw new RangeError(`--provider must be openai or gemini, got "${provider}"`);
     options = {
+      provider: provider as 'openai' | 'gemini',
       calls: Math.round(positive(values.calls, 20, 'calls')),
       turns: Math.round(positive(values.turns, 5, 'turns')),
       hearMs: positive(values['hear-ms'], 600, 'hear-ms'),

@@ -1,6 +1,6 @@
 import { encodeFakeAudio, toneSamples } from '../fakes/fakeAudio.js';
-import type { FakeRealtimeSession } from '../fakes/fakeOpenAIRealtime.js';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
+import type { ModelSide } from './modelSide.js';
 
 const SILENCE = new Uint8Array(160).fill(0xff);
 const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
@@ -9,10 +9,10 @@ const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000))
 export interface TurnFigures {
   /** Fake's first audio delta sent → first byte of that answer at the simulated Telnyx, ms. */
   readonly answerLatencyMs: number;
-  /** Fake's `speech_started` sent → `clear` at the simulated Telnyx, ms. */
+  /** The model's barge-in cue sent (OpenAI `speech_started`, Gemini `interrupted`) → `clear` at the simulated Telnyx, ms. */
   readonly bargeInMs: number;
-  /** `audio_end_ms` callwire sent minus what the simulated Telnyx had played at the clear, ms. */
-  readonly truncationErrorMs: number;
+  /** `audio_end_ms` callwire sent minus what the simulated Telnyx had played at the clear, ms; undefined for a provider without truncation. */
+  readonly truncationErrorMs: number | undefined;
 }
 
 function isSpeech(payload: Buffer): boolean {
@@ -65,27 +65,25 @@ export class AiCaller {
     tick();
   }
 
-  /** Runs one turn against `session` (the fake's side of this call); `turn` counts from 1. */
-  async turn(session: FakeRealtimeSession, turn: number, hearMs: number): Promise<TurnFigures> {
+  /** Runs one turn against `model` (the fake's side of this call); `turn` counts from 1. */
+  async turn(model: ModelSide, turn: number, hearMs: number): Promise<TurnFigures> {
     // Speak until the model hears turn `turn` (from the second turn on, the barge-in of the last
     // answer already started it), then stop so it answers.
     this.speaking = true;
-    await until(() => session.speechStartedAt.length >= turn, 10_000, 'the model to hear the caller');
+    await until(() => model.speechStarts() >= turn, 10_000, 'the model to hear the caller');
     await new Promise((resolve) => setTimeout(resolve, 100));
     this.speaking = false;
-    await until(() => session.firstAudioSentAt.size >= turn, 10_000, 'an answer');
-    const answerSentAt = [...session.firstAudioSentAt.values()][turn - 1]!;
+    await until(() => model.answerSentAt(turn - 1) !== undefined, 10_000, 'an answer');
+    const answerSentAt = model.answerSentAt(turn - 1)!;
     await until(() => this.client.media.some((media) => media.at >= answerSentAt && isSpeech(media.payload)), 10_000, 'the answer at Telnyx');
     const firstHeard = this.client.media.find((media) => media.at >= answerSentAt && isSpeech(media.payload))!;
     // Let part of the answer play, then talk over it.
     await until(() => performance.now() >= firstHeard.at + hearMs, hearMs + 1000, 'the answer to play');
     const clearsBefore = this.clearTimes.length;
-    const truncationsBefore = session.truncations.length;
     this.speaking = true;
-    await until(() => session.truncations.length > truncationsBefore && this.clearTimes.length > clearsBefore, 10_000, 'the barge-in');
+    await until(() => model.bargeInCueAt(turn - 1) !== undefined && this.clearTimes.length > clearsBefore && (!model.truncates || model.truncation(turn - 1) !== undefined), 10_000, 'the barge-in');
     const clearAt = this.clearTimes[clearsBefore]!;
-    const speechStartedAt = session.speechStartedAt[turn]!;
-    const truncation = session.truncations[truncationsBefore]!;
+    const cueAt = model.bargeInCueAt(turn - 1)!;
     // What Telnyx had played of this answer when the clear arrived: its real-time playout of what it received.
     let playoutEnd = firstHeard.at;
     let received = 0;
@@ -95,7 +93,8 @@ export class AiCaller {
       received += media.payload.length / 8;
     }
     const played = received - Math.max(0, playoutEnd - clearAt);
-    return { answerLatencyMs: firstHeard.at - answerSentAt, bargeInMs: clearAt - speechStartedAt, truncationErrorMs: truncation.audioEndMs - played };
+    const audioEndMs = model.truncation(turn - 1);
+    return { answerLatencyMs: firstHeard.at - answerSentAt, bargeInMs: clearAt - cueAt, truncationErrorMs: audioEndMs === undefined ? undefined : audioEndMs - played };
   }
 
   /** Talks now and then for `durationMs` without measuring: load for the CPU figures. */
