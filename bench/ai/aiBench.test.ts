@@ -8,6 +8,7 @@ describe('callwire bench --ai, scaled down', () => {
     // Every figure comes from events that happened: the answer reached Telnyx after the model sent
     // it, the clear after the model heard the caller, and the truncation is bounded by the answer.
     expect(report.answerLatencyMs.p50).toBeGreaterThan(0);
+    expect(report.greetingMs.p50).toBeGreaterThan(0);
     expect(report.bargeInMs.p50).toBeGreaterThan(0);
     expect(report.truncationErrorMs?.max).toBeLessThan(400);
     expect(report.cpuMsPerCallSecond.ai).toBeGreaterThanOrEqual(0);

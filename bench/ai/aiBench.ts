@@ -44,6 +44,8 @@ export interface AiBenchReport {
   readonly calls: number;
   readonly turns: number;
   readonly answerLatencyMs: Spread;
+  /** Stream start (`connected` + `start`) → the greeting's first byte at Telnyx, opening the provider session included. */
+  readonly greetingMs: Spread;
   readonly bargeInMs: Spread;
   /** Spread of |audio_end_ms − played|; `signedP50Ms` keeps the sign of the typical error. Undefined for a provider without truncation (Gemini). */
   readonly truncationErrorMs: (Spread & { readonly signedP50Ms: number }) | undefined;
@@ -124,7 +126,15 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
     configPath,
     JSON.stringify({
       limits: benchEngineLimits(options.calls * 2),
-      organizations: { bench: { agents: { ai: { bot: fake.bot, options: { instructions: 'Bench call {{custom.benchCall}}.' } }, echo: { bot: 'echo' } } } },
+      organizations: {
+        bench: {
+          agents: {
+            ai: { bot: fake.bot, options: { instructions: 'Bench call {{custom.benchCall}}.' } },
+            greeter: { bot: fake.bot, options: { instructions: 'Greeting bench.', greeting: 'Hello, thank you for calling.' } },
+            echo: { bot: 'echo' },
+          },
+        },
+      },
     }),
   );
   const cores = planCores();
@@ -143,6 +153,15 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
         const session = await sessionTagged(fake, `Bench call ${tag}.`);
         for (let turn = 1; turn <= options.turns; turn++) figures.push(await caller.turn(session, turn, options.hearMs));
         await caller.hangUp();
+      }),
+    );
+    progress(`greeting: ${options.calls} calls`);
+    const greetingMs = await Promise.all(
+      Array.from({ length: options.calls }, async (_, index) => {
+        const caller = await AiCaller.dial(url('greeter'), `greet-${index}`);
+        const ms = await caller.firstWordsMs();
+        await caller.hangUp();
+        return ms;
       }),
     );
     const cpuPerCallSecond = async (agent: string, idleMsPerSecond: number): Promise<number> => {
@@ -173,6 +192,7 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
       calls: options.calls,
       turns: options.turns,
       answerLatencyMs: spread(figures.map((figure) => figure.answerLatencyMs)),
+      greetingMs: spread(greetingMs),
       bargeInMs: spread(figures.map((figure) => figure.bargeInMs)),
       truncationErrorMs: truncation.length === 0 ? undefined : { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
       cpuMsPerCallSecond: { echo, ai },
@@ -198,6 +218,7 @@ export function aiBenchMarkdown(report: AiBenchReport): string {
     row("model's barge-in cue → clear at Telnyx", report.bargeInMs, '≤ 20'),
     ...(report.truncationErrorMs === undefined ? [] : [row('|audio_end_ms − audio Telnyx played|', report.truncationErrorMs, '≤ 20')]),
     '',
+    `Stream start → the greeting's first byte at Telnyx (the provider session opened at \`connected\`, over ${report.provider === 'gemini' ? 'ws' : 'TLS'} on 127.0.0.1): p50 ${report.greetingMs.p50.toFixed(1)}, p95 ${report.greetingMs.p95.toFixed(1)}, max ${report.greetingMs.max.toFixed(1)} ms.`,
     report.truncationErrorMs === undefined
       ? 'Gemini takes no truncation: it stops its own turn where it heard the caller.'
       : `Typical truncation error, signed: ${report.truncationErrorMs.signedP50Ms.toFixed(1)} ms (positive: callwire said more was heard than Telnyx played).`,

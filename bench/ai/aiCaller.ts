@@ -47,9 +47,19 @@ export class AiCaller {
       observer: { received: (data, _binary, at) => void (data.includes('"clear"') && caller?.clearTimes.push(at)) },
     });
     caller = new AiCaller(client);
+    caller.startedAt = performance.now();
     client.begin();
     caller.startTalking();
     return caller;
+  }
+
+  /** `performance.now()` when the stream's `connected` and `start` went out. */
+  startedAt = 0;
+
+  /** Milliseconds from the stream's start to the first byte of the agent's speech at Telnyx. */
+  async firstWordsMs(): Promise<number> {
+    await until(() => this.client.media.some((media) => isSpeech(media.payload)), 15_000, 'the greeting');
+    return this.client.media.find((media) => isSpeech(media.payload))!.at - this.startedAt;
   }
 
   private startTalking(): void {
