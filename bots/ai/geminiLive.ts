@@ -70,6 +70,7 @@ class GeminiLiveSession implements SpeechSession {
   private fromOutput: Resampler | undefined;
   private readonly scratch = { samples: new Int16Array(4096) };
   private resampled = new Int16Array(8192);
+  private inputBytes = Buffer.alloc(2048);
   private readonly pending: (() => void)[] = [];
   private reconnecting = false;
   private sdk: typeof import('@google/genai') | undefined;
@@ -89,7 +90,10 @@ class GeminiLiveSession implements SpeechSession {
     const needed = this.toInput.maxOutputCount(count);
     if (this.resampled.length < needed) this.resampled = new Int16Array(needed * 2);
     const written = this.toInput.process(this.scratch.samples, count, this.resampled);
-    live.sendRealtimeInput({ audio: { data: bytesOf(this.resampled, written).toString('base64'), mimeType: INPUT_MIME } });
+    // One buffer for the 16 kHz bytes, reused every frame; only the base64 string is new.
+    if (this.inputBytes.length < written * 2) this.inputBytes = Buffer.alloc(written * 4);
+    for (let i = 0; i < written; i++) this.inputBytes.writeInt16LE(this.resampled[i]!, 2 * i);
+    live.sendRealtimeInput({ audio: { data: this.inputBytes.toString('base64', 0, written * 2), mimeType: INPUT_MIME } });
   }
 
   respond(instructions?: string): void {

@@ -120,8 +120,16 @@ class OpenAIRealtimeSession implements SpeechSession {
   }
 
   sendAudio(audio: Uint8Array): void {
-    this.send({ type: 'input_audio_buffer.append', audio: Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength).toString('base64') });
+    // The agent hands over the same view every frame: wrap it once, not every 20 ms.
+    if (audio !== this.lastAudio) {
+      this.lastAudio = audio;
+      this.lastAudioBuffer = Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength);
+    }
+    this.send({ type: 'input_audio_buffer.append', audio: this.lastAudioBuffer!.toString('base64') });
   }
+
+  private lastAudio: Uint8Array | undefined;
+  private lastAudioBuffer: Buffer | undefined;
 
   respond(instructions?: string): void {
     this.send(instructions === undefined ? { type: 'response.create' } : { type: 'response.create', response: { instructions } });
