@@ -47,6 +47,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       callControlAvailable: input.callControl.available,
       recordLocally: () => input.recordLocally(),
       prepared: input.prepared,
+      annotate: (key, value) => input.annotate?.(key, value),
     };
     const handlers: BotHandlers = definition.create(context);
 

@@ -215,6 +215,7 @@ export const callMachine = setup({
             log: context.log,
             options: context.options,
             prepared: context.port.takePrepared?.(),
+            annotate: (key, value) => context.port.annotate?.(key, value),
             endReason: () => context.port.endReason,
             callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
             recordLocally: () => {

@@ -28,6 +28,8 @@ export interface CallPort {
    * if it is not already recording; returns the file's path. Absent (as in tests): not supported.
    */
   recordLocally?(): string;
+  /** Adds a field to the call's last log line (absent, as in tests: ignored). */
+  annotate?(key: string, value: unknown): void;
   /** What the agent's bot prepared for this call before `start`, handed over once (absent: nothing). */
   takePrepared?(): PreparedCall | undefined;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */

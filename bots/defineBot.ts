@@ -59,6 +59,8 @@ export interface BotContext<Options> {
    * agent's `recording.dir`), complete even if the call dies abruptly; returns the file's path.
    */
   recordLocally(): string;
+  /** Adds a field (under `bot`) to the call's last log line, `call ended`: a summary of what the bot did. */
+  annotate(key: string, value: unknown): void;
   /** What `prepare` made for this call before it started, if anything; the bot now owns it (dispose it if unused). */
   readonly prepared: PreparedCall | undefined;
 }

@@ -67,6 +67,9 @@ export interface CallSessionDeps {
   readonly preparedCalls?: PreparedCalls | undefined;
 }
 
+/** Most fields a bot may add to its call's last log line. */
+const MAX_ANNOTATIONS = 8;
+
 /** What the engine learned about a stream before its first frame. */
 export interface StreamAdmission {
   /**
@@ -171,6 +174,7 @@ export class CallSession implements CallPort, PacedStream {
   #authenticated: boolean;
   readonly #admission: StreamAdmission;
   #prepared: PreparedCall | undefined;
+  readonly #annotations = new Map<string, unknown>();
   #commands: CallCommands | undefined;
   #start: StreamStart | undefined;
   readonly #playbackCheck: PlaybackCheck;
@@ -486,6 +490,12 @@ export class CallSession implements CallPort, PacedStream {
     this.#prepared = runPreparation(this.agent, prepare, { callControlId: undefined, from: undefined, to: undefined, customParameters: this.agent.customParameters }, this.#log);
   }
 
+  /** Adds `value` under `key` to the call's last log line; a bot has up to 8 keys, later values win. */
+  annotate(key: string, value: unknown): void {
+    if (this.#annotations.size >= MAX_ANNOTATIONS && !this.#annotations.has(key)) return;
+    this.#annotations.set(key, value);
+  }
+
   /** What the bot prepared for this call, handed over once; the bot owns it from then on. */
   takePrepared(): PreparedCall | undefined {
     const prepared = this.#prepared;
@@ -659,6 +669,7 @@ export class CallSession implements CallPort, PacedStream {
         telnyxErrors: this.stats.telnyxErrors,
         otherTrackFrames: this.stats.otherTrackFrames,
         outboundDropped: this.stats.outboundDropped,
+        ...(this.#annotations.size === 0 ? {} : { bot: Object.fromEntries(this.#annotations) }),
       },
       'call ended',
     );

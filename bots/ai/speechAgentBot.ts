@@ -155,6 +155,7 @@ class SpeechConversation {
     for (const abort of this.toolAborts) abort.abort();
     this.transcript.end(this.tally);
     countAiConversation(this.definition.name, this.tally);
+    this.context.annotate('ai', { provider: this.definition.name, ...this.tally });
     this.context.log.info({ provider: this.definition.name, reason, ...this.tally }, 'ai conversation ended');
   }
 

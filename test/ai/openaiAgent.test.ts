@@ -126,6 +126,9 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     client.sendStop();
     await until(() => logs.withMessage('ai conversation ended').length === 1);
     expect(logs.withMessage('ai conversation ended')[0]).toMatchObject({ interruptions: 1, inputTokens: 20, outputTokens: 10 });
+    // The call's last line carries the same summary.
+    await until(() => logs.withMessage('call ended').length === 1);
+    expect(logs.withMessage('call ended')[0]).toMatchObject({ bot: { ai: { provider: 'openai-realtime', interruptions: 1, outputTokens: 10 } } });
     const file = join(transcriptDir, `${String(logs.withMessage('ai conversation ended')[0]!['callId'])}.transcript.jsonl`);
     await until(() => existsSync(file) && readFileSync(file, 'utf8').includes('"interrupted":true'));
     const turns = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { role: string; text: string; generatedText?: string; interrupted?: boolean });
