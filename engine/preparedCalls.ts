@@ -1,4 +1,4 @@
-import { callPreparationOf, type CallPreview, type PreparedCall } from '../bots/callPreparation.js';
+import { callPreparationOf, type CallPreview, type PrepareCall, type PreparedCall } from '../bots/callPreparation.js';
 import type { AgentDefinition } from './agent.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Logger } from './logger.js';
@@ -15,8 +15,11 @@ interface Entry {
   readonly timer: TimerHandle;
 }
 
-/** Dispose without letting a bot's failure escape into the engine. */
-function disposeQuietly(prepared: PreparedCall, log: Logger): void {
+/** What the engine knows of a coming call by itself; the agent's part of the preview is added from its definition. */
+export type CallFacts = Pick<CallPreview, 'callControlId' | 'from' | 'to' | 'customParameters'>;
+
+/** Disposes without letting a bot's failure escape into the engine. */
+export function disposeQuietly(prepared: PreparedCall, log: Logger): void {
   try {
     prepared.dispose();
   } catch (error) {
@@ -43,10 +46,10 @@ export class PreparedCalls {
   }
 
   /** Runs `agent`'s bot preparation for a coming call, if it has one, and holds the result under `key`. */
-  prepare(agent: AgentDefinition, key: string, preview: Omit<CallPreview, 'org' | 'agent' | 'options' | 'expectedEncoding' | 'botSampleRate' | 'log'>, log: Logger): void {
+  prepare(agent: AgentDefinition, key: string, facts: CallFacts, log: Logger): void {
     const prepare = callPreparationOf(agent.bot);
     if (prepare === undefined || this.#entries.has(key) || this.#entries.size >= MAX_PREPARED_CALLS) return;
-    const prepared = runPreparation(agent, prepare, preview, log);
+    const prepared = runPreparation(agent, prepare, facts, log);
     if (prepared === undefined) return;
     const timer = this.clock.setTimeout(() => this.#expire(key), PREPARED_CALL_TTL_MS);
     this.#entries.set(key, { agent, prepared, timer });
@@ -78,17 +81,16 @@ export class PreparedCalls {
 /** Runs a bot's preparation with what the engine knows of the agent; a throwing preparation only costs the head start. */
 export function runPreparation(
   agent: AgentDefinition,
-  prepare: NonNullable<ReturnType<typeof callPreparationOf>>,
-  preview: Omit<CallPreview, 'org' | 'agent' | 'options' | 'expectedEncoding' | 'botSampleRate' | 'log'>,
+  prepare: PrepareCall,
+  facts: CallFacts,
   log: Logger,
 ): PreparedCall | undefined {
   const encoding = agent.media.outboundEncoding === 'inbound' ? 'PCMU' : agent.media.outboundEncoding;
   try {
-    return prepare({ ...preview, org: agent.org, agent: agent.name, options: agent.options, expectedEncoding: encoding, botSampleRate: agent.media.botSampleRate, log });
+    return prepare({ ...facts, org: agent.org, agent: agent.name, options: agent.options, expectedEncoding: encoding, botSampleRate: agent.media.botSampleRate, log });
   } catch (error) {
     log.warn({ err: error }, 'call preparation failed; the bot starts without it');
     return undefined;
   }
 }
 
-export { disposeQuietly };

@@ -1,7 +1,7 @@
 import type { LiveServerMessage, Session } from '@google/genai';
 import type { Resampler } from '../../codecs/resample/index.js';
-import { openaiErrorCode } from './openaiRealtime.js';
-import type { SpeechAudioFormat, SpeechListener, SpeechSession, SpeechSessionConfig, SpeechToSpeechAdapter } from './speechToSpeech.js';
+import { connectErrorCode } from './connectErrorCode.js';
+import type { SpeechAudioFormat, SpeechErrorCode, SpeechListener, SpeechSession, SpeechSessionConfig, SpeechToSpeechAdapter } from './speechToSpeech.js';
 
 /** Options of {@link geminiLiveAdapter}. */
 export interface GeminiLiveOptions {
@@ -73,6 +73,8 @@ class GeminiLiveSession implements SpeechSession {
   private inputBytes = Buffer.alloc(2048);
   private readonly pending: (() => void)[] = [];
   private reconnecting = false;
+  /** Tokens of the turn in progress, from Gemini's usageMetadata; reported with its response-done. */
+  private usage: { inputTokens: number; outputTokens: number } | undefined;
   private sdk: typeof import('@google/genai') | undefined;
 
   constructor(
@@ -191,7 +193,7 @@ class GeminiLiveSession implements SpeechSession {
           }
         },
         onerror: (event: { message?: string }) => {
-          if (!this.ready && !this.reconnecting) this.fail(openaiErrorCode(String(event.message ?? '')), String(event.message ?? 'connection failed'));
+          if (!this.ready && !this.reconnecting) this.fail(connectErrorCode(String(event.message ?? '')), String(event.message ?? 'connection failed'));
         },
         onclose: (event: { code?: number; reason?: string }) => {
           if (opened === undefined || opened !== this.live || this.closed || this.reconnecting) return;
@@ -285,8 +287,6 @@ class GeminiLiveSession implements SpeechSession {
     if (content.turnComplete === true) this.endTurn('completed');
   }
 
-  private usage: { inputTokens: number; outputTokens: number } | undefined;
-
   private endTurn(status: 'completed' | 'cancelled'): void {
     const turn = this.turn;
     const emit = this.listener;
@@ -308,7 +308,7 @@ class GeminiLiveSession implements SpeechSession {
     return bytesOf(this.resampled, written);
   }
 
-  private fail(code: ReturnType<typeof openaiErrorCode> | 'provider_unavailable', message: string): void {
+  private fail(code: SpeechErrorCode, message: string): void {
     if (this.closed) return;
     this.listener({ type: 'error', code, message, fatal: true });
     this.close();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAIRealtime } from '../../bench/fakes/fakeOpenAIRealtime.js';
 import { encodeFakeAudio, toneSamples } from '../../bench/fakes/fakeAudio.js';
 import { makeTestCertificate, type TestCertificate } from '../../bench/fakes/selfSignedTls.js';
-import { openaiErrorCode, openaiRealtimeAdapter } from './openaiRealtime.js';
+import { connectErrorCode } from './connectErrorCode.js';
+import { openaiRealtimeAdapter } from './openaiRealtime.js';
 import type { SpeechEvent, SpeechSession, SpeechSessionConfig } from './speechToSpeech.js';
 
 const API_KEY = 'sk-test-callwire';
@@ -100,11 +101,11 @@ describe('the OpenAI Realtime adapter, through the official SDK against the loca
   });
 });
 
-describe('openaiErrorCode', () => {
+describe('connectErrorCode', () => {
   it('maps upgrade statuses to codes', () => {
-    expect(openaiErrorCode('Unexpected server response: 401')).toBe('unauthorized');
-    expect(openaiErrorCode('Unexpected server response: 429')).toBe('rate_limited');
-    expect(openaiErrorCode('Unexpected server response: 503')).toBe('provider_unavailable');
-    expect(openaiErrorCode('connect ECONNREFUSED 127.0.0.1:1')).toBe('connect_failed');
+    expect(connectErrorCode('Unexpected server response: 401')).toBe('unauthorized');
+    expect(connectErrorCode('Unexpected server response: 429')).toBe('rate_limited');
+    expect(connectErrorCode('Unexpected server response: 503')).toBe('provider_unavailable');
+    expect(connectErrorCode('connect ECONNREFUSED 127.0.0.1:1')).toBe('connect_failed');
   });
 });

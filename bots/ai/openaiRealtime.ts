@@ -1,10 +1,10 @@
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { connectErrorCode } from './connectErrorCode.js';
 import { providerFormatFor } from './providerAudio.js';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { ClientOptions as WebSocketOptions } from 'ws';
 import type {
   SpeechAudioFormat,
-  SpeechErrorCode,
   SpeechListener,
   SpeechSession,
   SpeechSessionConfig,
@@ -61,15 +61,6 @@ function wireTurnDetection(turn: TurnDetection | undefined, interruptResponse: b
     ...(turn?.prefixPaddingMs === undefined ? {} : { prefix_padding_ms: turn.prefixPaddingMs }),
     ...(turn?.silenceDurationMs === undefined ? {} : { silence_duration_ms: turn.silenceDurationMs }),
   };
-}
-
-/** Maps a failed WebSocket upgrade (`Unexpected server response: 401`) or socket error to a code. */
-export function openaiErrorCode(message: string): SpeechErrorCode {
-  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  if (status === '401' || status === '403') return 'unauthorized';
-  if (status === '429') return 'rate_limited';
-  if (status !== undefined && status.startsWith('5')) return 'provider_unavailable';
-  return 'connect_failed';
 }
 
 /** Codes OpenAI puts in `error` events that mean the session cannot go on. */
@@ -216,7 +207,7 @@ class OpenAIRealtimeSession implements SpeechSession {
       return;
     }
     const detail = error.cause instanceof Error ? error.cause.message : error.message;
-    this.listener({ type: 'error', code: this.opened ? 'provider_unavailable' : openaiErrorCode(detail), message: detail, fatal: true });
+    this.listener({ type: 'error', code: this.opened ? 'provider_unavailable' : connectErrorCode(detail), message: detail, fatal: true });
     this.close();
   }
 

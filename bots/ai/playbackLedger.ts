@@ -64,12 +64,6 @@ export class PlaybackLedger {
     if (position > this.confirmed && position <= this.queued) this.confirmed = position;
   }
 
-  /** Whether any audio of `itemId` is queued and not yet confirmed heard. */
-  isPlaying(itemId: string): boolean {
-    const span = this.spans.findLast((candidate) => candidate.itemId === itemId);
-    return span !== undefined && span.end > this.confirmed;
-  }
-
   /**
    * Settles a barge-in from what `clear` reported: everything after the heard position is gone.
    * Returns the item the caller was hearing when cut off, if one was.
