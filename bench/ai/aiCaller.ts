@@ -1,9 +1,6 @@
-import { encodeFakeAudio, toneSamples } from '../fakes/fakeAudio.js';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
+import { CallerVoice, isAgentSpeech } from './callerVoice.js';
 import type { ModelSide } from './modelSide.js';
-
-const SILENCE = new Uint8Array(160).fill(0xff);
-const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
 
 /** One measured turn of a call: the agent answers, and the caller cuts the answer off. */
 export interface TurnFigures {
@@ -13,10 +10,6 @@ export interface TurnFigures {
   readonly bargeInMs: number;
   /** `audio_end_ms` callwire sent minus what the simulated Telnyx had played at the clear, ms; undefined for a provider without truncation. */
   readonly truncationErrorMs: number | undefined;
-}
-
-function isSpeech(payload: Buffer): boolean {
-  return payload.some((byte) => byte !== 0xff && byte !== 0x7f);
 }
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -33,11 +26,12 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
  * over it, and measures what callwire did in between.
  */
 export class AiCaller {
-  private speaking = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly voice: CallerVoice;
   private clearTimes: number[] = [];
 
-  private constructor(private readonly client: TelnyxMediaClient) {}
+  private constructor(private readonly client: TelnyxMediaClient) {
+    this.voice = new CallerVoice(client);
+  }
 
   /** Connects and starts the stream; the call's instructions carry `tag` so its fake session can be found. */
   static async dial(url: string, tag: string): Promise<AiCaller> {
@@ -49,7 +43,7 @@ export class AiCaller {
     caller = new AiCaller(client);
     caller.startedAt = performance.now();
     client.begin();
-    caller.startTalking();
+    caller.voice.start();
     return caller;
   }
 
@@ -58,39 +52,26 @@ export class AiCaller {
 
   /** Milliseconds from the stream's start to the first byte of the agent's speech at Telnyx. */
   async firstWordsMs(): Promise<number> {
-    await until(() => this.client.media.some((media) => isSpeech(media.payload)), 15_000, 'the greeting');
-    return this.client.media.find((media) => isSpeech(media.payload))!.at - this.startedAt;
-  }
-
-  private startTalking(): void {
-    let sent = 0;
-    const begin = performance.now();
-    const tick = (): void => {
-      while (this.client.open && begin + sent * 20 <= performance.now()) {
-        this.client.sendMedia(this.speaking ? SPEECH : SILENCE);
-        sent++;
-      }
-      if (this.client.open) this.timer = setTimeout(tick, 5);
-    };
-    tick();
+    await until(() => this.client.media.some((media) => isAgentSpeech(media.payload)), 15_000, 'the greeting');
+    return this.client.media.find((media) => isAgentSpeech(media.payload))!.at - this.startedAt;
   }
 
   /** Runs one turn against `model` (the fake's side of this call); `turn` counts from 1. */
   async turn(model: ModelSide, turn: number, hearMs: number): Promise<TurnFigures> {
     // Speak until the model hears turn `turn` (from the second turn on, the barge-in of the last
     // answer already started it), then stop so it answers.
-    this.speaking = true;
+    this.voice.speaking = true;
     await until(() => model.speechStarts() >= turn, 10_000, 'the model to hear the caller');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    this.speaking = false;
+    this.voice.speaking = false;
     await until(() => model.answerSentAt(turn - 1) !== undefined, 10_000, 'an answer');
     const answerSentAt = model.answerSentAt(turn - 1)!;
-    await until(() => this.client.media.some((media) => media.at >= answerSentAt && isSpeech(media.payload)), 10_000, 'the answer at Telnyx');
-    const firstHeard = this.client.media.find((media) => media.at >= answerSentAt && isSpeech(media.payload))!;
+    await until(() => this.client.media.some((media) => media.at >= answerSentAt && isAgentSpeech(media.payload)), 10_000, 'the answer at Telnyx');
+    const firstHeard = this.client.media.find((media) => media.at >= answerSentAt && isAgentSpeech(media.payload))!;
     // Let part of the answer play, then talk over it.
     await until(() => performance.now() >= firstHeard.at + hearMs, hearMs + 1000, 'the answer to play');
     const clearsBefore = this.clearTimes.length;
-    this.speaking = true;
+    this.voice.speaking = true;
     await until(() => model.bargeInCueAt(turn - 1) !== undefined && this.clearTimes.length > clearsBefore && (!model.truncates || model.truncation(turn - 1) !== undefined), 10_000, 'the barge-in');
     const clearAt = this.clearTimes[clearsBefore]!;
     const cueAt = model.bargeInCueAt(turn - 1)!;
@@ -111,16 +92,16 @@ export class AiCaller {
   async converse(durationMs: number): Promise<void> {
     const end = performance.now() + durationMs;
     while (performance.now() < end) {
-      this.speaking = true;
+      this.voice.speaking = true;
       await new Promise((resolve) => setTimeout(resolve, 600));
-      this.speaking = false;
+      this.voice.speaking = false;
       await new Promise((resolve) => setTimeout(resolve, 2400));
     }
   }
 
   /** Hangs up (Telnyx's `stop`) and waits for the engine to close the stream. */
   async hangUp(): Promise<void> {
-    clearTimeout(this.timer);
+    this.voice.stop();
     if (this.client.open) this.client.sendStop();
     await this.client.closed;
   }

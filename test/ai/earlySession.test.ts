@@ -3,6 +3,7 @@ import { openaiRealtimeAdapter } from '../../bots/ai/openaiRealtime.js';
 import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
 import { FakeOpenAIRealtime } from '../../bench/fakes/fakeOpenAIRealtime.js';
 import { makeTestCertificate, type TestCertificate } from '../../bench/fakes/selfSignedTls.js';
+import { agentSpeechMs } from '../../bench/ai/callerVoice.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { connectedFrame, startFrame } from '../../bench/telnyx/mediaFrames.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
@@ -12,10 +13,6 @@ const API_KEY = 'sk-test-early';
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
-function speechMs(client: TelnyxMediaClient): number {
-  return client.media.reduce((sum, media) => sum + (media.payload.some((byte) => byte !== 0xff && byte !== 0x7f) ? media.payload.length / 8 : 0), 0);
 }
 
 describe("an AI agent's provider session opens before the media starts", () => {
@@ -46,7 +43,7 @@ describe("an AI agent's provider session opens before the media starts", () => {
       expect(session.session?.['instructions']).toBe('Front desk. Caller .');
       expect(client.media).toEqual([]);
       client.sendRaw(startFrame(client.call, 1));
-      await until(() => speechMs(client) >= 800);
+      await until(() => agentSpeechMs(client) >= 800);
       // `start` told the caller's number: the instructions were brought up to date, on the same session.
       await until(() => session.session?.['instructions'] === `Front desk. Caller ${client.call.from}.`);
       expect(fake.sessions.length).toBe(sessionsBefore + 1);
@@ -73,7 +70,7 @@ describe("an AI agent's provider session opens before the media starts", () => {
       expect(session.received[0]).toBe('session.update');
       expect(session.session?.['instructions']).toBe('Front desk. Caller +13125550100.');
       const media = await leg.streamOpened(3_000);
-      await until(() => speechMs(media) >= 800);
+      await until(() => agentSpeechMs(media) >= 800);
       expect(fake.sessions.length).toBe(sessionsBefore + 1);
       expect(session.received.filter((type) => type === 'session.update')).toHaveLength(1);
       await leg.hangup();
@@ -100,7 +97,7 @@ describe("an AI agent's provider session opens before the media starts", () => {
       expect(response.status).toBe(201);
       const { callControlId } = (await response.json()) as { callControlId: string };
       const media = await bed.sim.leg(callControlId)!.streamOpened(3_000);
-      await until(() => speechMs(media) >= 800);
+      await until(() => agentSpeechMs(media) >= 800);
       expect(fake.sessions.length).toBe(sessionsBefore + 1);
       const session = fake.sessions.at(-1)!;
       expect(session.received[0]).toBe('session.update');

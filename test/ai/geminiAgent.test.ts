@@ -2,22 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { geminiLiveAdapter } from '../../bots/ai/geminiLive.js';
 import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
 import { FakeGeminiLive, type FakeGeminiLiveOptions } from '../../bench/fakes/fakeGeminiLive.js';
-import { encodeFakeAudio, toneSamples } from '../../bench/fakes/fakeAudio.js';
+import { agentSpeechMs, CallerVoice } from '../../bench/ai/callerVoice.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { createLogger } from '../../engine/logger.js';
 import { LogLines } from '../support/telnyxEngine.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 
 const API_KEY = 'gemini-test-key';
-const SILENCE = new Uint8Array(160).fill(0xff);
-const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
-function speechMs(client: TelnyxMediaClient): number {
-  return client.media.reduce((sum, media) => sum + (media.payload.some((byte) => byte !== 0xff && byte !== 0x7f) ? media.payload.length / 8 : 0), 0);
 }
 
 describe('a Gemini Live agent on a call, against the local fake through the official SDK', () => {
@@ -35,18 +29,12 @@ describe('a Gemini Live agent on a call, against the local fake through the offi
     running.push(engine);
     const client = await TelnyxMediaClient.connect(engine.url('gem.test'));
     running.push({ close: async () => void (client.open && client.sendStop()) });
-    let speaking = false;
-    let sent = 0;
+    const voice = new CallerVoice(client);
+    running.push({ close: async () => voice.stop() });
     const begin = performance.now();
-    const timer = setInterval(() => {
-      while (client.open && begin + sent * 20 <= performance.now()) {
-        client.sendMedia(speaking ? SPEECH : SILENCE);
-        sent++;
-      }
-    }, 10);
-    running.push({ close: async () => clearInterval(timer) });
     client.begin();
-    return { fake, client, logs, begin, speak: (on: boolean) => void (speaking = on) };
+    voice.start();
+    return { fake, client, logs, begin, speak: (on: boolean) => void (voice.speaking = on) };
   }
 
   it('greets at 24 kHz, hears the caller at 16 kHz, and clears the moment Gemini is interrupted', async () => {
@@ -60,7 +48,7 @@ describe('a Gemini Live agent on a call, against the local fake through the offi
     });
     await until(() => session.clientTexts.length === 1);
     expect(session.clientTexts[0]).toContain('Hello from Acme.');
-    await until(() => speechMs(client) >= 400);
+    await until(() => agentSpeechMs(client) >= 400);
     speak(true);
     await until(() => session.interruptedAt.length === 1 && client.clears === 1);
     speak(false);
@@ -68,7 +56,7 @@ describe('a Gemini Live agent on a call, against the local fake through the offi
     // has lasted (24 kHz bytes labelled 16 kHz would count half as long again).
     expect(session.inputMs).toBeGreaterThan(100);
     expect(session.inputMs).toBeLessThanOrEqual(performance.now() - begin + 100);
-    const heardBeforeClear = speechMs(client);
+    const heardBeforeClear = agentSpeechMs(client);
     expect(heardBeforeClear).toBeLessThan(3000);
   });
 
@@ -77,12 +65,12 @@ describe('a Gemini Live agent on a call, against the local fake through the offi
     await until(() => fake.sessions.length === 2 && fake.sessions[1]!.setup !== undefined);
     expect(fake.sessions[1]!.resumedWith).toMatch(/^handle-/);
     expect(client.open).toBe(true);
-    const before = speechMs(client);
+    const before = agentSpeechMs(client);
     speak(true);
     await until(() => fake.sessions[1]!.speechStartedAt.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 150));
     speak(false);
-    await until(() => speechMs(client) >= before + 300);
+    await until(() => agentSpeechMs(client) >= before + 300);
     expect(client.open).toBe(true);
   });
 
@@ -103,6 +91,6 @@ describe('a Gemini Live agent on a call, against the local fake through the offi
     expect(logs.withMessage('ai provider unavailable')[0]).toMatchObject({ code: 'unauthorized' });
     await until(() => logs.withMessage('call ended').length === 1);
     expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_unavailable' });
-    expect(speechMs(client)).toBeGreaterThan(4000);
+    expect(agentSpeechMs(client)).toBeGreaterThan(4000);
   }, 20_000);
 });

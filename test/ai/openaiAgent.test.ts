@@ -7,7 +7,8 @@ import { defineTool } from '../../bots/ai/defineTool.js';
 import { openaiRealtimeAdapter } from '../../bots/ai/openaiRealtime.js';
 import { speechAgentBot } from '../../bots/ai/speechAgentBot.js';
 import { FakeOpenAIRealtime, type FakeOpenAIRealtimeOptions } from '../../bench/fakes/fakeOpenAIRealtime.js';
-import { encodeFakeAudio, toneSamples } from '../../bench/fakes/fakeAudio.js';
+import { agentSpeechMs, CallerVoice, isAgentSpeech } from '../../bench/ai/callerVoice.js';
+import type { FakeRealtimeSession } from '../../bench/fakes/fakeOpenAIRealtime.js';
 import { makeTestCertificate, type TestCertificate } from '../../bench/fakes/selfSignedTls.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { createLogger } from '../../engine/logger.js';
@@ -15,43 +16,18 @@ import { LogLines } from '../support/telnyxEngine.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 
 const API_KEY = 'sk-test-callwire';
-const SILENCE = new Uint8Array(160).fill(0xff);
-const SPEECH = encodeFakeAudio('audio/pcmu', toneSamples(440, 20, 8000, 12_000));
 
 /** Polls `condition` on every turn of the event loop until it holds (the test's timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** Plays the caller: silence every 20 ms, speech while `speaking` is set. */
-class Caller {
-  speaking = false;
-  private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly client: TelnyxMediaClient) {}
-  start(): void {
-    let sent = 0;
-    const begin = performance.now();
-    const tick = (): void => {
-      while (this.client.open && begin + sent * 20 <= performance.now()) {
-        this.client.sendMedia(this.speaking ? SPEECH : SILENCE);
-        sent++;
-      }
-      if (this.client.open) this.timer = setTimeout(tick, 10);
-    };
-    tick();
-  }
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-function isSpeech(payload: Buffer): boolean {
-  return payload.some((byte) => byte !== 0xff && byte !== 0x7f);
-}
-
-/** Milliseconds of the agent's speech the simulated Telnyx has received (PCMU: 8 bytes a millisecond). */
-function speechMs(client: TelnyxMediaClient): number {
-  return client.media.reduce((sum, media) => sum + (isSpeech(media.payload) ? media.payload.length / 8 : 0), 0);
+/** Speaks until the model hears turn `turn`, a moment longer, then stops so the model answers. */
+async function speakTurn(caller: CallerVoice, session: FakeRealtimeSession, turn: number): Promise<void> {
+  caller.speaking = true;
+  await until(() => session.speechStartedAt.length === turn);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  caller.speaking = false;
 }
 
 describe('an OpenAI Realtime agent on a call, against the local fake through the official SDK', () => {
@@ -82,7 +58,7 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
       observer: { received: (data, _binary, at) => void (data.includes('"clear"') && Number.isNaN(clearAt) ? (clearAt = at) : undefined) },
     });
     running.push({ close: async () => void (client.open && client.sendStop()) });
-    const caller = new Caller(client);
+    const caller = new CallerVoice(client);
     running.push({ close: async () => caller.stop() });
     client.begin();
     caller.start();
@@ -99,7 +75,7 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     expect(session.session?.['instructions']).toBe('You are the front desk. The caller is Ada calling from +13125550100.');
     expect(session.responseInstructions[0]).toContain('Hello, Acme front desk.');
     // Let the greeting play for a while, then speak over it.
-    await until(() => speechMs(client) >= 500);
+    await until(() => agentSpeechMs(client) >= 500);
     caller.speaking = true;
     await until(() => session.truncations.length === 1);
     caller.speaking = false;
@@ -109,7 +85,7 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     let playoutEnd = 0;
     let receivedMs = 0;
     for (const media of client.media) {
-      if (media.at > clearAt() || !isSpeech(media.payload)) continue;
+      if (media.at > clearAt() || !isAgentSpeech(media.payload)) continue;
       playoutEnd = Math.max(media.at, playoutEnd) + media.payload.length / 8;
       receivedMs += media.payload.length / 8;
     }
@@ -119,7 +95,7 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     expect(truncation.audioEndMs).toBeLessThan(truncation.itemAudioMs);
     expect(Math.abs(truncation.audioEndMs - playedMs)).toBeLessThanOrEqual(100);
     // Nothing of the cut answer reaches the caller after the clear.
-    const lateSpeech = client.media.filter((media) => media.at > clearAt() + 50 && isSpeech(media.payload));
+    const lateSpeech = client.media.filter((media) => media.at > clearAt() + 50 && isAgentSpeech(media.payload));
     const nextAnswerStarted = session.firstAudioSentAt.size > 1;
     if (!nextAnswerStarted) expect(lateSpeech).toEqual([]);
     // The transcript keeps only what the caller heard of the greeting.
@@ -141,11 +117,11 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
 
   it('plays a greeting that may not be interrupted to the end, and still lets the model hear the caller', async () => {
     const { session, client, caller } = await callAgent({ answerMs: 1200 }, { greeting: { text: 'This call is recorded.', interruptible: false } });
-    await until(() => speechMs(client) >= 200);
+    await until(() => agentSpeechMs(client) >= 200);
     caller.speaking = true;
     await until(() => session.speechStartedAt.length === 1);
     caller.speaking = false;
-    await until(() => speechMs(client) >= 1200);
+    await until(() => agentSpeechMs(client) >= 1200);
     expect(client.clears).toBe(0);
     expect(session.truncations).toEqual([]);
     expect(session.session?.['audio']).toMatchObject({ input: { turn_detection: { interrupt_response: false } } });
@@ -161,18 +137,12 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     );
     const tools = (session.session?.['tools'] as { name: string; parameters: { properties?: { to?: { enum?: string[] } } } }[]).map((tool) => [tool.name, tool.parameters.properties?.to?.enum]);
     expect(tools).toEqual([['end_call', undefined], ['transfer_call', ['+13125550123']]]);
-    const speakFor = async (turn: number): Promise<void> => {
-      caller.speaking = true;
-      await until(() => session.speechStartedAt.length === turn);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      caller.speaking = false;
-    };
-    await speakFor(1);
+    await speakTurn(caller, session, 1);
     await until(() => session.toolOutputs.length === 1);
     expect(JSON.parse(session.toolOutputs[0]!.output)).toEqual({ error: 'that destination is not allowed', allowed: ['+13125550123'] });
     expect(client.open).toBe(true);
     await until(() => session.firstAudioSentAt.size === 2);
-    await speakFor(2);
+    await speakTurn(caller, session, 2);
     const closed = await client.closed;
     const closedAt = performance.now();
     expect(closed.code).toBe(1000);
@@ -182,7 +152,7 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     // Telnyx's playout restarts at a `clear`; count from the last one.
     const playoutEnd = client.media.filter((media) => media.at > clearAt()).reduce((end, media) => Math.max(media.at, end) + media.payload.length / 8, clearAt());
     expect(closedAt).toBeGreaterThanOrEqual(playoutEnd - 25);
-    expect(speechMs(client)).toBeGreaterThanOrEqual(300);
+    expect(agentSpeechMs(client)).toBeGreaterThanOrEqual(300);
   });
 
   it("runs the user's own tools with checked arguments, and the model gets their results", async () => {
@@ -197,17 +167,11 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
       { tools: ['end_call', orderStatus] },
     );
     expect((session.session?.['tools'] as { name: string }[]).map((tool) => tool.name)).toEqual(['end_call', 'order_status']);
-    const speakFor = async (turn: number): Promise<void> => {
-      caller.speaking = true;
-      await until(() => session.speechStartedAt.length === turn);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      caller.speaking = false;
-    };
-    await speakFor(1);
+    await speakTurn(caller, session, 1);
     await until(() => session.toolOutputs.length === 1);
     expect(JSON.parse(session.toolOutputs[0]!.output)).toEqual({ orderId: '42', status: 'shipped', caller: '+13125550100' });
     await until(() => session.firstAudioSentAt.size === 2);
-    await speakFor(2);
+    await speakTurn(caller, session, 2);
     await until(() => session.toolOutputs.length === 2);
     expect(JSON.parse(session.toolOutputs[1]!.output)).toMatchObject({ error: 'the arguments do not match the tool' });
   });
@@ -217,18 +181,18 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     const closed = await client.closed;
     expect(closed.code).toBe(1000);
     expect(session.responseInstructions.at(-1)).toContain('time limit');
-    expect(speechMs(client)).toBeGreaterThanOrEqual(400);
+    expect(agentSpeechMs(client)).toBeGreaterThanOrEqual(400);
     await until(() => logs.withMessage('call ended').length === 1);
     expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_session_limit' });
   });
 
   it('ignores provider frames it cannot read, logs each kind once, and the call goes on', async () => {
     const { fake, session, client, logs } = await callAgent({ answerMs: 1500 }, { greeting: 'Hello.' });
-    await until(() => speechMs(client) >= 100);
+    await until(() => agentSpeechMs(client) >= 100);
     fake.sendRaw('this is not JSON');
     fake.sendRaw(JSON.stringify({ type: 'response.output_audio.delta', item_id: 'item_x', delta: 42 }));
     fake.sendRaw(JSON.stringify({ type: 'response.output_audio.delta', item_id: 'item_x', delta: 43 }));
-    await until(() => speechMs(client) >= 1500);
+    await until(() => agentSpeechMs(client) >= 1500);
     expect(client.open).toBe(true);
     expect(session.closed).toBe(false);
     const errors = logs.withMessage('ai provider error');
@@ -245,14 +209,14 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     await until(() => logs.withMessage('call ended').length === 1);
     expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'ai_unavailable' });
     // The caller heard the whole shipped apology (about 4.6 s) before the line closed.
-    expect(speechMs(client)).toBeGreaterThan(4000);
+    expect(agentSpeechMs(client)).toBeGreaterThan(4000);
     const playoutEnd = client.media.reduce((end, media) => Math.max(media.at, end) + media.payload.length / 8, 0);
     expect(closedAt).toBeGreaterThanOrEqual(playoutEnd - 25);
   }, 20_000);
 
   it('transfers to the fallback number when the provider drops mid-call', async () => {
     const { fake, client, logs } = await callAgent({ answerMs: 3000 }, { greeting: 'Hello.', fallback: { transferTo: '+13125550123' } });
-    await until(() => speechMs(client) >= 200);
+    await until(() => agentSpeechMs(client) >= 200);
     fake.dropSessions();
     const closed = await client.closed;
     expect(closed.code).toBe(1000);
