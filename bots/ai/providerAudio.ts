@@ -32,8 +32,14 @@ export class ProviderEncoder {
     if (this.format.encoding === 'pcmu') length = mulawEncodeInto(samples, 0, n, this.bytes);
     else if (this.format.encoding === 'pcma') length = alawEncodeInto(samples, 0, n, this.bytes);
     else {
-      // Providers take little-endian PCM16; so do Node's supported platforms, so a copy suffices.
-      this.bytes.set(new Uint8Array(samples.buffer, samples.byteOffset, n * 2));
+      // Little-endian PCM16, written byte by byte: a typed-array view of `samples` would be a new
+      // object every 20 ms.
+      const bytes = this.bytes;
+      for (let i = 0; i < n; i++) {
+        const sample = samples[i]!;
+        bytes[2 * i] = sample & 0xff;
+        bytes[2 * i + 1] = (sample >> 8) & 0xff;
+      }
       length = n * 2;
     }
     if (this.view.length !== length) this.view = this.bytes.subarray(0, length);
