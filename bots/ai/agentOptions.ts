@@ -1,4 +1,4 @@
-import { fallbackPrompt, type FallbackPromptSource } from './fallbackPrompt.js';
+import { parseFallback, TRANSFER_TARGET, type Fallback } from '../fallback/fallbackOption.js';
 import type { TranscriptOptions } from './callTranscript.js';
 import { isAgentTool, type AgentTool } from './defineTool.js';
 import type { TurnDetection } from './speechToSpeech.js';
@@ -14,14 +14,6 @@ export interface Greeting {
   readonly text: string;
   /** False: the caller cannot cut it off (their speech still reaches the model). Default true. */
   readonly interruptible: boolean;
-}
-
-/** What the caller gets when the AI provider cannot be reached or fails mid-call. */
-export interface Fallback {
-  /** Played to the end first. */
-  readonly prompt: FallbackPromptSource;
-  /** Then the caller is transferred here; without it the call hangs up. */
-  readonly transferTo: string | undefined;
 }
 
 /** Options of an AI agent (`openai-realtime`, `gemini-live`), parsed from the agent's `options`. */
@@ -92,9 +84,6 @@ function parseGreeting(agentBot: string, value: unknown): Greeting | undefined {
   return fail(agentBot, 'greeting must be a string or {"text": "…", "interruptible": false}');
 }
 
-/** A phone number in E.164 or a SIP URI: what Telnyx's transfer accepts. */
-const TRANSFER_TARGET = /^(\+[1-9]\d{6,14}|sips?:[^\s@]+@[^\s]+)$/;
-
 function parseTransferTargets(agentBot: string, value: unknown): readonly string[] {
   if (value === undefined) return [];
   const list = typeof value === 'string' ? [value] : value;
@@ -103,28 +92,6 @@ function parseTransferTargets(agentBot: string, value: unknown): readonly string
     if (typeof target !== 'string' || !TRANSFER_TARGET.test(target)) fail(agentBot, `transferTo: ${JSON.stringify(target)} is neither an E.164 number (+15551234567) nor a SIP URI`);
   }
   return list as string[];
-}
-
-function parseFallback(agentBot: string, value: unknown): Fallback {
-  if (value === undefined) return { prompt: { shipped: true }, transferTo: undefined };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(agentBot, 'fallback must be an object such as {"text": "…", "transferTo": "+15551234567"}');
-  const { prompt, text, transferTo, ...rest } = value as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) fail(agentBot, `fallback: unknown option "${unknown}"; known: prompt, text, transferTo`);
-  if (prompt !== undefined && text !== undefined) fail(agentBot, 'fallback: give either prompt (a WAV file) or text, not both');
-  if (prompt !== undefined && (typeof prompt !== 'string' || prompt === '')) fail(agentBot, 'fallback.prompt must be the path of an 8000 Hz mono WAV file');
-  if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) fail(agentBot, 'fallback.text must be a non-empty string');
-  if (transferTo !== undefined && (typeof transferTo !== 'string' || !TRANSFER_TARGET.test(transferTo))) {
-    fail(agentBot, `fallback.transferTo: ${JSON.stringify(transferTo)} is neither an E.164 number (+15551234567) nor a SIP URI`);
-  }
-  const source: FallbackPromptSource = prompt !== undefined ? { wav: prompt as string } : text !== undefined ? { text: text as string } : { shipped: true };
-  try {
-    // Made now, once: at start-up when the engine checks its configuration.
-    fallbackPrompt(source);
-  } catch (error) {
-    fail(agentBot, (error as Error).message);
-  }
-  return { prompt: source, transferTo: transferTo as string | undefined };
 }
 
 function parseTranscripts(agentBot: string, value: unknown): TranscriptOptions | undefined {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { OptionsLoadContext } from '../botOptions.js';
+import { withResolvedFallbackPrompt } from '../fallback/fallbackOption.js';
 import { defaultBuiltInTools } from './agentOptions.js';
 import { isAgentTool, type AgentTool } from './defineTool.js';
 
@@ -19,11 +20,7 @@ function exportedTools(module: unknown): AgentTool[] {
  */
 export async function loadAgentOptions(raw: Readonly<Record<string, unknown>>, context: OptionsLoadContext): Promise<Readonly<Record<string, unknown>>> {
   const { toolsModule, ...rest } = raw;
-  const loaded: Record<string, unknown> = rest;
-  const fallback = raw['fallback'];
-  if (typeof fallback === 'object' && fallback !== null && typeof (fallback as { prompt?: unknown }).prompt === 'string') {
-    loaded['fallback'] = { ...fallback, prompt: resolve(context.baseDir, (fallback as { prompt: string }).prompt) };
-  }
+  const loaded: Record<string, unknown> = { ...withResolvedFallbackPrompt(rest, (path) => resolve(context.baseDir, path)) };
   if (toolsModule === undefined) return loaded;
   if (typeof toolsModule !== 'string' || toolsModule === '') throw new TypeError('toolsModule must be the path of a module that exports tools made with defineTool');
   const path = resolve(context.baseDir, toolsModule);

@@ -10,7 +10,7 @@ import { runUserTool } from './userToolRunner.js';
 import { greetingRequest, PreparedSpeechSession, sessionConfigFor } from './preparedSpeechSession.js';
 import { countAiConversation, countAiFailure } from './aiTallies.js';
 import { CallTranscript, type ConversationSummary } from './callTranscript.js';
-import { atRate, fallbackPrompt } from './fallbackPrompt.js';
+import { atRate, fallbackPrompt } from '../fallback/fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder } from './providerAudio.js';
 import type { SpeechAudioFormat, SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
