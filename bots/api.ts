@@ -18,6 +18,8 @@ export type EndReason =
   | 'ai_unavailable'
   /** An AI agent's provider session reached its time limit; the agent said goodbye, then hung up. */
   | 'ai_session_limit'
+  /** An `upstream` agent's bot server could not be reached or broke mid-call; the fallback played, then the call hung up. */
+  | 'upstream_unavailable'
   | 'bot_finished'
   | 'bot_error'
   | 'transferred'
@@ -33,8 +35,8 @@ export type EndReason =
   | 'shutdown'
   | 'internal_error';
 
-/** End reasons a bot may give when it hangs up: done (`bot_hangup`), or its AI provider failed. */
-export type HangupReason = Extract<EndReason, 'bot_hangup' | 'ai_unavailable' | 'ai_session_limit'>;
+/** End reasons a bot may give when it hangs up: done (`bot_hangup`), or the service behind it failed. */
+export type HangupReason = Extract<EndReason, 'bot_hangup' | 'ai_unavailable' | 'ai_session_limit' | 'upstream_unavailable'>;
 
 /** What the bot knows about its call: the `start` frame plus the engine's routing. */
 export interface CallInfo extends StreamStart {

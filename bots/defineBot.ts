@@ -14,7 +14,7 @@ export interface TransferOptions {
 
 /** Options of {@link BotContext.hangup}. */
 export interface HangupOptions {
-  /** The call's end reason: `bot_hangup` (default), `ai_unavailable` when an AI provider failed, `ai_session_limit` when its session ran out. */
+  /** The call's end reason: `bot_hangup` (default), `ai_unavailable` when an AI provider failed, `ai_session_limit` when its session ran out, `upstream_unavailable` when a bot server failed. */
   readonly reason?: HangupReason;
 }
 

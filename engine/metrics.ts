@@ -1,4 +1,5 @@
 import { aiConversationTotals, aiFailureCounts } from '../bots/ai/aiTallies.js';
+import { upstreamTallies } from '../bots/upstream/upstreamTallies.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalCause } from './admission.js';
 import type { ConnectionCloseCause } from './connectionGuard.js';
@@ -150,6 +151,44 @@ export class EngineMetrics {
           this.inc({ provider, kind: 'input' }, totals.inputTokens);
           this.inc({ provider, kind: 'output' }, totals.outputTokens);
         }
+      },
+    });
+    new Counter({
+      name: 'callwire_upstream_failures_total',
+      help: 'Connections to bot servers (upstream agents) that failed, so callers heard the fallback, by cause.',
+      labelNames: ['cause'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [cause, count] of upstreamTallies.failures) this.inc({ cause }, count);
+      },
+    });
+    new Counter({
+      name: 'callwire_upstream_messages_refused_total',
+      help: 'Messages from bot servers that were refused (not JSON, unknown event, bad base64, oversized), by code.',
+      labelNames: ['code'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [code, count] of upstreamTallies.refusedMessages) this.inc({ code }, count);
+      },
+    });
+    new Counter({
+      name: 'callwire_upstream_caller_frames_dropped_total',
+      help: 'Frames of caller audio dropped because a bot server did not read them in time.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(upstreamTallies.droppedCallerFrames);
+      },
+    });
+    new Counter({
+      name: 'callwire_upstream_bot_audio_dropped_seconds_total',
+      help: "Seconds of audio from bot servers dropped because the call's outbound queue was full.",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(upstreamTallies.droppedBotAudioMs / 1000);
       },
     });
     new Counter({

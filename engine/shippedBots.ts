@@ -3,6 +3,7 @@ import { echoBot } from '../bots/echo.js';
 import { menuBot } from '../bots/menu.js';
 import { geminiLiveBot } from '../bots/ai/geminiLiveBot.js';
 import { openaiRealtimeBot } from '../bots/ai/openaiRealtimeBot.js';
+import { upstreamBot } from '../bots/upstream/upstreamBot.js';
 import type { ConfigFile } from './configSchema.js';
 
 /** Bots that ship with callwire, by the name configuration uses for them. */
@@ -11,6 +12,7 @@ export const SHIPPED_BOTS: ReadonlyMap<string, BotLogic> = new Map([
   ['menu', menuBot],
   ['openai-realtime', openaiRealtimeBot],
   ['gemini-live', geminiLiveBot],
+  ['upstream', upstreamBot],
 ]);
 
 /** What runs with no configuration at all: org `default` with the shipped agents. */

@@ -49,7 +49,7 @@ export interface TelnyxCallsDeps {
  */
 export function shouldHangUp(reason: EndReason, owned: boolean, hungUp: boolean): boolean {
   if (hungUp || reason === 'transferred' || reason === 'call_hangup') return false;
-  return reason === 'bot_hangup' || reason === 'ai_unavailable' || reason === 'ai_session_limit' || owned;
+  return reason === 'bot_hangup' || reason === 'ai_unavailable' || reason === 'ai_session_limit' || reason === 'upstream_unavailable' || owned;
 }
 
 /**
