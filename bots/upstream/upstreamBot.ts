@@ -12,7 +12,8 @@ import { parseUpstreamOptions, type UpstreamOptions } from './upstreamOptions.js
 /** Hard bound on one message from a bot server; past it ws breaks the connection (1009). */
 const HARD_MESSAGE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-function connect(options: UpstreamOptions): UpstreamConnection {
+/** Opens the connection to the bot server for one call, as `options` say. */
+export function connectUpstream(options: UpstreamOptions): UpstreamConnection {
   const writer = options.protocol === 'twilio' ? new TwilioMessageWriter() : new TelnyxMessageWriter();
   return new UpstreamConnection({
     url: options.url,
@@ -33,10 +34,10 @@ export const upstreamBot: BotLogic = withOptionsLoader(
   defineBot<UpstreamOptions>({
     name: 'upstream',
     parseOptions: parseUpstreamOptions,
-    prepare: (_preview, options) => connect(options),
+    prepare: (_preview, options) => connectUpstream(options),
     create: (context) => {
       const prepared = context.prepared;
-      const connection = prepared instanceof UpstreamConnection ? prepared : (prepared?.dispose(), connect(context.options));
+      const connection = prepared instanceof UpstreamConnection ? prepared : (prepared?.dispose(), connectUpstream(context.options));
       const bridge = new UpstreamBridge(context, connection);
       bridge.start();
       return {

@@ -4,6 +4,7 @@ import { JITTER_BENCH_USAGE } from '../../bench/jitter-quality/usage.js';
 import { LOAD_BENCH_USAGE } from '../../bench/load/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
 import { SOAK_USAGE } from '../../bench/soak/usage.js';
+import { UPSTREAM_BENCH_USAGE } from '../../bench/upstream/upstreamBenchUsage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
 import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
 import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
@@ -30,11 +31,12 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   [
     'bench',
     {
-      usage: `${LOAD_BENCH_USAGE}\n${JITTER_BENCH_USAGE}\n${SOAK_USAGE}\n${ABUSE_USAGE}\n${AI_BENCH_USAGE}`,
+      usage: `${LOAD_BENCH_USAGE}\n${JITTER_BENCH_USAGE}\n${SOAK_USAGE}\n${ABUSE_USAGE}\n${AI_BENCH_USAGE}\n${UPSTREAM_BENCH_USAGE}`,
       run: async (argv) => {
         if (argv.includes('--jitter')) return (await import('../../bench/jitter-quality/jitterBenchCommand.js')).runJitterBench(argv);
         if (argv.includes('--soak')) return (await import('../../bench/soak/soakCommand.js')).runSoakCommand(argv);
         if (argv.includes('--ai')) return (await import('../../bench/ai/aiBenchCommand.js')).runAiBenchCommand(argv);
+        if (argv.includes('--upstream')) return (await import('../../bench/upstream/upstreamBenchCommand.js')).runUpstreamBenchCommand(argv);
         if (argv.includes('--abuse')) return (await import('../../bench/abuse/abuseCommand.js')).runAbuseCommand(argv);
         return (await import('../../bench/load/benchCommand.js')).runBenchCommand(argv);
       },
