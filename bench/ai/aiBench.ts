@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../abuse/procReadings.js';
+import { spread, type Spread } from '../support/figures.js';
 import { FakeGeminiLive } from '../fakes/fakeGeminiLive.js';
 import { FakeOpenAIRealtime } from '../fakes/fakeOpenAIRealtime.js';
 import { geminiSide, openaiSide, type ModelSide } from './modelSide.js';
@@ -29,12 +30,6 @@ export interface AiBenchOptions {
   readonly progress?: (line: string) => void;
 }
 
-/** p50, p95 and the largest value of a figure, in ms. */
-export interface Spread {
-  readonly p50: number;
-  readonly p95: number;
-  readonly max: number;
-}
 
 /** What `callwire bench --ai` measured. */
 export interface AiBenchReport {
@@ -57,9 +52,6 @@ export interface AiBenchReport {
 
 const API_KEY = 'sk-bench-callwire';
 
-function spread(values: readonly number[]): Spread {
-  return { p50: percentile(values, 50) ?? Number.NaN, p95: percentile(values, 95) ?? Number.NaN, max: Math.max(...values) };
-}
 
 /** A started fake of `provider`, and how to find the bench call tagged `tag` on it. */
 interface FakeModel {

@@ -1,13 +1,6 @@
 import { parseArgs } from 'node:util';
+import { positiveOption } from '../support/figures.js';
 import { aiBenchMarkdown, runAiBench } from './aiBench.js';
-
-
-function positive(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new RangeError(`--${name} must be a positive number, got "${value}"`);
-  return parsed;
-}
 
 /** `callwire bench --ai`; returns the exit code. */
 export async function runAiBenchCommand(argv: string[]): Promise<number> {
@@ -30,10 +23,10 @@ export async function runAiBenchCommand(argv: string[]): Promise<number> {
     if (provider !== 'openai' && provider !== 'gemini') throw new RangeError(`--provider must be openai or gemini, got "${provider}"`);
     options = {
       provider: provider as 'openai' | 'gemini',
-      calls: Math.round(positive(values.calls, 20, 'calls')),
-      turns: Math.round(positive(values.turns, 5, 'turns')),
-      hearMs: positive(values['hear-ms'], 600, 'hear-ms'),
-      cpuSeconds: positive(values['cpu-seconds'], 20, 'cpu-seconds'),
+      calls: Math.round(positiveOption(values.calls, 20, 'calls')),
+      turns: Math.round(positiveOption(values.turns, 5, 'turns')),
+      hearMs: positiveOption(values['hear-ms'], 600, 'hear-ms'),
+      cpuSeconds: positiveOption(values['cpu-seconds'], 20, 'cpu-seconds'),
     };
   } catch (error) {
     process.stderr.write(`callwire: ${(error as Error).message}\n`);

@@ -10,7 +10,7 @@ import { AgentCatalog } from '../../engine/agentCatalog.js';
 import { systemClock } from '../../engine/clock.js';
 import { silentLogger } from '../../engine/logger.js';
 import { startServer } from '../../engine/server.js';
-import { percentile } from '../abuse/procReadings.js';
+import { spread, type Spread } from '../support/figures.js';
 import { CallerVoice } from '../ai/callerVoice.js';
 import { MediaStreamBotServer } from '../fakes/mediaStreamBots.js';
 import { benchEngineLimits, engineDescription, freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
@@ -30,13 +30,6 @@ export interface UpstreamBenchOptions {
   readonly progress?: (line: string) => void;
 }
 
-/** p50, p95 and the largest value of a figure, in ms. */
-export interface Spread {
-  readonly p50: number;
-  readonly p95: number;
-  readonly max: number;
-  readonly samples: number;
-}
 
 /** What `callwire bench --upstream` measured. */
 export interface UpstreamBenchReport {
@@ -57,9 +50,6 @@ export interface UpstreamBenchReport {
 /** Frames at the start of each call left out of the latency figures: the connection may still be opening. */
 const WARM_UP_FRAMES = 10;
 
-function spread(values: readonly number[]): Spread {
-  return { p50: percentile(values, 50) ?? Number.NaN, p95: percentile(values, 95) ?? Number.NaN, max: Math.max(...values), samples: values.length };
-}
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = performance.now() + timeoutMs;

@@ -1,12 +1,6 @@
 import { parseArgs } from 'node:util';
+import { positiveOption } from '../support/figures.js';
 import { runUpstreamBench, upstreamBenchMarkdown } from './upstreamBench.js';
-
-function positive(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new RangeError(`--${name} must be a positive number, got "${value}"`);
-  return parsed;
-}
 
 /** `callwire bench --upstream`; returns the exit code. */
 export async function runUpstreamBenchCommand(argv: string[]): Promise<number> {
@@ -28,9 +22,9 @@ export async function runUpstreamBenchCommand(argv: string[]): Promise<number> {
     if (protocol !== 'telnyx' && protocol !== 'twilio') throw new RangeError(`--protocol must be telnyx or twilio, got "${protocol}"`);
     options = {
       protocol: protocol as 'telnyx' | 'twilio',
-      calls: Math.round(positive(values.calls, 20, 'calls')),
-      latencySeconds: positive(values['latency-seconds'], 10, 'latency-seconds'),
-      cpuSeconds: positive(values['cpu-seconds'], 20, 'cpu-seconds'),
+      calls: Math.round(positiveOption(values.calls, 20, 'calls')),
+      latencySeconds: positiveOption(values['latency-seconds'], 10, 'latency-seconds'),
+      cpuSeconds: positiveOption(values['cpu-seconds'], 20, 'cpu-seconds'),
     };
   } catch (error) {
     process.stderr.write(`callwire: ${(error as Error).message}\n`);

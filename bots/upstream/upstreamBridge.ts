@@ -68,21 +68,8 @@ export class UpstreamBridge implements UpstreamListener {
 
   /** Tells the bot server about the call and starts taking its messages (those it sent early first). */
   start(): void {
-    const { call } = this.#context;
-    this.#connection.send(
-      this.#writer.start({
-        streamId: call.streamId,
-        callControlId: call.callControlId,
-        callSessionId: call.callSessionId,
-        userId: call.userId,
-        from: call.from,
-        to: call.to,
-        tags: call.tags,
-        clientState: call.clientState,
-        customParameters: call.customParameters,
-        encoding: this.#encoding,
-      }),
-    );
+    const { mediaFormat: _telnyxFormat, ...facts } = this.#context.call;
+    this.#connection.send(this.#writer.start({ ...facts, encoding: this.#encoding }));
     this.#connection.attach(this);
   }
 

@@ -1,20 +1,12 @@
+import type { StreamStart } from '../../engine/telnyx/frames.js';
 import type { UpstreamEncoding } from './upstreamOptions.js';
 
-/** What the bot server is told about its call in the protocol's `start` message. */
-export interface UpstreamCallFacts {
-  /** Telnyx's `stream_id` of the call's media stream. */
-  readonly streamId: string;
-  /** Telnyx's real `call_control_id`: the bot may hang up or transfer through Telnyx's API with it. */
-  readonly callControlId: string;
-  readonly callSessionId: string;
-  readonly userId: string | undefined;
-  readonly from: string;
-  readonly to: string;
-  readonly tags: readonly string[];
-  readonly clientState: string | undefined;
-  /** The stream's custom parameters, dial-out parameters included. */
-  readonly customParameters: Readonly<Record<string, string>>;
-  /** Codec of the caller audio the bot server receives and of the audio it sends. */
+/**
+ * What the bot server is told about its call in the protocol's `start` message: the call's own
+ * `start` from Telnyx (its real `call_control_id`, so the bot may use Telnyx's API with it), with the
+ * codec of the audio exchanged with the bot in place of Telnyx's media format.
+ */
+export interface UpstreamCallFacts extends Omit<StreamStart, 'mediaFormat'> {
   readonly encoding: UpstreamEncoding;
 }
 
