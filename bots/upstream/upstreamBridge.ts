@@ -23,16 +23,6 @@ const MAX_FRAME_SAMPLES = 4096;
 /** The part of an {@link UpstreamConnection} the bridge uses. */
 export type BridgeConnection = Pick<UpstreamConnection, 'send' | 'attach' | 'close' | 'bufferedBytes'>;
 
-/** What the bridge did on one call, for the call's last log line. */
-interface BridgeSummary {
-  framesToBot: number;
-  framesDropped: number;
-  audioFromBotMs: number;
-  marksFromBot: number;
-  clears: number;
-  messagesRefused: number;
-}
-
 /**
  * One call forwarded to the user's bot server: caller frames go out as the protocol's `media`, one per
  * 20 ms with their own gap-free numbering; the bot's `media` goes into the call's paced queue, its
@@ -55,7 +45,13 @@ export class UpstreamBridge implements UpstreamListener {
   #ended = false;
   #endTimer: unknown;
   #pendingEnd: (() => void) | undefined;
-  readonly #summary: BridgeSummary = { framesToBot: 0, framesDropped: 0, audioFromBotMs: 0, marksFromBot: 0, clears: 0, messagesRefused: 0 };
+  // What the bridge did, for the call's last log line.
+  #framesToBot = 0;
+  #framesDropped = 0;
+  #samplesFromBot = 0;
+  #marksFromBot = 0;
+  #clears = 0;
+  #messagesRefused = 0;
 
   constructor(context: BotContext<UpstreamOptions>, connection: BridgeConnection) {
     this.#context = context;
@@ -79,10 +75,10 @@ export class UpstreamBridge implements UpstreamListener {
     const n = count < MAX_FRAME_SAMPLES ? count : MAX_FRAME_SAMPLES;
     const length = this.#encoding === 'PCMU' ? mulawEncodeInto(samples, 0, n, this.#encoded) : alawEncodeInto(samples, 0, n, this.#encoded);
     if (this.#connection.send(this.#writer.media(this.#encoded, length))) {
-      this.#summary.framesToBot++;
+      this.#framesToBot++;
       return;
     }
-    this.#summary.framesDropped++;
+    this.#framesDropped++;
     upstreamTallies.droppedCallerFrames++;
     if (!this.#loggedDrop) {
       this.#loggedDrop = true;
@@ -109,7 +105,15 @@ export class UpstreamBridge implements UpstreamListener {
     if (!this.#detached) this.#connection.send(this.#writer.stop());
     this.#detached = true;
     this.#connection.close(1000, reason);
-    this.#context.annotate('upstream', { protocol: this.#context.options.protocol, ...this.#summary });
+    this.#context.annotate('upstream', {
+      protocol: this.#context.options.protocol,
+      framesToBot: this.#framesToBot,
+      framesDropped: this.#framesDropped,
+      audioFromBotMs: Math.round((this.#samplesFromBot * 1000) / this.#context.output.sampleRate),
+      marksFromBot: this.#marksFromBot,
+      clears: this.#clears,
+      messagesRefused: this.#messagesRefused,
+    });
   }
 
   message(data: Buffer, isBinary: boolean): void {
@@ -144,16 +148,16 @@ export class UpstreamBridge implements UpstreamListener {
       case 'media': {
         const count = this.#decode(message.payload, message.length);
         const accepted = output.play(this.#decoded, 0, count);
-        this.#summary.audioFromBotMs += (accepted * 1000) / output.sampleRate;
+        this.#samplesFromBot += accepted;
         if (accepted < count) this.#queueFull(count - accepted);
         return;
       }
       case 'mark':
-        this.#summary.marksFromBot++;
+        this.#marksFromBot++;
         output.mark(message.name);
         return;
       case 'clear': {
-        this.#summary.clears++;
+        this.#clears++;
         // Both carriers echo the marks a clear dropped; so does callwire, at once.
         for (const name of output.clear().cutMarks) if (name !== END_MARK) this.#connection.send(this.#writer.mark(name));
         return;
@@ -180,7 +184,7 @@ export class UpstreamBridge implements UpstreamListener {
   }
 
   #refused(code: BotMessageErrorCode, detail: string): void {
-    this.#summary.messagesRefused++;
+    this.#messagesRefused++;
     countOne(upstreamTallies.refusedMessages, code);
     if (this.#loggedRefusals.has(code)) return;
     this.#loggedRefusals.add(code);
