@@ -55,6 +55,28 @@ describe('OutboundStream', () => {
     expect(stream.aheadMs).toBeGreaterThan(0);
   });
 
+  it('mid-spurt, sends a real-time bot\'s frame as it arrives when the next tick would send it, not on that tick', () => {
+    const { stream, sent, ticks } = makeStream();
+    stream.play(ms(40));
+    ticks(1); // the prebuffer opens the spurt on the tick: 40 ms go out
+    expect(sent.map(msOf)).toEqual([40]);
+    for (let frame = 0; frame < 5; frame++) {
+      stream.play(ms(20)); // the bot's next 20 ms arrives between two ticks
+      expect(sent.map(msOf)).toEqual([40, ...Array<number>(frame + 1).fill(20)]); // … and goes out at once
+      expect(stream.aheadMs).toBe(60); // one frame more than the tick would have left at Telnyx
+      ticks(1);
+    }
+    expect(stream.stats.underruns).toBe(0);
+  });
+
+  it('mid-spurt, keeps a frame that arrives while Telnyx holds more than a tick would top up', () => {
+    const { stream, sent } = makeStream();
+    stream.play(ms(1000));
+    expect(sent.map(msOf)).toEqual([60]); // a spurt from silence starts at once with one message
+    stream.play(ms(20));
+    expect(sent.map(msOf)).toEqual([60]); // Telnyx holds 3 frames: the tick decides
+  });
+
   it('sends a short final tail once the bot stops writing, padded to a whole frame', () => {
     const { stream, sent, ticks } = makeStream();
     stream.play(ms(10));

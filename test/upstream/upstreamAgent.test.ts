@@ -157,4 +157,32 @@ describe('forwarding calls to the user\'s own bot server', () => {
     expect(logs.withMessage('call ended')[0]).toMatchObject({ reason: 'upstream_unavailable', bot: { upstream: expect.objectContaining({ protocol: 'telnyx' }) } });
     expect(bot.sessions).toHaveLength(1);
   });
+
+  it('a bot server that dies costs only its own call: a call to another bot server on the same engine goes on', async () => {
+    const dying = await MediaStreamBotServer.start({ protocol: 'telnyx', behaviour: { kind: 'die-mid-call', afterMs: 200 } });
+    const healthy = await MediaStreamBotServer.start({ protocol: 'twilio', behaviour: { kind: 'echo' } });
+    running.push(dying, healthy);
+    const engine = await startTestEngine([
+      testAgent('dies', upstreamBot, { options: { url: dying.url } }),
+      testAgent('lives', upstreamBot, { options: { url: healthy.url, protocol: 'twilio' } }),
+    ]);
+    running.push(engine);
+    const doomed = await TelnyxMediaClient.connect(engine.url('dies.test'));
+    const survivor = await TelnyxMediaClient.connect(engine.url('lives.test'));
+    running.push({ close: async () => void (survivor.open && survivor.sendStop()) });
+    doomed.begin();
+    survivor.begin();
+    let frame = 0;
+    const feeding = setInterval(() => {
+      frame++;
+      if (doomed.open) doomed.sendMedia(pcmuFrame(frame));
+      if (survivor.open) survivor.sendMedia(pcmuFrame(frame));
+    }, 20);
+    running.push({ close: async () => clearInterval(feeding) });
+    await doomed.closed;
+    const echoedBefore = healthy.sessions[0]!.mediaPayloadBytes;
+    await until(() => healthy.sessions[0]!.mediaPayloadBytes >= echoedBefore + 25 * 160);
+    expect(survivor.open).toBe(true);
+    expect(healthy.sessions).toHaveLength(1);
+  });
 });
