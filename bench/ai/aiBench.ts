@@ -7,7 +7,7 @@ import { FakeGeminiLive } from '../fakes/fakeGeminiLive.js';
 import { FakeOpenAIRealtime } from '../fakes/fakeOpenAIRealtime.js';
 import { geminiSide, openaiSide, type ModelSide } from './modelSide.js';
 import { makeTestCertificate } from '../fakes/selfSignedTls.js';
-import { benchEngineLimits, engineDescription, freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
+import { benchEngineLimits, engineDescription, freePort, pinThisProcess, planCores, spawnEngine, waitForStats } from '../load/processes.js';
 import { cpuMs, fetchStats } from '../load/serverStats.js';
 import { AiCaller, type TurnFigures } from './aiCaller.js';
 
@@ -48,6 +48,16 @@ export interface AiBenchReport {
   readonly cpuMsPerCallSecond: { readonly echo: number; readonly ai: number };
   /** AI calls one core could carry at this CPU cost (an estimate from the CPU figures). */
   readonly estimatedAiCallsPerCore: number;
+  /** The engine while it carried `calls` AI calls: its share of its core and its event-loop delay. */
+  readonly engineWithAiCalls: EngineLoad;
+}
+
+/** How loaded the engine process was during a phase. */
+export interface EngineLoad {
+  /** CPU time per wall-clock second: 1 is a whole core. */
+  readonly coreShare: number;
+  readonly eventLoopP99Ms: number;
+  readonly eventLoopMaxMs: number;
 }
 
 const API_KEY = 'sk-bench-callwire';
@@ -132,6 +142,7 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
   const cores = planCores();
   const port = await freePort();
   const engine = spawnEngine(port, cores.server, configPath, { ...process.env, ...fake.env });
+  const unpin = pinThisProcess(cores.generator);
   const statsUrl = `http://127.0.0.1:${port}/stats`;
   const url = (agent: string) => `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${agent}.bench`;
   try {
@@ -156,16 +167,21 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
         return ms;
       }),
     );
-    const cpuPerCallSecond = async (agent: string, idleMsPerSecond: number): Promise<number> => {
+    const cpuPhase = async (agent: string, idleMsPerSecond: number): Promise<{ perCallSecond: number; load: EngineLoad }> => {
       progress(`CPU: ${options.calls} ${agent} calls for ${options.cpuSeconds} s`);
       const callers = await Promise.all(Array.from({ length: options.calls }, (_, index) => AiCaller.dial(url(agent), `cpu-${agent}-${index}`)));
-      const before = await fetchStats(statsUrl);
+      // A new event-loop window opens with the phase, so its delay figures are this phase's alone.
+      const before = await fetchStats(statsUrl, true);
       const startedAt = performance.now();
       await Promise.all(callers.map((caller) => caller.converse(options.cpuSeconds * 1000)));
       const after = await fetchStats(statsUrl);
       const seconds = (performance.now() - startedAt) / 1000;
       await Promise.all(callers.map((caller) => caller.hangUp()));
-      return Math.max(0, (cpuMs(after) - cpuMs(before)) / seconds - idleMsPerSecond) / options.calls;
+      const msPerSecond = (cpuMs(after) - cpuMs(before)) / seconds;
+      return {
+        perCallSecond: Math.max(0, msPerSecond - idleMsPerSecond) / options.calls,
+        load: { coreShare: msPerSecond / 1000, eventLoopP99Ms: after.eventLoopDelayMs.p99, eventLoopMaxMs: after.eventLoopDelayMs.max },
+      };
     };
     // The engine's own idle cost (timers, the pacing clock, collection) is measured first and
     // taken off, so the per-call figures are what each call adds.
@@ -174,13 +190,14 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
     const idleStart = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.cpuSeconds * 1000));
     const idleMsPerSecond = (cpuMs(await fetchStats(statsUrl)) - cpuMs(idleBefore)) / ((performance.now() - idleStart) / 1000);
-    const echo = await cpuPerCallSecond('echo', idleMsPerSecond);
-    const ai = await cpuPerCallSecond('ai', idleMsPerSecond);
+    const echo = (await cpuPhase('echo', idleMsPerSecond)).perCallSecond;
+    const aiPhase = await cpuPhase('ai', idleMsPerSecond);
+    const ai = aiPhase.perCallSecond;
     const truncation = figures.flatMap((figure) => (figure.truncationErrorMs === undefined ? [] : [figure.truncationErrorMs]));
     return {
       provider,
       engine: engineDescription(),
-      pinning: cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the fake model in the bench process, unpinned`,
+      pinning: cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the fake model in the bench process, on core ${cores.generator}`,
       calls: options.calls,
       turns: options.turns,
       answerLatencyMs: spread(figures.map((figure) => figure.answerLatencyMs)),
@@ -189,8 +206,10 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
       truncationErrorMs: truncation.length === 0 ? undefined : { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
       cpuMsPerCallSecond: { echo, ai },
       estimatedAiCallsPerCore: Math.floor(1000 / ai),
+      engineWithAiCalls: aiPhase.load,
     };
   } finally {
+    unpin();
     await engine.stop();
     await fake.close();
     await rm(folder, { recursive: true, force: true });
@@ -215,6 +234,7 @@ export function aiBenchMarkdown(report: AiBenchReport): string {
       ? 'Gemini takes no truncation: it stops its own turn where it heard the caller.'
       : `Typical truncation error, signed: ${report.truncationErrorMs.signedP50Ms.toFixed(1)} ms (positive: callwire said more was heard than Telnyx played).`,
     `Engine CPU per call-second: echo ${report.cpuMsPerCallSecond.echo.toFixed(2)} ms, AI ${report.cpuMsPerCallSecond.ai.toFixed(2)} ms (${(report.cpuMsPerCallSecond.ai / report.cpuMsPerCallSecond.echo).toFixed(2)}× echo); at that cost one core would carry about ${report.estimatedAiCallsPerCore} AI calls (estimate).`,
+    `With ${report.calls} AI calls the engine used ${(report.engineWithAiCalls.coreShare * 100).toFixed(0)} % of its core; its event loop was late by p99 ${report.engineWithAiCalls.eventLoopP99Ms.toFixed(1)} ms, max ${report.engineWithAiCalls.eventLoopMaxMs.toFixed(1)} ms.`,
     '',
   ].join('\n');
 }

@@ -91,6 +91,9 @@ export class AiCaller {
   /** Talks now and then for `durationMs` without measuring: load for the CPU figures. */
   async converse(durationMs: number): Promise<void> {
     const end = performance.now() + durationMs;
+    // Callers on real lines do not talk in step: each starts at its own point of the 3 s cycle, so
+    // a hundred answers do not all land in the same tick.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 3000));
     while (performance.now() < end) {
       this.voice.speaking = true;
       await new Promise((resolve) => setTimeout(resolve, 600));

@@ -27,6 +27,20 @@ export function planCores(): CorePlan {
   return { server: 0, generator: 1 };
 }
 
+/**
+ * Pins this process, every thread of it, to `core`, so the bench's own work (callers, fakes, the
+ * simulated Telnyx) keeps off the engine's core; returns a function that puts the old affinity
+ * back. Does nothing when `core` is null or `taskset` fails.
+ */
+export function pinThisProcess(core: number | null): () => void {
+  if (core === null) return () => undefined;
+  const current = spawnSync('taskset', ['-p', '-c', String(process.pid)], { encoding: 'utf8' });
+  const previous = /:\s*([0-9,-]+)\s*$/.exec(current.stdout ?? '')?.[1];
+  const pinned = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
+  if (previous === undefined || pinned.error !== undefined || pinned.status !== 0) return () => undefined;
+  return () => void spawnSync('taskset', ['-a', '-p', '-c', previous, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** True when this code runs from TypeScript source (through tsx), false from the compiled `dist`. */
 const fromSource = import.meta.url.endsWith('.ts');
 

@@ -13,7 +13,7 @@ import { startServer } from '../../engine/server.js';
 import { spread, type Spread } from '../support/figures.js';
 import { CallerVoice } from '../ai/callerVoice.js';
 import { MediaStreamBotServer } from '../fakes/mediaStreamBots.js';
-import { benchEngineLimits, engineDescription, freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
+import { benchEngineLimits, engineDescription, freePort, pinThisProcess, planCores, spawnEngine, waitForStats } from '../load/processes.js';
 import { cpuMs, fetchStats } from '../load/serverStats.js';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
 import { frameMarker, LatencyBotServer } from './latencyBotServer.js';
@@ -175,6 +175,7 @@ async function measureCpu(options: UpstreamBenchOptions): Promise<{ echo: number
   const cores = planCores();
   const port = await freePort();
   const engine = spawnEngine(port, cores.server, configPath);
+  const unpin = pinThisProcess(cores.generator);
   const statsUrl = `http://127.0.0.1:${port}/stats`;
   try {
     await waitForStats(statsUrl, engine);
@@ -198,9 +199,10 @@ async function measureCpu(options: UpstreamBenchOptions): Promise<{ echo: number
     };
     const echo = await perCallSecond('echo');
     const forwarded = await perCallSecond('fwd');
-    const pinning = cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the bot server in the bench process, unpinned`;
+    const pinning = cores.server === null ? (cores.note ?? 'not pinned') : `engine on core ${cores.server}; callers and the bot server in the bench process, on core ${cores.generator}`;
     return { echo, forwarded, pinning };
   } finally {
+    unpin();
     await engine.stop();
     await bots.close();
     await rm(folder, { recursive: true, force: true });
