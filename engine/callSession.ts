@@ -16,6 +16,7 @@ import { PlayoutStage } from '../codecs/jitter/playoutStage.js';
 import { playout } from '../codecs/operators/playout.js';
 import { resampleFrames } from '../codecs/operators/resampleFrames.js';
 import type { Resampler } from '../codecs/resample/types.js';
+import { DtmfOrdering } from './dtmfOrdering.js';
 import { createResampler } from '../codecs/resample/createResampler.js';
 import { UnsupportedResampleRateError } from '../codecs/resample/errors.js';
 import type { AudioDecoder } from '../codecs/types.js';
@@ -153,6 +154,8 @@ export class CallSession implements CallPort, PacedStream {
   readonly #log: Logger;
   readonly #parser: TelnyxFrameParser;
   readonly #packets = new FrameChannel<MediaPacket>();
+  /** Key presses, put back in Telnyx's order and rid of repeats before the bot gets them. */
+  readonly #dtmf: DtmfOrdering;
   readonly #audio = new FrameChannel<AudioFrame>();
   #pipeline: Subscription | undefined;
   /** Inbound playout ticks, driven by the shared pacer just before the outbound side. */
@@ -190,6 +193,7 @@ export class CallSession implements CallPort, PacedStream {
     this.#admission = admission;
     this.#authenticated = admission.authenticated || agent.streamAuthToken === undefined;
     this.#log = deps.log.child({ callId: this.id, agent: `${agent.name}.${agent.org}` });
+    this.#dtmf = new DtmfOrdering(deps.clock, (digit) => this.#sendToActor({ type: 'telnyx.dtmf', digit }));
     this.startedAt = deps.clock.now();
     this.#lastMediaAt = this.startedAt;
     this.#parser = new TelnyxFrameParser({ maxPayloadBytes: deps.limits.maxPayloadBytes });
@@ -453,12 +457,14 @@ export class CallSession implements CallPort, PacedStream {
         this.#onStart(frame.start);
         return;
       case 'dtmf':
-        this.#sendToActor({ type: 'telnyx.dtmf', digit: frame.digit });
+        this.#dtmf.accept(frame);
         return;
       case 'mark':
         if (this.#output === undefined || this.#output.acceptMarkEcho(frame.name)) this.#sendToActor({ type: 'telnyx.mark', name: frame.name });
         return;
       case 'stop':
+        // Key presses still held for ordering reach the bot before the stream's end does.
+        this.#dtmf.flush();
         this.#sendToActor({ type: 'telnyx.stop' });
         return;
       case 'error': {
@@ -588,6 +594,7 @@ export class CallSession implements CallPort, PacedStream {
 
   readonly #onClose = (code: number, reason: Buffer): void => {
     void this.#capture?.close(code, reason.toString());
+    this.#dtmf.flush();
     this.#sendToActor({ type: 'socket.closed', code });
   };
 
@@ -633,6 +640,7 @@ export class CallSession implements CallPort, PacedStream {
   #finish(output: CallOutput): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#dtmf.dispose();
     const outbound = this.#output?.stats;
     const jitter = this.jitter;
     const summary: CallSummary = {
@@ -669,6 +677,7 @@ export class CallSession implements CallPort, PacedStream {
         telnyxErrors: this.stats.telnyxErrors,
         otherTrackFrames: this.stats.otherTrackFrames,
         outboundDropped: this.stats.outboundDropped,
+        ...(this.#dtmf.stats.delivered + this.#dtmf.stats.duplicates === 0 ? {} : { dtmf: { ...this.#dtmf.stats } }),
         ...(this.#annotations.size === 0 ? {} : { bot: Object.fromEntries(this.#annotations) }),
       },
       'call ended',
