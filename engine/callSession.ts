@@ -457,9 +457,11 @@ export class CallSession implements CallPort, PacedStream {
         this.#onStart(frame.start);
         return;
       case 'dtmf':
+        if (frame.sequenceNumber !== undefined) this.#playout?.reorder.noteControlSequence(frame.sequenceNumber);
         this.#dtmf.accept(frame);
         return;
       case 'mark':
+        if (frame.sequenceNumber !== undefined) this.#playout?.reorder.noteControlSequence(frame.sequenceNumber);
         if (this.#output === undefined || this.#output.acceptMarkEcho(frame.name)) this.#sendToActor({ type: 'telnyx.mark', name: frame.name });
         return;
       case 'stop':

@@ -49,4 +49,43 @@ describe('PacketKeys', () => {
   it('rejects a non-positive timestamp step', () => {
     expect(() => new PacketKeys(0)).toThrow(RangeError);
   });
+
+  it('leaves out the sequence numbers control frames used, so media keys stay consecutive across key presses and mark echoes', () => {
+    const keys = new PacketKeys();
+    keys.noteControl(1); // start, before any media
+    expect(keys.keyOf(packet(2))).toBe(0);
+    expect(keys.keyOf(packet(3))).toBe(1);
+    keys.noteControl(4); // dtmf
+    keys.noteControl(4); // its repeat uses no new number
+    keys.noteControl(5); // mark echo
+    expect(keys.keyOf(packet(6))).toBe(2);
+    // Reordered media still finds its place among the control frames.
+    keys.noteControl(8);
+    expect(keys.keyOf(packet(9))).toBe(4);
+    expect(keys.keyOf(packet(7))).toBe(3);
+  });
+
+  it('stays consecutive over thousands of interleaved mark echoes, with bounded memory', () => {
+    const keys = new PacketKeys();
+    let sequence = 1;
+    for (let frame = 0; frame < 5000; frame++) {
+      expect(keys.keyOf(packet(++sequence))).toBe(frame);
+      if (frame % 3 === 0) keys.noteControl(++sequence);
+    }
+  });
+
+  it('leaves a control frame that comes after a later media frame as a gap, so no key is given twice', () => {
+    const keys = new PacketKeys();
+    expect(keys.keyOf(packet(10))).toBe(0);
+    expect(keys.keyOf(packet(12))).toBe(2);
+    keys.noteControl(11);
+    expect(keys.keyOf(packet(13))).toBe(3);
+  });
+
+  it('ignores control frames on a stream keyed by chunk or timestamp', () => {
+    const keys = new PacketKeys();
+    expect(keys.keyOf(packet(-1, 7))).toBe(0);
+    keys.noteControl(8);
+    expect(keys.keyOf(packet(-1, 8))).toBe(1);
+  });
 });

@@ -4,6 +4,11 @@ import { SerialUnwrapper } from './serial.js';
 /** Which counter of a media frame orders it. */
 export type KeySource = 'sequenceNumber' | 'chunk' | 'timestamp';
 
+/** Control frames' sequence numbers kept apart at most; older ones are folded into a count. */
+const MAX_RECENT_CONTROLS = 64;
+/** A control frame this many numbers behind the newest media frame is below every frame still worth playing. */
+const FOLD_BEHIND = 256;
+
 /** Media-time step of one 20 ms frame in `media.timestamp` units when nothing else is known. */
 export const DEFAULT_TIMESTAMP_STEP = 20;
 
@@ -14,8 +19,11 @@ export const DEFAULT_TIMESTAMP_STEP = 20;
  * @remarks The source is chosen on the first packet that carries any counter, in the order
  * `sequence_number`, then `media.chunk`, then `media.timestamp` (a field is absent when the parser
  * set -1), and kept for the whole stream, because mixing counters would scramble the order.
- * Telnyx's `sequence_number` also numbers `dtmf` and `mark` frames, so a gap in it is not always a
- * lost frame; the playout stage skips such a gap without concealing when the next frame is on time.
+ * Telnyx's `sequence_number` also numbers `dtmf` and `mark` frames: the call session tells the keys
+ * about those ({@link PacketKeys.noteControl}), and media keys leave them out, so a key press or a
+ * mark echo is not taken for a lost frame (nor shifts the media time of every frame after it). A gap
+ * no control frame explains is a loss; the playout stage skips it without concealing when the next
+ * frame is on time.
  * Timestamps are divided by `timestampStep` (default 20: milliseconds, Twilio's convention; Telnyx
  * does not document the unit, so an RTP-clock stream needs 160 at 8 kHz).
  */
@@ -27,6 +35,12 @@ export class PacketKeys {
   #lastExtended = 0;
   /** Unwrapped counter of the stream's first packet: keys count from it, so they stay small integers. */
   #origin = Number.NaN;
+  /** Unwrapped sequence numbers of recent control frames, ascending; older ones are folded into {@link #controlsFolded}. */
+  readonly #controls: number[] = [];
+  /** Control frames past the origin whose sequence numbers lie below every media frame still to come. */
+  #controlsFolded = 0;
+  /** Highest unwrapped sequence number of a media frame keyed so far. */
+  #highestMedia = Number.NEGATIVE_INFINITY;
 
   constructor(timestampStep = DEFAULT_TIMESTAMP_STEP) {
     if (!(timestampStep > 0)) throw new RangeError(`timestampStep must be positive, got ${timestampStep}`);
@@ -50,7 +64,49 @@ export class PacketKeys {
     this.#lastExtended = extended;
     if (Number.isNaN(this.#origin)) this.#origin = extended;
     const offset = extended - this.#origin;
-    return source === 'timestamp' ? Math.round(offset / this.#timestampStep) : offset;
+    if (source === 'timestamp') return Math.round(offset / this.#timestampStep);
+    if (source === 'chunk') return offset;
+    if (extended > this.#highestMedia) this.#highestMedia = extended;
+    if (this.#controls.length + this.#controlsFolded === 0) return offset;
+    return offset - this.#controlsBelow(extended);
+  }
+
+  /**
+   * Notes that a control frame (`dtmf`, `mark`, …) used sequence number `sequenceNumber`, so media
+   * keys count past it. Ignored unless this stream is keyed on sequence numbers (or not keyed yet).
+   */
+  noteControl(sequenceNumber: number): void {
+    if (this.#source !== undefined && this.#source !== 'sequenceNumber') return;
+    if (!(sequenceNumber >= 0)) return;
+    const extended = this.#unwrapper.unwrap(sequenceNumber);
+    // A control frame that comes after a later media frame was keyed is left as a gap: leaving it
+    // out now would give the media frames after it the keys of frames already buffered.
+    if (extended < this.#highestMedia) return;
+    const controls = this.#controls;
+    let index = controls.length;
+    while (index > 0 && controls[index - 1]! > extended) index--;
+    if (controls[index - 1] === extended) return; // a repeated frame uses no new number
+    controls.splice(index, 0, extended);
+    if (controls.length > MAX_RECENT_CONTROLS) this.#foldOldest();
+  }
+
+  /** Control frames past the origin and below `extended`; folds those far behind it, keeping the list short. */
+  #controlsBelow(extended: number): number {
+    const controls = this.#controls;
+    while (controls.length > 0 && controls[0]! < extended - FOLD_BEHIND) this.#foldOldest();
+    let below = this.#controlsFolded;
+    for (let i = 0; i < controls.length; i++) {
+      const control = controls[i]!;
+      if (control >= extended) break;
+      if (control > this.#origin) below++;
+    }
+    return below;
+  }
+
+  #foldOldest(): void {
+    const oldest = this.#controls.shift()!;
+    // Control frames before the stream's first media frame never shifted a key.
+    if (!(oldest <= this.#origin)) this.#controlsFolded++;
   }
 
   /**
@@ -59,6 +115,8 @@ export class PacketKeys {
    */
   rebaseOnLast(): void {
     if (this.#source !== undefined) this.#unwrapper.rebase(this.#lastRaw, this.#lastExtended);
+    // The counter restarted: the control frames noted so far belong to the numbering before it.
+    while (this.#controls.length > 0) this.#foldOldest();
   }
 
   /** Forgets the source and the counter history (a new stream). */
@@ -66,6 +124,9 @@ export class PacketKeys {
     this.#source = undefined;
     this.#origin = Number.NaN;
     this.#unwrapper.reset();
+    this.#controls.length = 0;
+    this.#controlsFolded = 0;
+    this.#highestMedia = Number.NEGATIVE_INFINITY;
   }
 }
 

@@ -186,6 +186,11 @@ export class ReorderStage {
     return this.release();
   }
 
+  /** Tells the stage a control frame (`dtmf`, `mark`) used `sequenceNumber`, so it is not taken for a lost media frame. */
+  noteControlSequence(sequenceNumber: number): void {
+    this.#keys.noteControl(sequenceNumber);
+  }
+
   /** Drops every packet and forgets the stream (a new stream starts with the next push). */
   clear(): void {
     this.#emptySlots();
