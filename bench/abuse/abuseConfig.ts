@@ -18,19 +18,20 @@ export interface AbuseConfig {
   readonly webhookKeys: WebhookKeys;
 }
 
-/** The config file's content. */
-export function abuseConfigContent(streamAuthToken: string, webhookPublicKey: string): object {
+/** The config file's content; `limits` override defaults (the test suite's only). */
+export function abuseConfigContent(streamAuthToken: string, webhookPublicKey: string, limits?: Readonly<Record<string, number>>): object {
   return {
+    ...(limits === undefined ? {} : { limits }),
     organizations: { default: { agents: { guarded: { bot: 'echo', streamAuthToken } } } },
     telnyx: { publicKey: webhookPublicKey },
   };
 }
 
-/** Writes `callwire.config.json` with a fresh token and key pair into `dir`. */
-export async function writeAbuseConfig(dir: string): Promise<AbuseConfig> {
+/** Writes `callwire.config.json` with a fresh token and key pair into `dir`; `limits` override defaults. */
+export async function writeAbuseConfig(dir: string, limits?: Readonly<Record<string, number>>): Promise<AbuseConfig> {
   const streamAuthToken = randomBytes(24).toString('base64url');
   const webhookKeys = generateWebhookKeys();
   const path = join(dir, 'callwire.config.json');
-  await writeFile(path, `${JSON.stringify(abuseConfigContent(streamAuthToken, webhookKeys.publicKeyBase64), null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify(abuseConfigContent(streamAuthToken, webhookKeys.publicKeyBase64, limits), null, 2)}\n`);
   return { path, streamAuthToken, webhookKeys };
 }
