@@ -5,6 +5,7 @@ import { defineBot } from '../../bots/defineBot.js';
 import { createLogger } from '../../engine/logger.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 import { LogLines } from '../support/telnyxEngine.js';
+import { mulawTone } from '../support/signals.js';
 
 describe('key presses over a real stream', () => {
   const running: { close(): Promise<unknown> }[] = [];
@@ -41,5 +42,27 @@ describe('key presses over a real stream', () => {
     client.sendStop();
     await client.closed;
     expect(events).toEqual(['9', '#', 'stop:stream_stopped']);
+  });
+
+  it('are not taken for lost audio: the media frames around them keep their place', async () => {
+    const logs = new LogLines();
+    const engine = await startTestEngine([], { log: createLogger('info', logs.stream) });
+    running.push(engine);
+    const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
+    client.begin();
+    const tone = mulawTone(60);
+    const begin = performance.now();
+    for (let i = 0; i < tone.length; i++) {
+      const wait = begin + i * 20 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Each key press uses a sequence_number between two media frames, as Telnyx numbers them.
+      if (i >= 20 && i % 8 === 0) client.sendDtmf('5');
+      client.sendMedia(tone[i]!);
+    }
+    client.sendStop();
+    await client.closed;
+    const ended = logs.withMessage('call ended')[0]!;
+    expect(ended['dtmf']).toMatchObject({ delivered: 5 });
+    expect(ended['jitter']).toMatchObject({ lost: 0 });
   });
 });
