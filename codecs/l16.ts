@@ -30,8 +30,8 @@ function checkSampleRate(sampleRate: number): number {
 export class L16Decoder implements AudioDecoder {
   /** Sample rate of the stream, in Hz. */
   readonly sampleRate: number;
-  /** Byte order of the payloads this decoder reads. */
-  readonly byteOrder: L16ByteOrder;
+  /** Byte order of the payloads this decoder reads; may be switched mid-stream (a stream found byte-swapped). */
+  byteOrder: L16ByteOrder;
 
   constructor(options: L16Options) {
     this.sampleRate = checkSampleRate(options.sampleRate);
@@ -69,8 +69,8 @@ export class L16Decoder implements AudioDecoder {
 export class L16Encoder implements AudioEncoder {
   /** Sample rate of the stream, in Hz. */
   readonly sampleRate: number;
-  /** Byte order of the payloads this encoder writes. */
-  readonly byteOrder: L16ByteOrder;
+  /** Byte order of the payloads this encoder writes; may be switched mid-stream, with the decoder's. */
+  byteOrder: L16ByteOrder;
 
   constructor(options: L16Options) {
     this.sampleRate = checkSampleRate(options.sampleRate);

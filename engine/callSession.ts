@@ -8,6 +8,8 @@ import type { CallCommands, CallPort } from '../actors/callPort.js';
 import { UNAUTHORIZED_CLOSE_CODE, VIOLATION_CLOSE_CODE, type CallMachine, type CallOutput } from '../actors/call.machine.js';
 import type { AudioFrame, EndReason, RecordingSaved } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
+import { L16Decoder, L16Encoder } from '../codecs/l16.js';
+import { L16ByteOrderWatch } from './l16ByteOrderWatch.js';
 import { FrameChannel } from '../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
 import { JitterStats } from '../codecs/jitter/jitterStats.js';
@@ -170,6 +172,8 @@ export class CallSession implements CallPort, PacedStream {
   readonly #conduct: InboundConduct;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
+  /** Set on L16 calls for their first seconds: corrects a stream that arrives byte-swapped. */
+  #l16Watch: L16ByteOrderWatch | undefined;
   /** This call's own log budget: one line per kind every 10 s, with a count of those held back. */
   readonly #lines: LogBudget;
   #violated = false;
@@ -436,6 +440,7 @@ export class CallSession implements CallPort, PacedStream {
     }
     this.#lastMediaAt = this.#deps.clock.now();
     this.stats.framesIn++;
+    if (this.#l16Watch !== undefined && !this.#l16Watch.observe(packet.payload, packet.length)) this.#l16Watch = undefined;
     this.#packets.next(packet);
   }
 
@@ -555,6 +560,7 @@ export class CallSession implements CallPort, PacedStream {
       this.#capture?.setInbound({ encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate });
       this.#capture?.setOutbound({ encoding: outboundFormat.encoding.toUpperCase(), sampleRate: outboundFormat.sampleRate });
       const encoder = createEncoder(outboundFormat, codecOptions);
+      if (decoder instanceof L16Decoder) this.#l16Watch = new L16ByteOrderWatch(decoder, encoder instanceof L16Encoder ? encoder : undefined, this.#log);
       const opus = outboundFormat.encoding === 'OPUS';
       this.#output = new OutboundStream(encoder, createResampler(media.botSampleRate, encoder.sampleRate), this.#deps.writer, this.#send, {
         botSampleRate: media.botSampleRate,
