@@ -3,7 +3,7 @@ import type { Logger } from '../engine/logger.js';
 import { hostBot } from '../actors/botHost.logic.js';
 import { withOptionsCheck } from './botOptions.js';
 import { withCallPreparation, type CallPreview, type PreparedCall } from './callPreparation.js';
-import { withSampleRate, type BotSampleRate } from './botSampleRate.js';
+import { withSampleRate, type BotSampleRate, type BotSampleRateRule } from './botSampleRate.js';
 import type { AudioFrame, BotLogic, HangupReason, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
 
 /** Options of {@link BotContext.transfer}. */
@@ -88,8 +88,12 @@ export interface BotDefinition<Options> {
   readonly name: string;
   /** Validates the agent's `options` from configuration; throw to refuse them. */
   readonly parseOptions?: (raw: Readonly<Record<string, unknown>>) => Options;
-  /** Rate the bot hears and plays, in Hz (default 8000); the engine resamples to and from the call's codecs. */
-  readonly sampleRate?: BotSampleRate;
+  /**
+   * Rate the bot hears and plays, in Hz, or a rule that picks it per call; the engine resamples to
+   * and from the call's codecs. Default: the call's own rate (8000 on G.711 calls, 16000 on
+   * wideband L16, G.722 and Opus calls).
+   */
+  readonly sampleRate?: BotSampleRate | BotSampleRateRule;
   /** How long a promise returned by a handler may stay pending before the bot counts as unresponsive. */
   readonly responseTimeoutMs?: number;
   /**

@@ -1,17 +1,32 @@
 import { defineBot, type BotHandlers } from './defineBot.js';
 import { TIME_WORD_PROMPTS, timeWords } from './timeWords.js';
-import { loadPrompts } from './wav/loadPrompt.js';
+import { loadPrompts, PROMPT_SAMPLE_RATE } from './wav/loadPrompt.js';
+import { atRate } from './fallback/fallbackPrompt.js';
 import { OutboundQueue } from '../codecs/outboundQueue.js';
 
 const MENU_PROMPTS = ['greeting', 'echo-intro', 'time-intro', 'utc', 'goodbye', 'invalid', ...TIME_WORD_PROMPTS] as const;
 
 let prompts: Map<string, Int16Array> | undefined;
+/** Prompts at the other rates calls have asked for, made once per process and rate. */
+const promptsAtRate = new Map<string, Int16Array>();
 
 /** Prompts are read from disk once per process, on the first call that needs them. */
 function prompt(name: string): Int16Array {
   prompts ??= loadPrompts(MENU_PROMPTS);
   const samples = prompts.get(name);
   if (samples === undefined) throw new Error(`menu: missing prompt ${name}`);
+  return samples;
+}
+
+/** Prompt `name` at `sampleRate` (the menu follows the call's rate; the prompts are recorded at 8 kHz). */
+function promptAt(name: string, sampleRate: number): Int16Array {
+  if (sampleRate === PROMPT_SAMPLE_RATE) return prompt(name);
+  const key = `${name}@${sampleRate}`;
+  let samples = promptsAtRate.get(key);
+  if (samples === undefined) {
+    samples = atRate(prompt(name), sampleRate);
+    promptsAtRate.set(key, samples);
+  }
   return samples;
 }
 
@@ -43,7 +58,7 @@ export function createMenuBot(menuOptions: MenuBotOptions = {}) {
 
       const say = (names: readonly string[], then = 'menu'): void => {
         output.clear();
-        for (const name of names) output.play(prompt(name));
+        for (const name of names) output.play(promptAt(name, output.sampleRate));
         output.mark(then);
       };
 

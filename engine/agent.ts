@@ -1,5 +1,5 @@
 import type { BotLogic } from '../bots/api.js';
-import { botSampleRateOf } from '../bots/botSampleRate.js';
+import { botSampleRateOf, type BotSampleRate, type BotSampleRateRule } from '../bots/botSampleRate.js';
 import type { L16ByteOrder } from '../codecs/l16.js';
 import type { ResampleRate } from '../codecs/resample/types.js';
 import { callMachine, DEFAULT_CALL_TIMEOUTS, type CallMachine, type CallTimeouts } from '../actors/call.machine.js';
@@ -38,8 +38,11 @@ export interface AgentMedia {
    * Undefined: the inbound rate when the codec is the inbound one, else 16000 for L16 and 8000 otherwise.
    */
   readonly outboundSampleRate: ResampleRate | undefined;
-  /** Rate the bot hears and plays: the agent's setting, else what the bot declared, else 8000. */
-  readonly botSampleRate: ResampleRate;
+  /**
+   * Rate the bot hears and plays: the agent's setting, else what the bot declared (a rate or a rule
+   * per call); undefined: the call's own rate. Resolve it for a call with `resolveBotSampleRate`.
+   */
+  readonly botSampleRate: BotSampleRate | BotSampleRateRule | undefined;
   /** Byte order of L16 payloads both ways; Telnyx does not document it, RTP uses big-endian. */
   readonly l16ByteOrder: L16ByteOrder;
   readonly jitter: JitterSettings;
@@ -126,7 +129,7 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
     media: {
       outboundEncoding: media?.outboundEncoding ?? 'PCMU',
       outboundSampleRate: media?.outboundSampleRate,
-      botSampleRate: media?.botSampleRate ?? botSampleRateOf(bot) ?? 8000,
+      botSampleRate: media?.botSampleRate ?? botSampleRateOf(bot),
       l16ByteOrder: media?.l16ByteOrder ?? 'big',
       jitter: {
         minDelayMs: media?.jitter?.minDelayMs ?? DEFAULT_JITTER.minDelayMs,

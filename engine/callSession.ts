@@ -10,6 +10,7 @@ import type { AudioFrame, EndReason, RecordingSaved } from '../bots/api.js';
 import { createDecoder, createEncoder } from '../codecs/createCodec.js';
 import { L16Decoder, L16Encoder } from '../codecs/l16.js';
 import { L16ByteOrderWatch } from './l16ByteOrderWatch.js';
+import { resolveBotSampleRate } from '../bots/botSampleRate.js';
 import { FrameChannel } from '../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../codecs/errors.js';
 import { JitterStats } from '../codecs/jitter/jitterStats.js';
@@ -172,6 +173,8 @@ export class CallSession implements CallPort, PacedStream {
   readonly #conduct: InboundConduct;
   #output: OutboundStream | undefined;
   #decoder: AudioDecoder | undefined;
+  /** Rate the bot hears and plays on this call, resolved at `start`. */
+  #botSampleRate = 8000;
   /** Set on L16 calls for their first seconds: corrects a stream that arrives byte-swapped. */
   #l16Watch: L16ByteOrderWatch | undefined;
   /** This call's own log budget: one line per kind every 10 s, with a count of those held back. */
@@ -300,7 +303,7 @@ export class CallSession implements CallPort, PacedStream {
     if (this.#output === undefined || this.#released) throw new Error('the call is not streaming');
     const path = join(this.agent.recording.dir, recordingFileName(this.id));
     const recorder = new CallRecorder(path, {
-      sampleRate: this.agent.media.botSampleRate,
+      sampleRate: this.#botSampleRate,
       clock: this.#deps.clock,
       firstTick: this.#tick,
       onError: (error) => this.#log.warn({ err: error, path }, 'recording stopped: cannot write the file'),
@@ -542,7 +545,9 @@ export class CallSession implements CallPort, PacedStream {
       this.#bytesPerSample = start.mediaFormat.encoding === 'L16' ? 2 : 1;
       // Resampling first: it refuses a rate outside 8/16/24/48 kHz with a typed error, where the
       // playout stage would only see a frame size that is not a whole number of samples.
-      const toBot = createResampler(decoder.sampleRate, media.botSampleRate);
+      const botSampleRate = resolveBotSampleRate(media.botSampleRate, start.mediaFormat);
+      this.#botSampleRate = botSampleRate;
+      const toBot = createResampler(decoder.sampleRate, botSampleRate);
       this.#toBot = toBot;
       const stage = new PlayoutStage(decoder, { minTargetMs: media.jitter.minDelayMs, maxTargetMs: media.jitter.maxDelayMs });
       this.#playout = stage;
@@ -562,8 +567,8 @@ export class CallSession implements CallPort, PacedStream {
       const encoder = createEncoder(outboundFormat, codecOptions);
       if (decoder instanceof L16Decoder) this.#l16Watch = new L16ByteOrderWatch(decoder, encoder instanceof L16Encoder ? encoder : undefined, this.#log);
       const opus = outboundFormat.encoding === 'OPUS';
-      this.#output = new OutboundStream(encoder, createResampler(media.botSampleRate, encoder.sampleRate), this.#deps.writer, this.#send, {
-        botSampleRate: media.botSampleRate,
+      this.#output = new OutboundStream(encoder, createResampler(botSampleRate, encoder.sampleRate), this.#deps.writer, this.#send, {
+        botSampleRate,
         // Telnyx takes one Opus packet per message; the other codecs concatenate cleanly.
         framesPerMessage: opus ? 1 : media.outbound.framesPerMessage,
         prebufferFrames: media.outbound.prebufferFrames,

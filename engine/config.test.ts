@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(support.media).toEqual({
       outboundEncoding: 'PCMA',
       outboundSampleRate: undefined,
-      botSampleRate: 8000,
+      botSampleRate: undefined,
       l16ByteOrder: 'big',
       jitter: { minDelayMs: 20, maxDelayMs: 200 },
       outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 },

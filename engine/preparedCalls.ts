@@ -1,6 +1,7 @@
 import { callPreparationOf, type CallPreview, type PrepareCall, type PreparedCall } from '../bots/callPreparation.js';
 import type { AgentDefinition } from './agent.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { resolveBotSampleRate } from '../bots/botSampleRate.js';
 import type { Logger } from './logger.js';
 
 /** How long a preparation waits for its stream before it is disposed of (a call that rang out, a refused stream). */
@@ -86,8 +87,10 @@ export function runPreparation(
   log: Logger,
 ): PreparedCall | undefined {
   const encoding = agent.media.outboundEncoding === 'inbound' ? 'PCMU' : agent.media.outboundEncoding;
+  // Before the stream starts, the call's audio is expected to be what the agent sends.
+  const expected = { encoding, sampleRate: agent.media.outboundSampleRate ?? (encoding === 'L16' ? 16000 : 8000) };
   try {
-    return prepare({ ...facts, org: agent.org, agent: agent.name, options: agent.options, expectedEncoding: encoding, botSampleRate: agent.media.botSampleRate, log });
+    return prepare({ ...facts, org: agent.org, agent: agent.name, options: agent.options, expectedEncoding: encoding, botSampleRate: resolveBotSampleRate(agent.media.botSampleRate, expected), log });
   } catch (error) {
     log.warn({ err: error }, 'call preparation failed; the bot starts without it');
     return undefined;

@@ -1,6 +1,6 @@
 import { defineBot, type BotContext, type BotHandlers } from '../defineBot.js';
 import type { BotLogic, EndReason } from '../api.js';
-import type { BotSampleRate } from '../botSampleRate.js';
+import type { BotSampleRate, BotSampleRateRule } from '../botSampleRate.js';
 import { parseAiAgentOptions, renderInstructions, type AiAgentOptions } from './agentOptions.js';
 import { loadAgentOptions } from './agentOptionsLoader.js';
 import { withOptionsLoader } from '../botOptions.js';
@@ -35,8 +35,8 @@ export interface SpeechAgentDefinition {
   readonly defaultModel: string;
   /** The provider; created once per process, on the first call. */
   readonly adapter: () => SpeechToSpeechAdapter;
-  /** Rate the bot hears and plays, when not the engine's default (8 kHz): a provider that speaks PCM only. */
-  readonly sampleRate?: BotSampleRate | undefined;
+  /** Rate the bot hears and plays, or a rule per call (the call's own rate when absent). */
+  readonly sampleRate?: BotSampleRate | BotSampleRateRule | undefined;
 }
 
 /** Longest an agent waits for its last words to be heard before hanging up or transferring anyway. */

@@ -33,6 +33,8 @@ export function connectUpstream(options: UpstreamOptions): UpstreamConnection {
 export const upstreamBot: BotLogic = withOptionsLoader(
   defineBot<UpstreamOptions>({
     name: 'upstream',
+    // Both protocols carry G.711 at 8 kHz.
+    sampleRate: 8000,
     parseOptions: parseUpstreamOptions,
     prepare: (_preview, options) => connectUpstream(options),
     create: (context) => {
