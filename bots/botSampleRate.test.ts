@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followCallRate, resolveBotSampleRate } from './botSampleRate.js';
+import { followCallRate, resolveBotSampleRate, type BotSampleRate } from './botSampleRate.js';
 
 describe('the rate a bot runs at', () => {
   it("follows the call's own rate when neither the agent nor the bot says otherwise", () => {
@@ -15,7 +15,7 @@ describe('the rate a bot runs at', () => {
     const wideband = { encoding: 'L16', sampleRate: 16000 };
     expect(resolveBotSampleRate(undefined, wideband)).toBe(16000);
     expect(resolveBotSampleRate(8000, wideband)).toBe(8000);
-    const rule = (call: { encoding: string }) => (call.encoding === 'PCMU' ? 8000 : 24000) as const;
+    const rule = (call: { encoding: string }): BotSampleRate => (call.encoding === 'PCMU' ? 8000 : 24000);
     expect(resolveBotSampleRate(rule, wideband)).toBe(24000);
     expect(resolveBotSampleRate(rule, { encoding: 'PCMU', sampleRate: 8000 })).toBe(8000);
   });
