@@ -167,6 +167,36 @@ export class TelnyxMediaClient {
     return this.closed;
   }
 
+  /**
+   * Stops reading the socket for `ms`, as a delivery stall on the path from the engine would:
+   * what the engine sends meanwhile waits in the kernel and arrives in one burst afterwards.
+   */
+  stallReading(ms: number): Promise<void> {
+    // ws keeps its TCP socket in `_socket`; pausing it is the closest a client gets to a stalled path.
+    const socket = (this.#ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        socket.resume();
+        resolve();
+      }, ms),
+    );
+  }
+
+  /**
+   * Gaps the caller would hear in the engine's audio, by Telnyx's playout: each message plays after
+   * what Telnyx holds, and one that arrives after all of that has played leaves a gap. In ms, in order.
+   */
+  playoutGaps(): number[] {
+    const gaps: number[] = [];
+    let playedUntil = Number.NaN;
+    for (const item of this.media) {
+      if (!Number.isNaN(playedUntil) && item.at > playedUntil) gaps.push(item.at - playedUntil);
+      playedUntil = Math.max(Number.isNaN(playedUntil) ? item.at : playedUntil, item.at) + (this.#options.mediaDurationMs?.(item.payload) ?? item.payload.length / this.#bytesPerMs);
+    }
+    return gaps;
+  }
+
   /** Drops the TCP connection without a close frame. */
   terminate(): void {
     this.#ws.terminate();

@@ -1,0 +1,63 @@
+/**
+ * How much audio callwire should send ahead to Telnyx: an answer of 4 s queued at once (a prompt, a
+ * TTS or AI reply) plays over the real engine on 127.0.0.1 while the simulated Telnyx stops reading
+ * its socket for a while, as a stalled TCP path would; the table gives the longest gap the caller
+ * would hear for each stall and each lead. Run: `npx tsx bench/telnyx/outboundMarginSweep.ts`.
+ */
+import { buildAgent } from '../../engine/agent.js';
+import { AgentCatalog } from '../../engine/agentCatalog.js';
+import { systemClock } from '../../engine/clock.js';
+import { silentLogger } from '../../engine/logger.js';
+import { startServer } from '../../engine/server.js';
+import { defineBot } from '../../bots/defineBot.js';
+import { TelnyxMediaClient } from './mediaClient.js';
+
+const STALLS_MS = [60, 120, 180, 250, 400];
+const LEADS = [1, 5, 10, 15, 20];
+const REPEATS = 3;
+
+const speaker = defineBot({
+  name: 'speaker',
+  create: ({ output }) => {
+    output.play(new Int16Array(output.sampleRate * 4).map((_, i) => Math.round(Math.sin(i / 3) * 8000)));
+    return {};
+  },
+});
+
+async function longestGap(port: number, lead: number, stallMs: number): Promise<number> {
+  const client = await TelnyxMediaClient.connect(`ws://127.0.0.1:${port}/ws/telnyx?serviceHost=lead${lead}.bench`);
+  client.begin();
+  await client.waitFor(() => client.receivedMs >= 1000, 5_000, 'a second of the answer');
+  await client.stallReading(stallMs);
+  await client.waitFor(() => client.receivedMs >= 3000, 5_000, 'three seconds of the answer');
+  client.sendStop();
+  await client.closed;
+  return Math.max(0, ...client.playoutGaps());
+}
+
+const agents = LEADS.map((lead) => buildAgent('bench', `lead${lead}`, speaker, 'speaker', { media: { outbound: { leadFrames: lead } } }));
+const engine = await startServer(
+  { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, admission: { maxEventLoopDelayMs: 60_000 } },
+  { catalog: new AgentCatalog(agents), clock: systemClock, log: silentLogger() },
+);
+const rows: string[] = [];
+for (const lead of LEADS) {
+  const cells: string[] = [];
+  for (const stall of STALLS_MS) {
+    let worst = 0;
+    for (let i = 0; i < REPEATS; i++) worst = Math.max(worst, await longestGap(engine.port, lead, stall));
+    cells.push(worst.toFixed(0));
+  }
+  rows.push(`| ${lead * 20} ms | ${cells.join(' | ')} |`);
+}
+await engine.close();
+process.stdout.write(
+  [
+    `Longest gap the caller hears (ms, worst of ${REPEATS}) when the path to Telnyx stalls, by lead sent ahead`,
+    '',
+    `| lead | ${STALLS_MS.map((stall) => `stall ${stall} ms`).join(' | ')} |`,
+    `| --- | ${STALLS_MS.map(() => '---:').join(' | ')} |`,
+    ...rows,
+    '',
+  ].join('\n'),
+);
