@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackAddresses } from './attackOptions.js';
 import { AttackTally } from './attackTally.js';
 import { errorFlood } from './errorFlood.js';
-import { messagesReadByEngine, startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
 
 describe('error-flood against the real engine', () => {
   let engine: AbuseTestEngine;
@@ -15,14 +15,15 @@ describe('error-flood against the real engine', () => {
     const tally = new AttackTally();
     const stop = new AbortController();
     const attack = errorFlood({ port: engine.port, count: 3, durationMs: 30_000, detailBytes: 2048, sourceAddresses: loopbackAddresses(3), tally }, stop.signal);
-    await waitUntil(() => engine.server.calls.size === 3 && messagesReadByEngine(engine.server) >= 6, 'three streams to deliver error frames');
-    for (const session of engine.server.calls.values()) session.close(4000, 'test closes the flood');
-    await waitUntil(() => tally.connectionsOpened >= 6 && tally.open === 3, 'the three sockets to reconnect');
+    // The engine closes a stream that sends more than a few frames before `start`: the flood's
+    // sockets are closed again and again, and it opens a new one each time.
+    await waitUntil(() => tally.connectionsOpened >= 9, 'the flood to reconnect after the engine closed its sockets');
     stop.abort();
     const report = await attack;
     expect(report.attack).toBe('error-flood');
-    expect(report.closedByEngine['4000']).toBe(3);
-    expect(report.messagesSent).toBeGreaterThanOrEqual(6);
+    const closedByEngine = Object.values(report.closedByEngine).reduce((sum, count) => sum + count, 0);
+    expect(closedByEngine, JSON.stringify(report.closedByEngine)).toBeGreaterThanOrEqual(6);
+    expect(report.messagesSent).toBeGreaterThanOrEqual(9);
     expect(report.bytesSent).toBeGreaterThan(report.messagesSent * 2048);
     expect(report.extra.frameBytes).toBeGreaterThan(2048);
     expect(report.open).toBe(0);
