@@ -44,15 +44,6 @@ export async function startAbuseTestEngine(options: { guardedStartMs?: number } 
   return { port: server.port, server, keys, close: () => server.close() };
 }
 
-/** Resolves once `predicate` holds (checked every 10 ms); rejects after `timeoutMs` naming `what`. */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Messages the engine has read on its live streams. */
 export function messagesReadByEngine(server: RunningServer): number {
   let total = 0;

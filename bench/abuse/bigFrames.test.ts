@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttackTally } from './attackTally.js';
 import { bigFrames } from './bigFrames.js';
 import { largestAcceptedFrame } from './largestFrame.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('big-frames against the real engine', () => {
   let engine: AbuseTestEngine;

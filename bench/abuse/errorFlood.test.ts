@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackAddresses } from './attackOptions.js';
 import { AttackTally } from './attackTally.js';
 import { errorFlood } from './errorFlood.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('error-flood against the real engine', () => {
   let engine: AbuseTestEngine;

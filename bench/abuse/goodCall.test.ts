@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoodCall } from './goodCall.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('the good call against the real engine', () => {
   let engine: AbuseTestEngine;

@@ -26,5 +26,6 @@ export type { AttackName, AttackReport } from './attackTally.js';
 export { loopbackAddresses, isLoopbackAddress, TARGET_HOST, MAX_ATTACK_DURATION_MS } from './attackOptions.js';
 export type { AttackBaseOptions } from './attackOptions.js';
 export type { WebSocketFloodExtra } from './webSocketFlood.js';
-export { startAbuseTestEngine, waitUntil, messagesReadByEngine, TEST_STREAM_TOKEN } from './abuseTestEngine.js';
+export { startAbuseTestEngine, messagesReadByEngine, TEST_STREAM_TOKEN } from './abuseTestEngine.js';
+export { waitUntil } from '../support/waitUntil.js';
 export type { AbuseTestEngine } from './abuseTestEngine.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttackTally } from './attackTally.js';
 import { preauthFlood } from './preauthFlood.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('preauth-flood against the real engine', () => {
   let engine: AbuseTestEngine;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackAddresses } from './attackOptions.js';
 import { AttackTally } from './attackTally.js';
 import { silentSockets, splitEvenly } from './silentSockets.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('silent-sockets', () => {
   let engine: AbuseTestEngine;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackAddresses } from './attackOptions.js';
 import { AttackTally } from './attackTally.js';
 import { slowWebhook } from './slowWebhook.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('slow-webhook against the real engine', () => {
   let engine: AbuseTestEngine;

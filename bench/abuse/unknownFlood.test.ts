@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttackTally } from './attackTally.js';
 import { unknownFlood } from './unknownFlood.js';
-import { startAbuseTestEngine, waitUntil, type AbuseTestEngine } from './abuseTestEngine.js';
+import { startAbuseTestEngine, type AbuseTestEngine } from './abuseTestEngine.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 describe('unknown-flood against the real engine', () => {
   let engine: AbuseTestEngine;

@@ -8,7 +8,8 @@ import { FakeOpenAIRealtime } from '../fakes/fakeOpenAIRealtime.js';
 import { geminiSide, openaiSide, type ModelSide } from './modelSide.js';
 import { makeTestCertificate } from '../fakes/selfSignedTls.js';
 import { benchEngineLimits, engineDescription, freePort, pinThisProcess, planCores, spawnEngine, waitForStats } from '../load/processes.js';
-import { cpuMs, fetchStats } from '../load/serverStats.js';
+import { cpuDuring } from '../load/serverStats.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AiCaller, type TurnFigures } from './aiCaller.js';
 
 /** Which provider's fake the bench talks to. */
@@ -170,14 +171,8 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
     const cpuPhase = async (agent: string, idleMsPerSecond: number): Promise<{ perCallSecond: number; load: EngineLoad }> => {
       progress(`CPU: ${options.calls} ${agent} calls for ${options.cpuSeconds} s`);
       const callers = await Promise.all(Array.from({ length: options.calls }, (_, index) => AiCaller.dial(url(agent), `cpu-${agent}-${index}`)));
-      // A new event-loop window opens with the phase, so its delay figures are this phase's alone.
-      const before = await fetchStats(statsUrl, true);
-      const startedAt = performance.now();
-      await Promise.all(callers.map((caller) => caller.converse(options.cpuSeconds * 1000)));
-      const after = await fetchStats(statsUrl);
-      const seconds = (performance.now() - startedAt) / 1000;
+      const { msPerSecond, after } = await cpuDuring(statsUrl, () => Promise.all(callers.map((caller) => caller.converse(options.cpuSeconds * 1000))));
       await Promise.all(callers.map((caller) => caller.hangUp()));
-      const msPerSecond = (cpuMs(after) - cpuMs(before)) / seconds;
       return {
         perCallSecond: Math.max(0, msPerSecond - idleMsPerSecond) / options.calls,
         load: { coreShare: msPerSecond / 1000, eventLoopP99Ms: after.eventLoopDelayMs.p99, eventLoopMaxMs: after.eventLoopDelayMs.max },
@@ -186,10 +181,7 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
     // The engine's own idle cost (timers, the pacing clock, collection) is measured first and
     // taken off, so the per-call figures are what each call adds.
     progress(`CPU: idle for ${options.cpuSeconds} s`);
-    const idleBefore = await fetchStats(statsUrl);
-    const idleStart = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, options.cpuSeconds * 1000));
-    const idleMsPerSecond = (cpuMs(await fetchStats(statsUrl)) - cpuMs(idleBefore)) / ((performance.now() - idleStart) / 1000);
+    const idleMsPerSecond = (await cpuDuring(statsUrl, () => sleep(options.cpuSeconds * 1000))).msPerSecond;
     const echo = (await cpuPhase('echo', idleMsPerSecond)).perCallSecond;
     const aiPhase = await cpuPhase('ai', idleMsPerSecond);
     const ai = aiPhase.perCallSecond;

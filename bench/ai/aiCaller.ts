@@ -1,6 +1,7 @@
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
 import { CallerVoice, isAgentSpeech } from './callerVoice.js';
 import type { ModelSide } from './modelSide.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 /** One measured turn of a call: the agent answers, and the caller cuts the answer off. */
 export interface TurnFigures {
@@ -10,14 +11,6 @@ export interface TurnFigures {
   readonly bargeInMs: number;
   /** `audio_end_ms` callwire sent minus what the simulated Telnyx had played at the clear, ms; undefined for a provider without truncation. */
   readonly truncationErrorMs: number | undefined;
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 /**
@@ -52,7 +45,7 @@ export class AiCaller {
 
   /** Milliseconds from the stream's start to the first byte of the agent's speech at Telnyx. */
   async firstWordsMs(): Promise<number> {
-    await until(() => this.client.media.some((media) => isAgentSpeech(media.payload)), 15_000, 'the greeting');
+    await waitUntil(() => this.client.media.some((media) => isAgentSpeech(media.payload)), 'the greeting', 15_000, 2);
     return this.client.media.find((media) => isAgentSpeech(media.payload))!.at - this.startedAt;
   }
 
@@ -61,18 +54,18 @@ export class AiCaller {
     // Speak until the model hears turn `turn` (from the second turn on, the barge-in of the last
     // answer already started it), then stop so it answers.
     this.voice.speaking = true;
-    await until(() => model.speechStarts() >= turn, 10_000, 'the model to hear the caller');
+    await waitUntil(() => model.speechStarts() >= turn, 'the model to hear the caller', 10_000, 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     this.voice.speaking = false;
-    await until(() => model.answerSentAt(turn - 1) !== undefined, 10_000, 'an answer');
+    await waitUntil(() => model.answerSentAt(turn - 1) !== undefined, 'an answer', 10_000, 2);
     const answerSentAt = model.answerSentAt(turn - 1)!;
-    await until(() => this.client.media.some((media) => media.at >= answerSentAt && isAgentSpeech(media.payload)), 10_000, 'the answer at Telnyx');
+    await waitUntil(() => this.client.media.some((media) => media.at >= answerSentAt && isAgentSpeech(media.payload)), 'the answer at Telnyx', 10_000, 2);
     const firstHeard = this.client.media.find((media) => media.at >= answerSentAt && isAgentSpeech(media.payload))!;
     // Let part of the answer play, then talk over it.
-    await until(() => performance.now() >= firstHeard.at + hearMs, hearMs + 1000, 'the answer to play');
+    await waitUntil(() => performance.now() >= firstHeard.at + hearMs, 'the answer to play', hearMs + 1000, 2);
     const clearsBefore = this.clearTimes.length;
     this.voice.speaking = true;
-    await until(() => model.bargeInCueAt(turn - 1) !== undefined && this.clearTimes.length > clearsBefore && (!model.truncates || model.truncation(turn - 1) !== undefined), 10_000, 'the barge-in');
+    await waitUntil(() => model.bargeInCueAt(turn - 1) !== undefined && this.clearTimes.length > clearsBefore && (!model.truncates || model.truncation(turn - 1) !== undefined), 'the barge-in', 10_000, 2);
     const clearAt = this.clearTimes[clearsBefore]!;
     const cueAt = model.bargeInCueAt(turn - 1)!;
     // What Telnyx had played of this answer when the clear arrived: its real-time playout of what it received.

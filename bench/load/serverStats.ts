@@ -27,3 +27,15 @@ export async function fetchStats(statsUrl: string, resetLoop = false, timeoutMs 
 export function cpuMs(stats: ServerStats): number {
   return (stats.cpu.userMicros + stats.cpu.systemMicros) / 1000;
 }
+
+/**
+ * The server's CPU while `during` runs, in ms per wall-clock second, and its stats at the end; its
+ * event-loop window restarts with the span, so the delay figures in `after` are the span's alone.
+ */
+export async function cpuDuring(statsUrl: string, during: () => Promise<unknown>): Promise<{ readonly msPerSecond: number; readonly after: ServerStats }> {
+  const before = await fetchStats(statsUrl, true);
+  const startedAt = performance.now();
+  await during();
+  const after = await fetchStats(statsUrl);
+  return { msPerSecond: (cpuMs(after) - cpuMs(before)) / ((performance.now() - startedAt) / 1000), after };
+}

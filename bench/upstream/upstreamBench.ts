@@ -14,8 +14,10 @@ import { spread, type Spread } from '../support/figures.js';
 import { CallerVoice } from '../ai/callerVoice.js';
 import { MediaStreamBotServer } from '../fakes/mediaStreamBots.js';
 import { benchEngineLimits, engineDescription, freePort, pinThisProcess, planCores, spawnEngine, waitForStats } from '../load/processes.js';
-import { cpuMs, fetchStats } from '../load/serverStats.js';
+import { cpuDuring } from '../load/serverStats.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
+import { waitUntil } from '../support/waitUntil.js';
 import { frameMarker, LatencyBotServer } from './latencyBotServer.js';
 
 /** Options of {@link runUpstreamBench}. */
@@ -50,14 +52,6 @@ export interface UpstreamBenchReport {
 /** Frames at the start of each call left out of the latency figures: the connection may still be opening. */
 const WARM_UP_FRAMES = 10;
 
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A caller that talks (a tone every 20 ms) from the moment it dials. */
 async function dial(url: string): Promise<{ client: TelnyxMediaClient; voice: CallerVoice }> {
@@ -111,7 +105,7 @@ async function measureLatency(options: UpstreamBenchOptions): Promise<{ callerTo
   try {
     const url = `ws://127.0.0.1:${engine.port}/ws/telnyx?serviceHost=fwd.bench`;
     const callers = await Promise.all(Array.from({ length: options.calls }, () => dial(url)));
-    await until(() => bots.calls.length === options.calls && bots.calls.every((call) => call.botFrameSentAt.length >= frames), frames * 20 + 15_000, 'the bots to finish speaking');
+    await waitUntil(() => bots.calls.length === options.calls && bots.calls.every((call) => call.botFrameSentAt.length >= frames), 'the bots to finish speaking', frames * 20 + 15_000, 5);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await Promise.all(callers.map(hangUp));
     const callerToBot: number[] = [];
@@ -180,22 +174,15 @@ async function measureCpu(options: UpstreamBenchOptions): Promise<{ echo: number
   try {
     await waitForStats(statsUrl, engine);
     progress(`CPU: idle for ${options.cpuSeconds} s`);
-    const idleBefore = await fetchStats(statsUrl);
-    const idleStart = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, options.cpuSeconds * 1000));
-    const idleMsPerSecond = (cpuMs(await fetchStats(statsUrl)) - cpuMs(idleBefore)) / ((performance.now() - idleStart) / 1000);
+    const idleMsPerSecond = (await cpuDuring(statsUrl, () => sleep(options.cpuSeconds * 1000))).msPerSecond;
     const perCallSecond = async (agent: string): Promise<number> => {
       progress(`CPU: ${options.calls} ${agent} calls for ${options.cpuSeconds} s`);
       const callers = await Promise.all(Array.from({ length: options.calls }, () => dial(`ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${agent}.bench`)));
       // Measure once every call is up and, for forwarded calls, its echo is flowing.
-      await until(() => callers.every((caller) => caller.client.media.length > 0), 15_000, `${agent} calls to answer`);
-      const before = await fetchStats(statsUrl);
-      const startedAt = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, options.cpuSeconds * 1000));
-      const after = await fetchStats(statsUrl);
-      const seconds = (performance.now() - startedAt) / 1000;
+      await waitUntil(() => callers.every((caller) => caller.client.media.length > 0), `${agent} calls to answer`, 15_000, 5);
+      const { msPerSecond } = await cpuDuring(statsUrl, () => sleep(options.cpuSeconds * 1000));
       await Promise.all(callers.map(hangUp));
-      return Math.max(0, (cpuMs(after) - cpuMs(before)) / seconds - idleMsPerSecond) / options.calls;
+      return Math.max(0, msPerSecond - idleMsPerSecond) / options.calls;
     };
     const echo = await perCallSecond('echo');
     const forwarded = await perCallSecond('fwd');
