@@ -72,6 +72,7 @@ export class TelnyxMediaClient {
   #chunk = 0;
   #timestamp = 0;
   #playoutEndsAt = 0;
+  readonly #playoutGaps: number[] = [];
 
   private constructor(ws: WebSocket, call: SimulatedCall, options: MediaClientOptions) {
     this.#ws = ws;
@@ -187,14 +188,8 @@ export class TelnyxMediaClient {
    * Gaps the caller would hear in the engine's audio, by Telnyx's playout: each message plays after
    * what Telnyx holds, and one that arrives after all of that has played leaves a gap. In ms, in order.
    */
-  playoutGaps(): number[] {
-    const gaps: number[] = [];
-    let playedUntil = Number.NaN;
-    for (const item of this.media) {
-      if (!Number.isNaN(playedUntil) && item.at > playedUntil) gaps.push(item.at - playedUntil);
-      playedUntil = Math.max(Number.isNaN(playedUntil) ? item.at : playedUntil, item.at) + (this.#options.mediaDurationMs?.(item.payload) ?? item.payload.length / this.#bytesPerMs);
-    }
-    return gaps;
+  playoutGaps(): readonly number[] {
+    return this.#playoutGaps;
   }
 
   /** Drops the TCP connection without a close frame. */
@@ -222,6 +217,8 @@ export class TelnyxMediaClient {
         const payload = Buffer.from(String((frame['media'] as { payload: string }).payload), 'base64');
         this.media.push({ at: now, payload });
         const durationMs = this.#options.mediaDurationMs?.(payload) ?? payload.length / this.#bytesPerMs;
+        // Arriving after all that came before has played, it leaves a gap the caller hears.
+        if (this.media.length > 1 && now > this.#playoutEndsAt) this.#playoutGaps.push(now - this.#playoutEndsAt);
         this.#playoutEndsAt = Math.max(now, this.#playoutEndsAt) + durationMs;
         return;
       }

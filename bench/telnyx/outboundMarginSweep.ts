@@ -9,33 +9,13 @@ import { AgentCatalog } from '../../engine/agentCatalog.js';
 import { systemClock } from '../../engine/clock.js';
 import { silentLogger } from '../../engine/logger.js';
 import { startServer } from '../../engine/server.js';
-import { defineBot } from '../../bots/defineBot.js';
-import { TelnyxMediaClient } from './mediaClient.js';
+import { gapsAfterStall, readyAnswerBot } from './stalledPath.js';
 
 const STALLS_MS = [60, 120, 180, 250, 400];
 const LEADS = [1, 5, 10, 15, 20];
 const REPEATS = 3;
 
-const speaker = defineBot({
-  name: 'speaker',
-  create: ({ output }) => {
-    output.play(new Int16Array(output.sampleRate * 4).map((_, i) => Math.round(Math.sin(i / 3) * 8000)));
-    return {};
-  },
-});
-
-async function longestGap(port: number, lead: number, stallMs: number): Promise<number> {
-  const client = await TelnyxMediaClient.connect(`ws://127.0.0.1:${port}/ws/telnyx?serviceHost=lead${lead}.bench`);
-  client.begin();
-  await client.waitFor(() => client.receivedMs >= 1000, 5_000, 'a second of the answer');
-  await client.stallReading(stallMs);
-  await client.waitFor(() => client.receivedMs >= 3000, 5_000, 'three seconds of the answer');
-  client.sendStop();
-  await client.closed;
-  return Math.max(0, ...client.playoutGaps());
-}
-
-const agents = LEADS.map((lead) => buildAgent('bench', `lead${lead}`, speaker, 'speaker', { media: { outbound: { leadFrames: lead } } }));
+const agents = LEADS.map((lead) => buildAgent('bench', `lead${lead}`, readyAnswerBot, 'ready-answer', { media: { outbound: { leadFrames: lead } } }));
 const engine = await startServer(
   { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, admission: { maxEventLoopDelayMs: 60_000 } },
   { catalog: new AgentCatalog(agents), clock: systemClock, log: silentLogger() },
@@ -45,7 +25,7 @@ for (const lead of LEADS) {
   const cells: string[] = [];
   for (const stall of STALLS_MS) {
     let worst = 0;
-    for (let i = 0; i < REPEATS; i++) worst = Math.max(worst, await longestGap(engine.port, lead, stall));
+    for (let i = 0; i < REPEATS; i++) worst = Math.max(worst, 0, ...(await gapsAfterStall(`ws://127.0.0.1:${engine.port}/ws/telnyx?serviceHost=lead${lead}.bench`, stall)));
     cells.push(worst.toFixed(0));
   }
   rows.push(`| ${lead * 20} ms | ${cells.join(' | ')} |`);
