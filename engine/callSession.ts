@@ -448,6 +448,9 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   #onControl(frame: ControlFrame): void {
+    // Telnyx numbers its control frames with the media: the jitter buffer must not take the numbers
+    // they use for lost audio.
+    if ('sequenceNumber' in frame && frame.sequenceNumber !== undefined) this.#playout?.reorder.noteControlSequence(frame.sequenceNumber);
     switch (frame.event) {
       case 'connected':
         if (!this.#authenticated) {
@@ -465,11 +468,9 @@ export class CallSession implements CallPort, PacedStream {
         this.#onStart(frame.start);
         return;
       case 'dtmf':
-        if (frame.sequenceNumber !== undefined) this.#playout?.reorder.noteControlSequence(frame.sequenceNumber);
         this.#dtmf.accept(frame);
         return;
       case 'mark':
-        if (frame.sequenceNumber !== undefined) this.#playout?.reorder.noteControlSequence(frame.sequenceNumber);
         if (this.#output === undefined || this.#output.acceptMarkEcho(frame.name)) this.#sendToActor({ type: 'telnyx.mark', name: frame.name });
         return;
       case 'stop':

@@ -62,5 +62,4 @@ export class TelnyxMessageWriter implements UpstreamMessageWriter {
   stop(): string {
     return JSON.stringify({ event: 'stop', sequence_number: String(++this.#sequence), stream_id: this.#streamId, stop: { user_id: this.#userId, call_control_id: this.#callControlId } });
   }
-
 }
