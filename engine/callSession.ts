@@ -338,7 +338,8 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   outboundDrained(): boolean {
-    return this.#output === undefined || this.#output.drained;
+    // A closed socket plays nothing more: what was sent ahead is as played as it will ever be.
+    return this.#output === undefined || this.#output.drained || this.#ws.readyState !== this.#ws.OPEN;
   }
 
   /**

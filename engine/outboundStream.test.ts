@@ -55,6 +55,23 @@ describe('OutboundStream', () => {
     expect(stream.aheadMs).toBeGreaterThan(0);
   });
 
+  it('with 200 ms of lead, sends a queued answer that far ahead and is drained only once it has played', () => {
+    const { stream, sent, ticks } = makeStream({ leadFrames: 10 });
+    stream.play(ms(400));
+    // Topped up at once, not a message per tick: the lead plus one message, 11 to 13 frames at Telnyx.
+    expect(stream.aheadMs).toBeGreaterThanOrEqual(220);
+    expect(stream.aheadMs).toBeLessThanOrEqual(260);
+    ticks(10);
+    expect(stream.sentAll).toBe(true);
+    expect(sent.map(msOf).reduce((a, b) => a + b, 0)).toBe(400);
+    // Everything is sent, but the caller has heard only 200 ms of it: a hang-up now would cut the rest.
+    expect(stream.drained).toBe(false);
+    ticks(stream.aheadMs / 20 - 1);
+    expect(stream.drained).toBe(false);
+    ticks(1);
+    expect(stream.drained).toBe(true);
+  });
+
   it('mid-spurt, sends a real-time bot\'s frame as it arrives when the next tick would send it, not on that tick', () => {
     const { stream, sent, ticks } = makeStream();
     stream.play(ms(40));

@@ -50,8 +50,12 @@ export interface OutboundStreamOptions {
   readonly maxQueuedMs: number;
 }
 
-/** Default outbound timing: 60 ms per message, 40 ms prebuffer, 20 ms of lead at Telnyx. */
-export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 } as const;
+/**
+ * Default outbound timing: 60 ms per message, 40 ms prebuffer, and up to 200 ms of queued audio held
+ * at Telnyx ahead of playback, which carries the caller through a stall of the engine-to-Telnyx TCP
+ * path of about 260 ms without a gap (Telnyx's `clear` drops what it holds, so barge-in costs nothing).
+ */
+export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 } as const;
 
 const TICK_MS = 20;
 
@@ -158,8 +162,17 @@ export class OutboundStream implements PacedStream, BotOutput {
   }
 
   /** True when nothing is left to send. */
-  get drained(): boolean {
+  get sentAll(): boolean {
     return this.#queue.queuedSamples === 0 && this.#queue.queuedMarks === 0;
+  }
+
+  /**
+   * True when everything the bot played has been heard by the pacing clock: nothing left to send
+   * and nothing held at Telnyx. A hang-up or transfer waits for this, not for {@link sentAll}, so
+   * the audio sent ahead (the lead) is not cut off the end of a goodbye.
+   */
+  get drained(): boolean {
+    return this.#framesAtTelnyx === 0 && this.sentAll;
   }
 
   /** Audio sent to Telnyx and not yet played by our clock, in milliseconds. */
@@ -191,6 +204,7 @@ export class OutboundStream implements PacedStream, BotOutput {
       this.#startingBetweenTicksSamples = this.#samplesSinceTick();
       this.#sendMessage();
       this.#startingBetweenTicksSamples = 0;
+      this.#topUp();
     } else if (this.#inSpurt && this.#framesAtTelnyx <= this.#options.leadFrames + 1 && this.#queue.samplesBeforeNextMark >= this.#frameSamples) {
       // Mid-spurt, a frame the next tick would send anyway (Telnyx will be down to its lead by
       // then) goes now: a bot that speaks in real time (a forwarded bot server, a streaming model)
@@ -256,17 +270,34 @@ export class OutboundStream implements PacedStream, BotOutput {
     return true;
   }
 
-  /** One tick: Telnyx played 20 ms; send the next message if its buffer runs low, then due marks. */
+  /** One tick: Telnyx played 20 ms; top its buffer up to the lead, each mark right after its audio. */
   pace(): void {
-    const queue = this.#queue;
     this.#ticks++;
     if (this.#framesAtTelnyx > 0) this.#framesAtTelnyx--;
-    if (this.#framesAtTelnyx <= this.#options.leadFrames && this.#readyToSend()) this.#sendMessage();
-    if (this.#inSpurt && this.#framesAtTelnyx === 0 && queue.queuedSamples === 0) {
+    this.#topUp();
+    if (this.#inSpurt && this.#framesAtTelnyx === 0 && this.#queue.queuedSamples === 0) {
       this.#inSpurt = false;
       this.#spurtEndedAtTick = this.#ticks;
     }
     this.#wroteSinceTick = false;
+    this.#sendDueMarks();
+  }
+
+  /**
+   * Sends messages while Telnyx holds no more than the lead and the queue has what a message needs,
+   * so queued audio reaches the full lead at once, not one message per tick.
+   */
+  #topUp(): void {
+    while (this.#framesAtTelnyx <= this.#options.leadFrames && this.#readyToSend()) {
+      const sent = this.#sendMessage();
+      this.#sendDueMarks();
+      if (sent === 0) return;
+    }
+  }
+
+  /** Sends every mark whose audio has gone out, noting the tick by which that audio has played. */
+  #sendDueMarks(): void {
+    const queue = this.#queue;
     for (let name = queue.takeDueMark(); name !== undefined; name = queue.takeDueMark()) {
       this.#send(this.#writer.mark(name));
       this.#awaitingEcho.push(name);
@@ -310,7 +341,8 @@ export class OutboundStream implements PacedStream, BotOutput {
     return Math.max(this.#options.prebufferFrames, this.#options.framesPerMessage) * this.#frameSamples;
   }
 
-  #sendMessage(): void {
+  /** Sends one message of up to `framesPerMessage` frames; returns how many frames it carried. */
+  #sendMessage(): number {
     const queue = this.#queue;
     const frameSamples = this.#frameSamples;
     const messageBytes = this.#messageBytes;
@@ -331,7 +363,7 @@ export class OutboundStream implements PacedStream, BotOutput {
       frames++;
       if (read < frameSamples) break;
     }
-    if (frames === 0) return;
+    if (frames === 0) return 0;
     this.#send(this.#writer.media(messageBytes, length));
     if (!this.#inSpurt) {
       this.#spurtOffsetSamples = this.#startingBetweenTicksSamples;
@@ -342,5 +374,6 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#framesAtTelnyx += frames;
     this.stats.framesSent += frames;
     this.stats.messagesSent++;
+    return frames;
   }
 }
