@@ -57,8 +57,14 @@ describe('StallMargin', () => {
     expect(after.findIndex((margin) => margin === 0)).toBeLessThan(180);
   });
 
-  it('rejects a budget outside (0, 1)', () => {
+  it('never reports more than its largest margin, even off the bucket grid', () => {
+    const model = new StallMargin({ ...OPTIONS, maxMarginMs: 181 });
+    expect(run(model, 0, 60, (s) => (s % 5 === 2 ? 400 : 0)).at(-1)).toBe(181);
+  });
+
+  it('rejects a budget outside (0, 1) and a memory too long to fade', () => {
     expect(() => new StallMargin({ ...OPTIONS, budget: 0 })).toThrow(RangeError);
     expect(() => new StallMargin({ ...OPTIONS, budget: 1 })).toThrow(RangeError);
+    expect(() => new StallMargin({ ...OPTIONS, memoryMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
   });
 });

@@ -6,7 +6,7 @@ export interface StallMarginOptions {
   readonly bucketMs: number;
   /** Jitter from which an arrival belongs to a delay peak (a stall and its burst, a spike). */
   readonly thresholdMs: number;
-  /** Time constant over which past peaks and the time they were seen in fade. */
+  /** Time constant over which past peaks, and the time they were observed over, fade. */
   readonly memoryMs: number;
   /** Share of the time the recurring peaks may leave uncovered before a margin is held against them. */
   readonly budget: number;
@@ -51,17 +51,19 @@ export class StallMargin {
 
   constructor(options: StallMarginOptions) {
     const { maxMarginMs, bucketMs, thresholdMs, memoryMs, budget } = options;
-    if (!(maxMarginMs >= 0 && bucketMs > 0 && thresholdMs > 0 && memoryMs > 0 && budget > 0 && budget < 1)) {
-      throw new RangeError('StallMargin needs maxMarginMs ≥ 0, positive bucket, threshold and memory, and a budget in (0, 1)');
+    const forgetPerStep = Math.exp(-FORGET_STEP_MS / memoryMs);
+    if (!(maxMarginMs >= 0 && Number.isFinite(maxMarginMs) && bucketMs > 0 && thresholdMs > 0 && forgetPerStep < 1 && budget > 0 && budget < 1)) {
+      throw new RangeError('StallMargin needs a finite maxMarginMs ≥ 0, positive bucket and threshold, a finite memory, and a budget in (0, 1)');
     }
     this.#options = options;
     this.#uncoveredMs = new Float64Array(Math.ceil(maxMarginMs / bucketMs) + 1);
-    this.#forgetPerStep = Math.exp(-FORGET_STEP_MS / memoryMs);
+    this.#forgetPerStep = forgetPerStep;
   }
 
   /** Records one arrival's jitter (its delay above the baseline), in ms. */
   observe(jitterMs: number): void {
-    if (jitterMs >= this.#options.thresholdMs) {
+    // An infinite jitter (a broken clock) would cost every margin forever; it is no peak.
+    if (jitterMs >= this.#options.thresholdMs && jitterMs < Number.POSITIVE_INFINITY) {
       if (jitterMs > this.#openHeightMs) this.#openHeightMs = jitterMs;
     } else if (this.#openHeightMs >= 0) {
       this.#closePeak();
@@ -117,6 +119,7 @@ export class StallMargin {
     const uncovered = this.#uncoveredMs;
     let index = 0;
     while (index < uncovered.length - 1 && uncovered[index]! > allowed) index++;
-    this.marginMs = index * this.#options.bucketMs;
+    const margin = index * this.#options.bucketMs;
+    this.marginMs = margin < this.#options.maxMarginMs ? margin : this.#options.maxMarginMs;
   }
 }
