@@ -148,7 +148,7 @@ export class TargetDelay {
     }
   }
 
-  /** Moves time to `nowMs`: closes finished intervals and takes a downward step when one is due. */
+  /** Moves time to `nowMs`: closes finished intervals, fades the stall memory and takes a downward step when one is due. */
   advance(nowMs: number): void {
     this.#closeIntervals(nowMs);
     const stalls = this.#stalls;
