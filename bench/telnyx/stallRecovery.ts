@@ -19,6 +19,8 @@ import { locateEchoedFrames } from './echoDelayTrack.js';
 import { TelnyxMediaClient } from './mediaClient.js';
 
 const FRAME = 160;
+/** Frames quieter than this peak are not placed: line noise alone is too alike. */
+const MIN_PEAK = 200;
 const CALL_MS = 28_000;
 const IMPAIR_AT_MS = 6_000;
 
@@ -29,6 +31,11 @@ interface Impairment {
   readonly holdMs: number;
   /** Only the first frame of the window is held (one late frame), not all of it. */
   readonly onlyFirst: boolean;
+  /**
+   * Share of frames lost before Telnyx for the whole call: never sent, while `sequence_number` and
+   * `chunk` stay contiguous and only `media.timestamp` skips, as when the carrier's side lost them.
+   */
+  readonly lostBeforeTelnyx?: number;
 }
 
 const IMPAIRMENTS: readonly Impairment[] = [
@@ -36,6 +43,7 @@ const IMPAIRMENTS: readonly Impairment[] = [
   { label: 'stall 120 ms', holdMs: 120, onlyFirst: false },
   { label: 'stall 250 ms', holdMs: 250, onlyFirst: false },
   { label: 'stall 400 ms', holdMs: 400, onlyFirst: false },
+  { label: '5 % lost before Telnyx, only the timestamp skips', holdMs: 0, onlyFirst: false, lostBeforeTelnyx: 0.05 },
 ];
 
 /** The caller's speech: the shipped recordings end to end with pauses and faint line noise, PCMU-encoded. */
@@ -77,22 +85,36 @@ async function sendImpaired(client: TelnyxMediaClient, frames: readonly Uint8Arr
     const held = impairment.onlyFirst ? k === holdFrom : k >= holdFrom && k < holdTo;
     return t0 + (held ? IMPAIR_AT_MS + impairment.holdMs : k * 20);
   };
-  const order = frames.map((_, k) => k).sort((a, b) => sendAt(a) - sendAt(b) || a - b);
+  const lost = lostFrames(frames.length, impairment.lostBeforeTelnyx ?? 0);
+  const order = frames.map((_, k) => k).filter((k) => !lost.has(k)).sort((a, b) => sendAt(a) - sendAt(b) || a - b);
+  // Counters number the frames Telnyx got, in order; the timestamp keeps the media time.
+  const counterOf = new Map(frames.map((_, k) => k).filter((k) => !lost.has(k)).map((k, n) => [k, n]));
   for (const k of order) {
     const wait = sendAt(k) - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (!client.open) return;
-    client.sendRaw(mediaText(client, k, frames[k]!));
+    client.sendRaw(mediaText(client, counterOf.get(k)!, k, frames[k]!));
   }
 }
 
-/** A media frame with Telnyx's counters for frame `k` (they follow send order in the original, so they stay the frame's own). */
-function mediaText(client: TelnyxMediaClient, k: number, payload: Uint8Array): string {
+/** A seeded `share` of the frames after the first second, as a set of frame indices. */
+function lostFrames(count: number, share: number): Set<number> {
+  const lost = new Set<number>();
+  let seed = 99;
+  for (let k = 50; k < count; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    if ((seed >>> 8) / 2 ** 24 < share) lost.add(k);
+  }
+  return lost;
+}
+
+/** A media frame: counters `n` (the n-th frame Telnyx got), media time of frame `k`. */
+function mediaText(client: TelnyxMediaClient, n: number, k: number, payload: Uint8Array): string {
   return JSON.stringify({
     event: 'media',
-    sequence_number: String(k + 2),
+    sequence_number: String(n + 2),
     stream_id: client.call.streamId,
-    media: { track: 'inbound', chunk: String(k + 1), timestamp: String(k * FRAME), payload: Buffer.from(payload).toString('base64') },
+    media: { track: 'inbound', chunk: String(n + 1), timestamp: String(k * FRAME), payload: Buffer.from(payload).toString('base64') },
   });
 }
 
@@ -102,7 +124,14 @@ interface DelayPoint {
   readonly delayMs: number;
 }
 
-async function runCase(url: string, frames: readonly Uint8Array[], source: Int16Array, impairment: Impairment): Promise<DelayPoint[]> {
+/** What one call showed: the delay of every frame placed, and the loud frames that could not be placed. */
+interface CaseResult {
+  readonly points: readonly DelayPoint[];
+  /** Returned frames with sound in them found nowhere in what was sent: concealment, cross-fades, splices. */
+  readonly unplaced: number;
+}
+
+async function runCase(url: string, frames: readonly Uint8Array[], source: Int16Array, impairment: Impairment): Promise<CaseResult> {
   const client = await TelnyxMediaClient.connect(url);
   client.begin();
   const t0 = performance.now() + 40;
@@ -125,10 +154,25 @@ async function runCase(url: string, frames: readonly Uint8Array[], source: Int16
     }
     playedUntil = start;
   }
-  return locateEchoedFrames(source, returned, playedAt, { frameSamples: FRAME }).map((frame) => {
+  const located = locateEchoedFrames(source, returned, playedAt, { frameSamples: FRAME, minPeak: MIN_PEAK });
+  const loud = returned.filter((frame) => frame.some((sample) => Math.abs(sample) >= MIN_PEAK)).length;
+  const points = located.map((frame) => {
     const spokenAtMs = frame.sourceSample / 8;
     return { spokenAtMs, delayMs: frame.arrivedAtMs - (t0 + spokenAtMs) };
   });
+  return { points, unplaced: loud - located.length };
+}
+
+/** Spread of the delay over the call after its first 2 s: 5th and 95th percentiles of 500 ms medians. */
+function delayRange(points: readonly DelayPoint[]): string {
+  const levels: number[] = [];
+  for (let from = 2_000; from + 500 <= CALL_MS; from += 500) {
+    const level = delayIn(points, from, from + 500);
+    if (!Number.isNaN(level)) levels.push(level);
+  }
+  levels.sort((a, b) => a - b);
+  const at = (q: number): number => levels[Math.min(levels.length - 1, Math.floor(q * levels.length))]!;
+  return `${at(0.05).toFixed(0)}–${at(0.95).toFixed(0)}`;
 }
 
 function median(values: readonly number[]): number {
@@ -174,20 +218,24 @@ const results = await Promise.all(IMPAIRMENTS.map((impairment) => runCase(url, f
 await engine.close();
 
 const rows = IMPAIRMENTS.map((impairment, i) => {
-  const points = results[i]!;
+  const { points, unplaced } = results[i]!;
   const endedAt = IMPAIR_AT_MS + impairment.holdMs;
   const before = delayIn(points, IMPAIR_AT_MS - 3_000, IMPAIR_AT_MS);
   const peak = Math.max(...points.filter((p) => p.spokenAtMs >= IMPAIR_AT_MS).map((p) => p.delayMs));
-  const at = (seconds: number): string => (delayIn(points, endedAt + seconds * 1000, endedAt + seconds * 1000 + 1000) - before).toFixed(0);
+  const at = (seconds: number): string => {
+    const added = delayIn(points, endedAt + seconds * 1000, endedAt + seconds * 1000 + 1000) - before;
+    return Number.isNaN(added) ? '–' : added.toFixed(0);
+  };
   const recovery = recoverySeconds(points, before, endedAt);
-  return `| ${impairment.label} | ${before.toFixed(0)} | +${(peak - before).toFixed(0)} | ${at(1)} | ${at(3)} | ${at(10)} | ${at(18)} | ${Number.isNaN(recovery) ? 'never' : recovery.toFixed(1)} | ${points.length} |`;
+  const recovered = Number.isNaN(recovery) ? 'never' : recovery.toFixed(1);
+  return `| ${impairment.label} | ${before.toFixed(0)} | +${(peak - before).toFixed(0)} | ${at(1)} | ${at(3)} | ${at(10)} | ${at(18)} | ${recovered} | ${delayRange(points)} | ${points.length} | ${unplaced} |`;
 });
 process.stdout.write(
   [
     'Mouth-to-ear delay of a mirrored call (ms), from the simulated Telnyx side, after an inbound stall',
     '',
-    '| impairment | before | peak added | added at +1 s | +3 s | +10 s | +18 s | back within 20 ms after (s) | frames located |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| impairment | before | peak added | added at +1 s | +3 s | +10 s | +18 s | back within 20 ms after (s) | delay p5–p95 over the call | frames placed | sounding frames not placed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ].join('\n'),
