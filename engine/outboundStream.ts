@@ -58,6 +58,8 @@ export interface OutboundStreamOptions {
 export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 } as const;
 
 const TICK_MS = 20;
+/** Telnyx holds at most this many frames: a whole frame at hand goes out at once, full message or not. */
+const RUNNING_LOW_FRAMES = 2;
 
 /** The part of a call recorder the outbound side writes to. */
 export interface BotSideRecorder {
@@ -109,6 +111,10 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #frameBytes: Uint8Array;
   /** One message's encoded bytes (several frames). */
   readonly #messageBytes: Uint8Array;
+  /** Bot-rate samples in a full message. */
+  readonly #messageSamples: number;
+  /** Audio queued before a talk spurt starts, in bot-rate samples. */
+  #prebufferSamples: number;
   /** Frames sent to Telnyx and not played yet, by our clock. */
   #framesAtTelnyx = 0;
   /** How far into a tick (in samples) the current spurt started playing at Telnyx; 0 for a spurt started on a tick. */
@@ -145,6 +151,8 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#send = send;
     this.#options = options;
     this.#frameSamples = (options.botSampleRate * TICK_MS) / 1000;
+    this.#messageSamples = this.#frameSamples * options.framesPerMessage;
+    this.#prebufferSamples = this.#frameSamples * options.prebufferFrames;
     const codecFrameSamples = (encoder.sampleRate * TICK_MS) / 1000;
     this.#botFrame = new Int16Array(this.#frameSamples);
     this.#codecFrame = new Int16Array(resampler.maxOutputCount(this.#frameSamples));
@@ -204,19 +212,24 @@ export class OutboundStream implements PacedStream, BotOutput {
       this.#startingBetweenTicksSamples = this.#samplesSinceTick();
       this.#sendMessage();
       this.#startingBetweenTicksSamples = 0;
-      this.#topUp();
-    } else if (this.#inSpurt && this.#framesAtTelnyx <= this.#options.leadFrames + 1 && this.#queue.samplesBeforeNextMark >= this.#frameSamples) {
-      // Mid-spurt, a frame the next tick would send anyway (Telnyx will be down to its lead by
-      // then) goes now: a bot that speaks in real time (a forwarded bot server, a streaming model)
-      // gets each frame out as it arrives instead of waiting up to 20 ms for the tick. It plays
-      // right after what Telnyx holds, as it would have; Telnyx just holds up to one frame more.
-      this.#sendMessage();
+      this.#topUp(this.#options.leadFrames);
+    } else if (this.#inSpurt) {
+      // Mid-spurt, what is ready goes now, not at the next tick: a bot that speaks in real time (a
+      // forwarded bot server, a streaming model) gets each frame out as it arrives while Telnyx is
+      // running low, instead of waiting up to 20 ms for the tick. What goes now is what the next
+      // tick would send (Telnyx will be down to its lead by then); Telnyx just holds a frame more.
+      this.#topUp(this.#options.leadFrames + 1);
     }
     return accepted;
   }
 
   mark(name: string): void {
     this.#queue.mark(name);
+  }
+
+  setPrebufferMs(ms: number): void {
+    if (!(ms >= 0 && ms <= this.#options.maxQueuedMs)) throw new RangeError(`prebuffer must be from 0 to ${this.#options.maxQueuedMs} ms, got ${ms}`);
+    this.#prebufferSamples = Math.round((ms * this.sampleRate) / 1000);
   }
 
   clear(): ClearedAudio {
@@ -274,7 +287,7 @@ export class OutboundStream implements PacedStream, BotOutput {
   pace(): void {
     this.#ticks++;
     if (this.#framesAtTelnyx > 0) this.#framesAtTelnyx--;
-    this.#topUp();
+    this.#topUp(this.#options.leadFrames);
     if (this.#inSpurt && this.#framesAtTelnyx === 0 && this.#queue.queuedSamples === 0) {
       this.#inSpurt = false;
       this.#spurtEndedAtTick = this.#ticks;
@@ -284,11 +297,11 @@ export class OutboundStream implements PacedStream, BotOutput {
   }
 
   /**
-   * Sends messages while Telnyx holds no more than the lead and the queue has what a message needs,
-   * so queued audio reaches the full lead at once, not one message per tick.
+   * Sends messages while Telnyx holds no more than `upTo` frames and the queue has what a message
+   * needs, so queued audio reaches the full lead at once, not one message per tick.
    */
-  #topUp(): void {
-    while (this.#framesAtTelnyx <= this.#options.leadFrames && this.#readyToSend()) {
+  #topUp(upTo: number): void {
+    while (this.#framesAtTelnyx <= upTo && this.#readyToSend()) {
       const sent = this.#sendMessage();
       this.#sendDueMarks();
       if (sent === 0) return;
@@ -306,15 +319,23 @@ export class OutboundStream implements PacedStream, BotOutput {
     }
   }
 
-  /** Whether the queue holds what the next message needs: a prebuffer to open a spurt, then any full frame. */
+  /**
+   * Whether the queue holds what the next message needs: a prebuffer to open a spurt; then a full
+   * message, or any whole frame once Telnyx is running low.
+   *
+   * @remarks Waiting for a full message while Telnyx still holds audio is what lets several frames
+   * share a message when the bot's audio is ahead of real time (a prompt, TTS, an AI reply, an
+   * echo's delay), at no cost to a bot speaking in real time, whose frames find Telnyx running low.
+   */
   #readyToSend(): boolean {
-    const queue = this.#queue;
-    const queued = queue.queuedSamples;
+    const queued = this.#queue.queuedSamples;
     if (queued === 0) return false;
     // A short tail waits for more audio, unless the bot has stopped writing or a mark follows it:
     // then it goes out padded with silence, since Telnyx wants at least 20 ms per media frame.
-    const needed = this.#inSpurt ? this.#frameSamples : this.#options.prebufferFrames * this.#frameSamples;
-    return queued >= needed || this.#tailIsFinal();
+    if (this.#tailIsFinal()) return true;
+    if (!this.#inSpurt) return queued >= this.#prebufferSamples;
+    if (queued >= this.#messageSamples) return true;
+    return this.#framesAtTelnyx <= RUNNING_LOW_FRAMES && queued >= this.#frameSamples;
   }
 
   /** True when what is queued will not grow before it must go: the bot stopped writing, or a mark follows it. */
@@ -338,7 +359,7 @@ export class OutboundStream implements PacedStream, BotOutput {
 
   /** Audio that lets a spurt start between ticks: a full message, and at least the prebuffer. */
   get #startAtOnceSamples(): number {
-    return Math.max(this.#options.prebufferFrames, this.#options.framesPerMessage) * this.#frameSamples;
+    return Math.max(this.#prebufferSamples, this.#messageSamples);
   }
 
   /** Sends one message of up to `framesPerMessage` frames; returns how many frames it carried. */
