@@ -78,7 +78,7 @@ export class JitterStats {
   driftInserted = 0;
   /** Frames dropped, even mid-speech, because the delay exceeded the target by more than the overflow limit. */
   overflowDropped = 0;
-  /** Media time removed from speech by time-stretching (one pitch period at a time) to shrink the delay, in ms. */
+  /** Media time removed to shrink the delay without dropping a packet, in ms: pitch periods mid-speech, and leftovers of stretching in quiet stretches. */
   acceleratedMs = 0;
   /** Media time added to speech by time-stretching (one pitch period at a time) to grow the delay, in ms. */
   expandedMs = 0;

@@ -80,7 +80,8 @@ export interface PlayoutOptions {
  *   stall) is cut mid-speech by whole frames, back down to `maxTargetMs`, as PJMEDIA's discard does
  *   when its buffer overflows.
  * - A packet's added delay is counted from its arrival to when its first sample plays: the tick
- *   plus whatever audio was buffered ahead of it.
+ *   plus whatever audio was buffered ahead of it. A frame's `sequenceNumber` is that of the last
+ *   packet whose audio starts in it, -1 when none does (stretched audio, concealment, silence).
  *
  * Synchronous, no I/O, no allocation per packet or tick.
  */
