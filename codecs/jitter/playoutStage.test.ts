@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MediaPacket } from '../../engine/telnyx/frames.js';
+import { L16Decoder, L16Encoder } from '../l16.js';
 import { PcmuDecoder, mulawDecodeInto } from '../pcmu.js';
 import type { AudioDecoder, LossRecovery } from '../types.js';
 import { readBinFixture } from '../fixtures/loadFixture.js';
@@ -395,5 +396,36 @@ describe('PlayoutStage: undecodable packets', () => {
     expect(sequence.filter((entry) => entry === 'C')).toHaveLength(1);
     expect(speechRun(run.frames)).toHaveLength(49);
     expect(accountedPackets(run.stats, 0)).toBe(50);
+  });
+});
+
+describe('PlayoutStage: time-stretching at 48 kHz', () => {
+  it('drains a stall backlog mid-speech with whole 960-sample frames and no jump', () => {
+    const rate = 48_000;
+    const frameSamples = 960;
+    const encoder = new L16Encoder({ sampleRate: rate });
+    const pcm = new Int16Array(frameSamples);
+    const payloads: Uint8Array[] = [];
+    for (let frame = 0; frame < 600; frame++) {
+      for (let i = 0; i < frameSamples; i++) {
+        const w = (2 * Math.PI * 150 * (frame * frameSamples + i)) / rate;
+        pcm[i] = Math.round(6000 * Math.sin(w) + 2000 * Math.sin(2 * w + 0.3));
+      }
+      const payload = new Uint8Array(2 * frameSamples);
+      encoder.encode(pcm, 0, frameSamples, payload);
+      payloads.push(payload);
+    }
+    const stallEnd = 3 + 215 * 20;
+    const trace = packetTrace(payloads, { startMs: 3, delayMs: (i) => (i >= 200 && i < 215 ? stallEnd - (3 + i * 20) : 0) });
+    const run = simulate(trace, { decoder: new L16Decoder({ sampleRate: rate }) });
+    expect(run.stats.acceleratedMs).toBeGreaterThan(100);
+    expect(run.stats.late + run.stats.lost + run.stats.overflowDropped + run.stats.driftDropped).toBe(0);
+    for (const frame of run.frames) expect(frame.samples).toHaveLength(frameSamples);
+    // From the burst on (every frame speech, stretched or not), across frame boundaries too.
+    const output = Int16Array.from(run.frames.filter((f) => f.tickMs > stallEnd + 20 && f.tickMs < 11_000).flatMap((f) => [...f.samples]));
+    let largest = 0;
+    for (let s = 1; s < output.length; s++) largest = Math.max(largest, Math.abs(output[s]! - output[s - 1]!));
+    // The tone's own steps stay below 6000·2π·150/48000 + 2000·2π·300/48000 ≈ 196.
+    expect(largest).toBeLessThanOrEqual(200);
   });
 });
