@@ -94,9 +94,11 @@ export function playWithCallwire(
     late: trace.delivered - played - droppedQuiet,
     droppedQuiet,
     insertedTicks,
+    shortenedMs: result.stats.acceleratedMs,
+    lengthenedMs: result.stats.expandedMs,
   };
 }
 
 function emptyOutcome(trace: ArrivalTrace): PlayoutOutcome {
-  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0 };
+  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0, shortenedMs: 0, lengthenedMs: 0 };
 }
