@@ -56,12 +56,16 @@ export function playWithCallwire(
     onFrame: (frame, tickMs, stage) => {
       const inserted = stage.stats.driftInserted !== insertedSoFar;
       insertedSoFar = stage.stats.driftInserted;
-      if (frame.kind === 'speech') {
-        const index = frame.sequenceNumber - FIRST_SEQUENCE;
+      // A frame may carry the end of one packet and the start of the next (time-stretched speech):
+      // a packet plays from where its first sample is.
+      for (let p = 0; p < stage.playedInTick; p++) {
+        const index = stage.playedSequenceNumber(p) - FIRST_SEQUENCE;
         if (playedFrame[index] === 0) {
           playedFrame[index] = 1;
-          delays[played++] = tickMs - earliestPlayoutMs(trace, index);
+          delays[played++] = tickMs + stage.playedOffsetMs(p) - earliestPlayoutMs(trace, index);
         }
+      }
+      if (frame.kind === 'speech') {
         if (started) {
           windowTicks += pendingTicks;
           concealedTicks += pendingConcealed;
@@ -90,9 +94,11 @@ export function playWithCallwire(
     late: trace.delivered - played - droppedQuiet,
     droppedQuiet,
     insertedTicks,
+    shortenedMs: result.stats.acceleratedMs,
+    lengthenedMs: result.stats.expandedMs,
   };
 }
 
 function emptyOutcome(trace: ArrivalTrace): PlayoutOutcome {
-  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0 };
+  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0, shortenedMs: 0, lengthenedMs: 0 };
 }

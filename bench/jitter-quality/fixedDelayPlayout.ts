@@ -38,5 +38,7 @@ export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickG
     late,
     droppedQuiet: 0,
     insertedTicks: 0,
+    shortenedMs: 0,
+    lengthenedMs: 0,
   };
 }

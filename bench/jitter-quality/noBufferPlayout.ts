@@ -46,5 +46,7 @@ export function playWithoutBuffer(trace: ArrivalTrace, grid: TickGrid): PlayoutO
     late,
     droppedQuiet: 0,
     insertedTicks: 0,
+    shortenedMs: 0,
+    lengthenedMs: 0,
   };
 }

@@ -39,4 +39,8 @@ export interface PlayoutOutcome {
   readonly droppedQuiet: number;
   /** Silent ticks inserted on purpose in quiet stretches (callwire only). */
   readonly insertedTicks: number;
+  /** Media time cut by time-stretching to shrink the delay, ms (callwire only). */
+  readonly shortenedMs: number;
+  /** Media time added by time-stretching to grow the delay, ms (callwire only). */
+  readonly lengthenedMs: number;
 }

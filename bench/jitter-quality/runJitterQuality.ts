@@ -69,6 +69,9 @@ export interface StrategySummary {
   readonly concealedTicks: number;
   readonly droppedQuiet: number;
   readonly insertedTicks: number;
+  /** Media time cut / added by time-stretching, ms. */
+  readonly shortenedMs: number;
+  readonly lengthenedMs: number;
   /** Per call: mean added delay (ms) and concealment (%), for the chart. */
   readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number }[];
 }
@@ -224,6 +227,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
   let concealedTicks = 0;
   let droppedQuiet = 0;
   let insertedTicks = 0;
+  let shortenedMs = 0;
+  let lengthenedMs = 0;
   for (const outcome of outcomes) {
     played += outcome.played;
     delivered += outcome.delivered;
@@ -232,6 +237,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
     concealedTicks += outcome.concealedTicks;
     droppedQuiet += outcome.droppedQuiet;
     insertedTicks += outcome.insertedTicks;
+    shortenedMs += outcome.shortenedMs;
+    lengthenedMs += outcome.lengthenedMs;
   }
   const pooled = new Float64Array(played);
   let filled = 0;
@@ -252,6 +259,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
     concealedTicks,
     droppedQuiet,
     insertedTicks,
+    shortenedMs,
+    lengthenedMs,
     perCall: outcomes.map((outcome) => ({ meanDelayMs: distribution(outcome.addedDelayMs).mean, concealmentPct: percent(outcome.concealedTicks, outcome.windowTicks) })),
   };
 }

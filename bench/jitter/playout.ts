@@ -168,13 +168,13 @@ function behaviour(): string[] {
     ['sender 0.5 % slow', packetTrace(minute, { startMs: 3, periodMs: 20.1 })],
   ];
   const lines = [
-    '| trace (60 s, 2 s speech / 1 s pause) | added delay mean / p95 | final target | concealed | lost | late | underruns | dropped / inserted in silence | overflow drops |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| trace (60 s, 2 s speech / 1 s pause) | added delay mean / p95 | final target | concealed | lost | late | underruns | dropped / inserted in silence | time-stretching cut / added | overflow drops |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [name, trace] of traces) {
     const { stats } = simulateTrace(trace, { decoder: new PcmuDecoder(), startMs: 0, endMs: trace.reduce((m, p) => Math.max(m, p.arrivalMs), 0) });
     lines.push(
-      `| ${name} | ${stats.addedDelayMeanMs.toFixed(1)} / ${stats.addedDelayP95Ms} ms | ${stats.targetDelayMs.toFixed(0)} ms | ${stats.concealedFrames} | ${stats.lost} | ${stats.late} | ${stats.underruns} | ${stats.driftDropped} / ${stats.driftInserted} | ${stats.overflowDropped} |`,
+      `| ${name} | ${stats.addedDelayMeanMs.toFixed(1)} / ${stats.addedDelayP95Ms} ms | ${stats.targetDelayMs.toFixed(0)} ms | ${stats.concealedFrames} | ${stats.lost} | ${stats.late} | ${stats.underruns} | ${stats.driftDropped} / ${stats.driftInserted} | ${stats.acceleratedMs.toFixed(0)} / ${stats.expandedMs.toFixed(0)} ms | ${stats.overflowDropped} |`,
     );
   }
   return lines;

@@ -81,33 +81,54 @@ function buildTrace(s: Scenario): TracePacket[] {
 }
 
 describe('PlayoutStage properties', () => {
-  it('for any arrival order, duplication and loss: one frame per tick, no frame twice, every packet accounted for', () => {
+  it('without time-stretching, for any arrival order, duplication and loss: one packet per speech frame, no frame twice, every packet accounted for', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const trace = buildTrace(s);
+        const run = simulate(trace, { startMs: -20 + s.tickPhaseMs, playout: { timeStretch: false } });
+        const { stats } = run;
+
+        expectFramesWellFormed(run);
+        for (const frame of run.frames) if (frame.kind === 'silence') expect(frame.samples.every((v) => v === 0)).toBe(true);
+        // Each packet is played at most once, and in sending order.
+        const played = run.frames.filter((f) => f.kind === 'speech').map((f) => packetIndexOf(f.samples));
+        for (let i = 1; i < played.length; i++) expect(played[i]).toBeGreaterThan(played[i - 1]!);
+        expect(stats.played).toBe(stats.speechFrames);
+        expect(stats.acceleratedMs + stats.expandedMs).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('with time-stretching, for any arrival order, duplication and loss: one frame per tick, no packet twice, every packet accounted for', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const trace = buildTrace(s);
         const run = simulate(trace, { startMs: -20 + s.tickPhaseMs });
-        const { stats } = run;
-
-        expect(run.frames).toHaveLength(stats.ticks);
-        expect(stats.speechFrames + stats.concealedFrames + stats.silenceFrames).toBe(stats.ticks);
-        for (const frame of run.frames) {
-          expect(frame.samples).toHaveLength(160);
-          if (frame.kind === 'silence') expect(frame.samples.every((v) => v === 0)).toBe(true);
-          expect(frame.targetMs).toBeGreaterThanOrEqual(20);
-          expect(frame.targetMs).toBeLessThanOrEqual(200);
-        }
-
-        // Each packet is played at most once, and in sending order.
-        const played = run.frames.filter((f) => f.kind === 'speech').map((f) => packetIndexOf(f.samples));
-        for (let i = 1; i < played.length; i++) expect(played[i]).toBeGreaterThan(played[i - 1]!);
-        expect(stats.resets).toBe(0);
-
-        expect(stats.packets).toBe(trace.length);
-        expect(accountedPackets(stats, run.buffered)).toBe(stats.packets);
-        expect(stats.played).toBe(stats.speechFrames);
-        expect(stats.released).toBe(stats.played + stats.driftDropped + stats.overflowDropped + stats.decodeErrors);
+        expectFramesWellFormed(run);
+        // Each packet starts playing at most once, and in sending order (sequence numbers were keyed in order).
+        const started = run.frames.flatMap((f) => f.played.map((sequence) => (sequence - s.firstSequence + SERIAL32) % SERIAL32));
+        if (s.keyedBy === 'sequenceNumber') for (let i = 1; i < started.length; i++) expect(started[i]).toBeGreaterThan(started[i - 1]!);
+        expect(started).toHaveLength(run.stats.played);
+        // Shortening speech takes the next packet early, at most one extra per tick.
+        for (const frame of run.frames) expect(frame.played.length).toBeLessThanOrEqual(2);
       }),
       { numRuns: 150 },
     );
   });
 });
+
+function expectFramesWellFormed(run: ReturnType<typeof simulate>): void {
+  const { stats } = run;
+  expect(run.frames).toHaveLength(stats.ticks);
+  expect(stats.speechFrames + stats.concealedFrames + stats.silenceFrames).toBe(stats.ticks);
+  for (const frame of run.frames) {
+    expect(frame.samples).toHaveLength(160);
+    expect(frame.targetMs).toBeGreaterThanOrEqual(20);
+    expect(frame.targetMs).toBeLessThanOrEqual(200);
+  }
+  expect(stats.resets).toBe(0);
+  expect(stats.packets).toBe(run.outcomes.length);
+  expect(accountedPackets(stats, run.buffered)).toBe(stats.packets);
+  expect(stats.released).toBe(stats.played + stats.driftDropped + stats.overflowDropped + stats.decodeErrors);
+}
