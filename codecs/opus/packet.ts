@@ -41,6 +41,11 @@ export function opusPacketSampleCount(packet: Uint8Array, length: number, sample
   return (frames * tenthsMs * sampleRate) / 10_000;
 }
 
+/** Samples per channel in one frame of a packet with TOC byte `toc`, at `sampleRate`. */
+export function opusFrameSampleCount(toc: number, sampleRate: number): number {
+  return (FRAME_TENTHS_MS[toc >> 3]! * sampleRate) / 10_000;
+}
+
 /**
  * A one-byte, code-0 TOC with the same mode, bandwidth and channel flag as `toc`, and a frame of
  * `durationMs` (10 or 20). Decoding it makes libopus conceal exactly one frame of that duration from
