@@ -20,6 +20,7 @@ const unclosed = new FinalizationRegistry<{ readonly state: unknown; readonly fu
   held.functions.destroy(held.state);
 });
 
+/** The bound functions once loaded, null when loading failed, undefined before the first try. */
 let functions: LibopusDecodeFunctions | null | undefined;
 
 /** Path of the `.node` binary `@discordjs/opus` loaded, read from the CommonJS module cache. */

@@ -37,7 +37,7 @@ export interface OpusDecoderOptions {
  *   treats as a lost frame of that duration (proved equal to `opus_decode(NULL)` in the tests).
  * - {@link recoverFromNext} decodes the SILK LBRR frame the next packet carries for the lost one
  *   (`decode_fec = 1`) and returns 0 when the packet carries none, or on the fallback binding.
- * - Holds a reference to the last `out` it wrote until {@link close}.
+ * - On the fallback, holds a reference to the last `out` it wrote until {@link close}.
  */
 export class OpusFrameDecoder implements AudioDecoder, LossRecovery {
   /** Output rate in Hz. */
