@@ -1,8 +1,6 @@
 import type { OpusDecodeCore } from './decodeCore.js';
 import { OpusCtl, type OpusNative } from './native.js';
-
-/** Largest payload accepted: 120 ms at Opus's 510 kb/s ceiling, plus framing bytes. */
-export const OPUS_MAX_PACKET_BYTES = 7680;
+import { OPUS_MAX_PACKET_BYTES } from './packet.js';
 
 /** ES2024's resizable ArrayBuffer (in Node since 20), which this project's ES2023 lib does not declare. */
 interface ResizableArrayBuffer extends ArrayBuffer {

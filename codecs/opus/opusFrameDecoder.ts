@@ -1,15 +1,15 @@
 import { openOpusCoders } from './openCoders.js';
 import { UnsupportedCodecError } from '../errors.js';
 import type { AudioDecoder, LossRecovery } from '../types.js';
-import { AddonDecodeCore, OPUS_MAX_PACKET_BYTES } from './addonDecodeCore.js';
+import { AddonDecodeCore } from './addonDecodeCore.js';
 import type { OpusDecodeCore } from './decodeCore.js';
 import { OpusCodecError, OpusErrorCode } from './errors.js';
 import { carriesInbandFec } from './inbandFec.js';
 import { LibopusDecodeCore } from './libopusDecodeCore.js';
 import { loadOpusNative, type OpusNativeConstructor } from './native.js';
-import { OPUS_SAMPLE_RATES, concealmentToc, isOpusSampleRate, opusFrameSampleCount, opusPacketSampleCount } from './packet.js';
+import { OPUS_MAX_PACKET_BYTES, OPUS_SAMPLE_RATES, concealmentToc, isOpusSampleRate, opusFrameSampleCount, opusPacketSampleCount } from './packet.js';
 
-export { OPUS_MAX_PACKET_BYTES } from './addonDecodeCore.js';
+export { OPUS_MAX_PACKET_BYTES } from './packet.js';
 
 /** First TOC configuration of the CELT-only modes, which carry no FEC. */
 const FIRST_CELT_CONFIG = 16;

@@ -11,6 +11,9 @@ export function isOpusSampleRate(sampleRate: number): boolean {
   return OPUS_SAMPLE_RATES.includes(sampleRate);
 }
 
+/** Largest payload accepted: 120 ms at Opus's 510 kb/s ceiling, plus framing bytes. */
+export const OPUS_MAX_PACKET_BYTES = 7680;
+
 /** Longest audio one Opus packet may carry, in ms (RFC 6716 §3.2.5). */
 const MAX_PACKET_MS = 120;
 
