@@ -1,0 +1,184 @@
+import { serialDelta32 } from './serial.js';
+import { TimestampStep } from './timestampStep.js';
+
+/** Frames remembered by their place in the sequence: more than a restart is behind (100 frames); a power of two. */
+const RECENT_FRAMES = 128;
+/** How far before a frame the nearest earlier frame with a timestamp is looked for. */
+const TIMESTAMP_LOOKBACK = 16;
+
+/**
+ * Turns each frame's place in the sequence (`order`: its sequence number or chunk, counted from the
+ * stream's first frame) and its `media.timestamp` into a key on the media-time axis: keys count 20 ms
+ * slots, so a frame the sender never sent (lost before Telnyx, or DTX) leaves a key unused even
+ * though Telnyx numbers the frames around it consecutively, and a number used by a control frame
+ * that was not noted leaves none.
+ *
+ * @remarks The sequence number orders frames and tells copies apart; the timestamp only places them
+ * in time. Each new frame is keyed from its nearest already-keyed neighbours (a small ring of recent
+ * frames): its key is the earlier neighbour's plus the timestamp distance in steps when the step is
+ * trusted ({@link TimestampStep}) and the distance is consistent, otherwise plus the sequence distance,
+ * as if no frame was skipped. Keys always rise strictly with the order, so a frame between two keyed
+ * neighbours gets a key between theirs; a frame whose timestamps leave no room there (possible only
+ * when the timestamps contradict the sequence numbers) gets its earlier neighbour's key and is taken
+ * for a copy. A copy (same order) gets the key of its original. No allocation per frame.
+ */
+export class MediaTimeAxis {
+  readonly #orders = new Float64Array(RECENT_FRAMES).fill(Number.NaN);
+  readonly #keys = new Float64Array(RECENT_FRAMES);
+  /** Raw `media.timestamp` of each remembered frame; -1 when it had none. */
+  readonly #timestamps = new Float64Array(RECENT_FRAMES);
+  readonly #step: TimestampStep;
+  readonly #maxSkippedFrames: number;
+  #highestOrder = Number.NaN;
+  #lastKey = 0;
+  #lastTimestamp = -1;
+
+  /** `maxSkippedFrames`: a larger timestamp jump between neighbours is not believed (it would push buffered frames out of the reorder ring). */
+  constructor(maxSkippedFrames: number) {
+    if (!Number.isInteger(maxSkippedFrames) || maxSkippedFrames < 1) throw new RangeError(`maxSkippedFrames must be a positive integer, got ${maxSkippedFrames}`);
+    this.#maxSkippedFrames = maxSkippedFrames;
+    this.#step = new TimestampStep(maxSkippedFrames);
+  }
+
+  /** `media.timestamp` units per frame once learned and trusted; NaN while keys follow the sequence number alone. */
+  get timestampStep(): number {
+    return this.#step.step;
+  }
+
+  /** The media-time key of the frame at `order` with raw `timestamp` (-1 when absent). */
+  keyOf(order: number, timestamp: number): number {
+    this.#lastTimestamp = timestamp;
+    const highest = this.#highestOrder;
+    if (Number.isNaN(highest)) return this.#remember(order, order, timestamp);
+    const orders = this.#orders;
+    const keys = this.#keys;
+    const timestamps = this.#timestamps;
+    const own = slotOf(order);
+    if (orders[own] === order) return (this.#lastKey = keys[own]!); // a copy
+    const oldest = highest - RECENT_FRAMES + 1;
+    if (order < oldest) return (this.#lastKey = this.#beforeRemembered(order, oldest));
+
+    const step = this.#step.step;
+    const wantsReference = timestamp >= 0 && step > 0;
+    let lower = -1;
+    let reference = -1;
+    for (let o = order - 1 < highest ? order - 1 : highest; o >= oldest; o--) {
+      const slot = slotOf(o);
+      if (orders[slot] !== o) continue;
+      if (lower < 0) lower = slot;
+      if (!wantsReference) break;
+      if (timestamps[slot]! >= 0) {
+        reference = slot;
+        break;
+      }
+      if (order - o >= TIMESTAMP_LOOKBACK) break;
+    }
+    let upper = -1;
+    for (let o = order + 1; o <= highest; o++) {
+      const slot = slotOf(o);
+      if (orders[slot] === o) {
+        upper = slot;
+        break;
+      }
+    }
+    if (timestamp >= 0) this.#learnFrom(order, timestamp, lower, upper);
+
+    let key: number;
+    if (lower >= 0) {
+      const lowerKey = keys[lower]!;
+      key = lowerKey + (order - orders[lower]!);
+      if (reference >= 0) {
+        const byTimestamp = this.#afterReference(reference, order, timestamp, step);
+        if (byTimestamp > lowerKey) key = byTimestamp;
+      }
+    } else {
+      // Nothing earlier is remembered, so `order` is below `highest` and an upper neighbour exists.
+      key = keys[upper]! - (orders[upper]! - order);
+      if (wantsReference && timestamps[upper]! >= 0) {
+        const byTimestamp = this.#beforeReference(upper, order, timestamp, step);
+        if (!Number.isNaN(byTimestamp)) key = byTimestamp;
+      }
+    }
+    if (upper >= 0 && key >= keys[upper]!) {
+      const upperKey = keys[upper]!;
+      const bySequence = upperKey - (orders[upper]! - order);
+      key = lower >= 0 && keys[lower]! + 1 > bySequence ? keys[lower]! + 1 : bySequence;
+      if (key >= upperKey) return (this.#lastKey = keys[lower]!); // no room: taken for a copy of its predecessor
+    }
+    return this.#remember(order, key, timestamp);
+  }
+
+  /** Makes the last keyed frame, now at `order`, the only one remembered (the counter restarted); keeps the step. */
+  rebaseOnLast(order: number): void {
+    const key = this.#lastKey;
+    const timestamp = this.#lastTimestamp;
+    this.#forgetFrames();
+    this.#remember(order, key, timestamp);
+  }
+
+  /** Forgets the frames and the step (a new stream). */
+  reset(): void {
+    this.#forgetFrames();
+    this.#step.forget();
+  }
+
+  #forgetFrames(): void {
+    this.#orders.fill(Number.NaN);
+    this.#highestOrder = Number.NaN;
+  }
+
+  #remember(order: number, key: number, timestamp: number): number {
+    const slot = slotOf(order);
+    this.#orders[slot] = order;
+    this.#keys[slot] = key;
+    this.#timestamps[slot] = timestamp;
+    if (!(order <= this.#highestOrder)) this.#highestOrder = order;
+    this.#lastKey = key;
+    return key;
+  }
+
+  /** Feeds the step learner the pairs this frame closes with its immediate neighbours. */
+  #learnFrom(order: number, timestamp: number, lower: number, upper: number): void {
+    const orders = this.#orders;
+    const timestamps = this.#timestamps;
+    if (lower >= 0 && orders[lower] === order - 1 && timestamps[lower]! >= 0) this.#step.observe(serialDelta32(timestamps[lower]!, timestamp));
+    if (upper >= 0 && orders[upper] === order + 1 && timestamps[upper]! >= 0) this.#step.observe(serialDelta32(timestamp, timestamps[upper]!));
+  }
+
+  /** Key by timestamp after the remembered frame in `slot`; NaN when the distance is not a believable whole number of frames. */
+  #afterReference(slot: number, order: number, timestamp: number, step: number): number {
+    const frames = this.#framesBetween(this.#timestamps[slot]!, timestamp, step, order - this.#orders[slot]!);
+    return this.#keys[slot]! + frames;
+  }
+
+  /** Key by timestamp before the remembered frame in `slot`; NaN when the distance is not believable. */
+  #beforeReference(slot: number, order: number, timestamp: number, step: number): number {
+    const frames = this.#framesBetween(timestamp, this.#timestamps[slot]!, step, this.#orders[slot]! - order);
+    return this.#keys[slot]! - frames;
+  }
+
+  /**
+   * Frames from timestamp `from` to `to`, NaN unless it is a positive multiple of `step` at most
+   * `maxSkippedFrames` beyond `orderDistance` (fewer is fine: control frames take sequence numbers).
+   */
+  #framesBetween(from: number, to: number, step: number, orderDistance: number): number {
+    const distance = serialDelta32(from, to);
+    if (!(distance > 0) || distance % step !== 0) return Number.NaN;
+    const frames = distance / step;
+    return frames - orderDistance <= this.#maxSkippedFrames ? frames : Number.NaN;
+  }
+
+  /** A frame older than every remembered one: keyed by sequence distance below the oldest remembered. */
+  #beforeRemembered(order: number, oldest: number): number {
+    for (let o = oldest; o <= this.#highestOrder; o++) {
+      const slot = slotOf(o);
+      if (this.#orders[slot] === o) return this.#keys[slot]! - (o - order);
+    }
+    return Number.NaN; // unreachable: the highest order is always remembered
+  }
+}
+
+function slotOf(order: number): number {
+  const index = order % RECENT_FRAMES;
+  return index < 0 ? index + RECENT_FRAMES : index;
+}
