@@ -186,6 +186,8 @@ describe('PacketKeys: the timestamp as the time axis', () => {
     expect(keysOf([[300, 50_000]], keys)).toEqual([-200]);
     keys.rebaseOnLast();
     expect(keysOf([[301, 50_320]], keys)).toEqual([-198]);
+    // A frame sent just before the one the buffer restarted on is timed back from it.
+    expect(keysOf([[299, 50_000 - 3 * 160]], keys)).toEqual([-203]);
     keys.reset();
     expect(keys.timestampStep).toBeNaN();
     expect(keysOf([[1, 0], [2, 320]], keys)).toEqual([0, 1]);
