@@ -1,10 +1,15 @@
-import { serialDelta32 } from './serial.js';
+import type { MediaPacket } from '../../engine/telnyx/frames.js';
+import { SERIAL32 } from './serial.js';
 import { TimestampStep } from './timestampStep.js';
 
 /** Frames remembered by their place in the sequence: more than a restart is behind (100 frames); a power of two. */
 const RECENT_FRAMES = 128;
 /** How far before a frame the nearest earlier frame with a timestamp is looked for. */
 const TIMESTAMP_LOOKBACK = 16;
+/** Where the timestamp of the frame being keyed sits, after the remembered frames' ones. */
+const INCOMING = RECENT_FRAMES;
+/** Where the timestamp of the frame keyed last sits (for a rebase on it). */
+const LAST = RECENT_FRAMES + 1;
 
 /**
  * Turns each frame's place in the sequence (`order`: its sequence number or chunk, counted from the
@@ -25,13 +30,16 @@ const TIMESTAMP_LOOKBACK = 16;
 export class MediaTimeAxis {
   readonly #orders = new Float64Array(RECENT_FRAMES).fill(Number.NaN);
   readonly #keys = new Float64Array(RECENT_FRAMES);
-  /** Raw `media.timestamp` of each remembered frame; -1 when it had none. */
-  readonly #timestamps = new Float64Array(RECENT_FRAMES);
+  /**
+   * Raw `media.timestamp` of each remembered frame (-1 when it had none), then of the frame being
+   * keyed and of the last one. Timestamps stay in here rather than in arguments: they exceed V8's
+   * small integers, and a function that is not inlined would get each one boxed.
+   */
+  readonly #timestamps = new Float64Array(RECENT_FRAMES + 2);
   readonly #step: TimestampStep;
   readonly #maxSkippedFrames: number;
   #highestOrder = Number.NaN;
   #lastKey = 0;
-  #lastTimestamp = -1;
 
   /** `maxSkippedFrames`: a larger timestamp jump between neighbours is not believed (it would push buffered frames out of the reorder ring). */
   constructor(maxSkippedFrames: number) {
@@ -45,21 +53,23 @@ export class MediaTimeAxis {
     return this.#step.step;
   }
 
-  /** The media-time key of the frame at `order` with raw `timestamp` (-1 when absent). */
-  keyOf(order: number, timestamp: number): number {
-    this.#lastTimestamp = timestamp;
+  /** The media-time key of `packet`, the frame at `order` (its `timestamp` is -1 when absent). */
+  keyOf(order: number, packet: MediaPacket): number {
+    const timestamps = this.#timestamps;
+    timestamps[INCOMING] = packet.timestamp;
+    timestamps[LAST] = packet.timestamp;
     const highest = this.#highestOrder;
-    if (Number.isNaN(highest)) return this.#remember(order, order, timestamp);
+    if (Number.isNaN(highest)) return this.#remember(order, order);
     const orders = this.#orders;
     const keys = this.#keys;
-    const timestamps = this.#timestamps;
+    const hasTimestamp = timestamps[INCOMING]! >= 0;
     const own = slotOf(order);
     if (orders[own] === order) return (this.#lastKey = keys[own]!); // a copy
     const oldest = highest - RECENT_FRAMES + 1;
     if (order < oldest) return (this.#lastKey = this.#beforeRemembered(order, oldest));
 
     const step = this.#step.step;
-    const wantsReference = timestamp >= 0 && step > 0;
+    const wantsReference = hasTimestamp && step > 0;
     let lower = -1;
     let reference = -1;
     for (let o = order - 1 < highest ? order - 1 : highest; o >= oldest; o--) {
@@ -81,21 +91,21 @@ export class MediaTimeAxis {
         break;
       }
     }
-    if (timestamp >= 0) this.#learnFrom(order, timestamp, lower, upper);
+    if (hasTimestamp) this.#learnFrom(order, lower, upper);
 
     let key: number;
     if (lower >= 0) {
       const lowerKey = keys[lower]!;
       key = lowerKey + (order - orders[lower]!);
       if (reference >= 0) {
-        const byTimestamp = this.#afterReference(reference, order, timestamp, step);
+        const byTimestamp = this.#afterReference(reference, order, step);
         if (byTimestamp > lowerKey) key = byTimestamp;
       }
     } else {
       // Nothing earlier is remembered, so `order` is below `highest` and an upper neighbour exists.
       key = keys[upper]! - (orders[upper]! - order);
       if (wantsReference && timestamps[upper]! >= 0) {
-        const byTimestamp = this.#beforeReference(upper, order, timestamp, step);
+        const byTimestamp = this.#beforeReference(upper, order, step);
         if (!Number.isNaN(byTimestamp)) key = byTimestamp;
       }
     }
@@ -105,15 +115,15 @@ export class MediaTimeAxis {
       key = lower >= 0 && keys[lower]! + 1 > bySequence ? keys[lower]! + 1 : bySequence;
       if (key >= upperKey) return (this.#lastKey = keys[lower]!); // no room: taken for a copy of its predecessor
     }
-    return this.#remember(order, key, timestamp);
+    return this.#remember(order, key);
   }
 
   /** Makes the last keyed frame, now at `order`, the only one remembered (the counter restarted); keeps the step. */
   rebaseOnLast(order: number): void {
     const key = this.#lastKey;
-    const timestamp = this.#lastTimestamp;
+    this.#timestamps[INCOMING] = this.#timestamps[LAST]!;
     this.#forgetFrames();
-    this.#remember(order, key, timestamp);
+    this.#remember(order, key);
   }
 
   /** Forgets the frames and the step (a new stream). */
@@ -127,45 +137,57 @@ export class MediaTimeAxis {
     this.#highestOrder = Number.NaN;
   }
 
-  #remember(order: number, key: number, timestamp: number): number {
+  /** Remembers the frame being keyed at `order` with `key`, and returns the key. */
+  #remember(order: number, key: number): number {
     const slot = slotOf(order);
     this.#orders[slot] = order;
     this.#keys[slot] = key;
-    this.#timestamps[slot] = timestamp;
+    this.#timestamps[slot] = this.#timestamps[INCOMING]!;
     if (!(order <= this.#highestOrder)) this.#highestOrder = order;
     this.#lastKey = key;
     return key;
   }
 
   /** Feeds the step learner the pairs this frame closes with its immediate neighbours. */
-  #learnFrom(order: number, timestamp: number, lower: number, upper: number): void {
+  #learnFrom(order: number, lower: number, upper: number): void {
     const orders = this.#orders;
     const timestamps = this.#timestamps;
-    if (lower >= 0 && orders[lower] === order - 1 && timestamps[lower]! >= 0) this.#step.observe(serialDelta32(timestamps[lower]!, timestamp));
-    if (upper >= 0 && orders[upper] === order + 1 && timestamps[upper]! >= 0) this.#step.observe(serialDelta32(timestamp, timestamps[upper]!));
+    if (lower >= 0 && orders[lower] === order - 1 && timestamps[lower]! >= 0) this.#step.observe(this.#timestampDistance(lower, INCOMING));
+    if (upper >= 0 && orders[upper] === order + 1 && timestamps[upper]! >= 0) this.#step.observe(this.#timestampDistance(INCOMING, upper));
   }
 
   /** Key by timestamp after the remembered frame in `slot`; NaN when the distance is not a believable whole number of frames. */
-  #afterReference(slot: number, order: number, timestamp: number, step: number): number {
-    const frames = this.#framesBetween(this.#timestamps[slot]!, timestamp, step, order - this.#orders[slot]!);
+  #afterReference(slot: number, order: number, step: number): number {
+    const frames = this.#framesBetween(slot, INCOMING, step, order - this.#orders[slot]!);
     return this.#keys[slot]! + frames;
   }
 
   /** Key by timestamp before the remembered frame in `slot`; NaN when the distance is not believable. */
-  #beforeReference(slot: number, order: number, timestamp: number, step: number): number {
-    const frames = this.#framesBetween(timestamp, this.#timestamps[slot]!, step, this.#orders[slot]! - order);
+  #beforeReference(slot: number, order: number, step: number): number {
+    const frames = this.#framesBetween(INCOMING, slot, step, this.#orders[slot]! - order);
     return this.#keys[slot]! - frames;
   }
 
   /**
-   * Frames from timestamp `from` to `to`, NaN unless it is a positive multiple of `step` at most
-   * `maxSkippedFrames` beyond `orderDistance` (fewer is fine: control frames take sequence numbers).
+   * Frames from the timestamp at index `from` of the timestamps to the one at `to`, NaN unless it is
+   * a positive multiple of `step` at most `maxSkippedFrames` beyond `orderDistance` (fewer is fine:
+   * control frames take sequence numbers).
    */
   #framesBetween(from: number, to: number, step: number, orderDistance: number): number {
-    const distance = serialDelta32(from, to);
+    const distance = this.#timestampDistance(from, to);
     if (!(distance > 0) || distance % step !== 0) return Number.NaN;
     const frames = distance / step;
     return frames - orderDistance <= this.#maxSkippedFrames ? frames : Number.NaN;
+  }
+
+  /**
+   * Signed 32-bit serial distance (as `serialDelta32`) from the timestamp at index `from` to the one
+   * at `to`, computed here so the raw timestamps are never passed to a function V8 may not inline.
+   */
+  #timestampDistance(from: number, to: number): number {
+    let distance = (this.#timestamps[to]! - this.#timestamps[from]!) % SERIAL32;
+    if (distance < 0) distance += SERIAL32;
+    return distance >= SERIAL32 / 2 ? distance - SERIAL32 : distance;
   }
 
   /** A frame older than every remembered one: keyed by sequence distance below the oldest remembered. */

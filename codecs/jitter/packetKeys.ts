@@ -88,7 +88,7 @@ export class PacketKeys {
     if (Number.isNaN(this.#origin)) this.#origin = extended;
     if (source === 'timestamp') return Math.round((extended - this.#origin) / this.#timestampStep);
     if (source === 'sequenceNumber' && extended > this.#highestMedia) this.#highestMedia = extended;
-    return this.#timeAxis.keyOf(this.#orderOf(extended), packet.timestamp);
+    return this.#timeAxis.keyOf(this.#orderOf(extended), packet);
   }
 
   /** The media frame's place in the sequence: its counter from the origin, less the control frames before it. */
