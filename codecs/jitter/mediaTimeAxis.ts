@@ -20,12 +20,14 @@ const LAST = RECENT_FRAMES + 1;
  *
  * @remarks The sequence number orders frames and tells copies apart; the timestamp only places them
  * in time. Each new frame is keyed from its nearest already-keyed neighbours (a small ring of recent
- * frames): its key is the earlier neighbour's plus the timestamp distance in steps when the step is
- * trusted ({@link TimestampStep}) and the distance is consistent, otherwise plus the sequence distance,
- * as if no frame was skipped. Keys always rise strictly with the order, so a frame between two keyed
- * neighbours gets a key between theirs; a frame whose timestamps leave no room there (possible only
- * when the timestamps contradict the sequence numbers) gets its earlier neighbour's key and is taken
- * for a copy. A copy (same order) gets the key of its original. No allocation per frame.
+ * frames): its key is the nearest earlier timestamped frame's plus the timestamp distance in steps when
+ * the step is trusted ({@link TimestampStep}) and the distance is consistent, otherwise the earlier
+ * neighbour's plus the sequence distance, as if no frame was skipped. Such a guess leaves room, by
+ * sequence distance, for the frames between it and its neighbours that may still arrive. Keys rise
+ * strictly with the order, so a frame between two keyed neighbours gets a key between theirs; one that
+ * finds no free key there gets its earlier neighbour's and is taken for a copy. That takes timestamps
+ * that contradict the sequence numbers, or a frame without a timestamp next to sequence numbers that
+ * control frames used unnoticed. A copy (same order) gets the key of its original. No allocation per frame.
  */
 export class MediaTimeAxis {
   readonly #orders = new Float64Array(RECENT_FRAMES).fill(Number.NaN);
@@ -36,10 +38,16 @@ export class MediaTimeAxis {
    * small integers, and a function that is not inlined would get each one boxed.
    */
   readonly #timestamps = new Float64Array(RECENT_FRAMES + 2);
+  /** 1 where the remembered frame's key came from its timestamp, 0 where it was a guess from the sequence number. */
+  readonly #timed = new Uint8Array(RECENT_FRAMES);
   readonly #step: TimestampStep;
   readonly #maxSkippedFrames: number;
   #highestOrder = Number.NaN;
   #lastKey = 0;
+  /** Neighbours of the frame being keyed, as slots (-1: none); see {@link #findNeighbours}. */
+  #lower = -1;
+  #upper = -1;
+  #reference = -1;
 
   /** `maxSkippedFrames`: a larger timestamp jump between neighbours is not believed (it would push buffered frames out of the reorder ring). */
   constructor(maxSkippedFrames: number) {
@@ -59,17 +67,67 @@ export class MediaTimeAxis {
     timestamps[INCOMING] = packet.timestamp;
     timestamps[LAST] = packet.timestamp;
     const highest = this.#highestOrder;
-    if (Number.isNaN(highest)) return this.#remember(order, order);
-    const orders = this.#orders;
-    const keys = this.#keys;
-    const hasTimestamp = timestamps[INCOMING]! >= 0;
+    if (Number.isNaN(highest)) return this.#remember(order, order, false);
     const own = slotOf(order);
-    if (orders[own] === order) return (this.#lastKey = keys[own]!); // a copy
+    if (this.#orders[own] === order) return (this.#lastKey = this.#keys[own]!); // a copy
     const oldest = highest - RECENT_FRAMES + 1;
     if (order < oldest) return (this.#lastKey = this.#beforeRemembered(order, oldest));
 
+    const hasTimestamp = timestamps[INCOMING]! >= 0;
     const step = this.#step.step;
-    const wantsReference = hasTimestamp && step > 0;
+    this.#findNeighbours(order, oldest, hasTimestamp && step > 0);
+    if (hasTimestamp) this.#learnFrom(order);
+    const lower = this.#lower;
+    const upper = this.#upper;
+    const keys = this.#keys;
+    let key: number;
+    let timed = false;
+    if (lower >= 0) {
+      const lowerKey = keys[lower]!;
+      key = lowerKey + (order - this.#orders[lower]!);
+      if (this.#reference >= 0) {
+        const byTimestamp = this.#afterReference(this.#reference, order, step);
+        // Timed past an earlier neighbour without a timestamp, whose key was a guess: keep the room
+        // its sequence distance leaves for frames between the two that may still arrive.
+        const floor = this.#reference === lower ? lowerKey + 1 : key;
+        if (byTimestamp >= floor) {
+          key = byTimestamp;
+          timed = true;
+        }
+      }
+    } else {
+      // Nothing earlier is remembered, so `order` is below `highest` and an upper neighbour exists.
+      key = keys[upper]! - (this.#orders[upper]! - order);
+      if (this.#reference >= 0) {
+        const byTimestamp = this.#beforeReference(upper, order, step);
+        if (!Number.isNaN(byTimestamp)) {
+          key = byTimestamp;
+          timed = true;
+        }
+      }
+    }
+    if (upper >= 0) {
+      const upperKey = keys[upper]!;
+      const bySequence = upperKey - (this.#orders[upper]! - order);
+      // A later neighbour whose key was a guess leaves room only for the frames its sequence distance counts.
+      if (key > (this.#timed[upper] === 1 ? upperKey - 1 : bySequence)) {
+        key = lower >= 0 && keys[lower]! + 1 > bySequence ? keys[lower]! + 1 : bySequence;
+        timed = false;
+        if (key >= upperKey) return (this.#lastKey = keys[lower]!); // no room: taken for a copy of its predecessor
+      }
+    }
+    return this.#remember(order, key, timed);
+  }
+
+  /**
+   * Finds the nearest remembered frames before and after `order` (slots in {@link #lower} and
+   * {@link #upper}, -1 when none) and, if `wantsReference`, the nearest earlier one with a timestamp
+   * ({@link #reference}; for a frame keyed before everything remembered, the later neighbour if it has one).
+   */
+  #findNeighbours(order: number, oldest: number, wantsReference: boolean): void {
+    const orders = this.#orders;
+    const timestamps = this.#timestamps;
+    const highest = this.#highestOrder;
     let lower = -1;
     let reference = -1;
     for (let o = order - 1 < highest ? order - 1 : highest; o >= oldest; o--) {
@@ -91,31 +149,10 @@ export class MediaTimeAxis {
         break;
       }
     }
-    if (hasTimestamp) this.#learnFrom(order, lower, upper);
-
-    let key: number;
-    if (lower >= 0) {
-      const lowerKey = keys[lower]!;
-      key = lowerKey + (order - orders[lower]!);
-      if (reference >= 0) {
-        const byTimestamp = this.#afterReference(reference, order, step);
-        if (byTimestamp > lowerKey) key = byTimestamp;
-      }
-    } else {
-      // Nothing earlier is remembered, so `order` is below `highest` and an upper neighbour exists.
-      key = keys[upper]! - (orders[upper]! - order);
-      if (wantsReference && timestamps[upper]! >= 0) {
-        const byTimestamp = this.#beforeReference(upper, order, step);
-        if (!Number.isNaN(byTimestamp)) key = byTimestamp;
-      }
-    }
-    if (upper >= 0 && key >= keys[upper]!) {
-      const upperKey = keys[upper]!;
-      const bySequence = upperKey - (orders[upper]! - order);
-      key = lower >= 0 && keys[lower]! + 1 > bySequence ? keys[lower]! + 1 : bySequence;
-      if (key >= upperKey) return (this.#lastKey = keys[lower]!); // no room: taken for a copy of its predecessor
-    }
-    return this.#remember(order, key);
+    if (lower < 0 && wantsReference && timestamps[upper]! >= 0) reference = upper;
+    this.#lower = lower;
+    this.#upper = upper;
+    this.#reference = reference;
   }
 
   /** Makes the last keyed frame, now at `order`, the only one remembered (the counter restarted); keeps the step. */
@@ -123,7 +160,7 @@ export class MediaTimeAxis {
     const key = this.#lastKey;
     this.#timestamps[INCOMING] = this.#timestamps[LAST]!;
     this.#forgetFrames();
-    this.#remember(order, key);
+    this.#remember(order, key, false);
   }
 
   /** Forgets the frames and the step (a new stream). */
@@ -137,11 +174,12 @@ export class MediaTimeAxis {
     this.#highestOrder = Number.NaN;
   }
 
-  /** Remembers the frame being keyed at `order` with `key`, and returns the key. */
-  #remember(order: number, key: number): number {
+  /** Remembers the frame being keyed at `order` with `key` (`timed`: from its timestamp), and returns the key. */
+  #remember(order: number, key: number, timed: boolean): number {
     const slot = slotOf(order);
     this.#orders[slot] = order;
     this.#keys[slot] = key;
+    this.#timed[slot] = timed ? 1 : 0;
     this.#timestamps[slot] = this.#timestamps[INCOMING]!;
     if (!(order <= this.#highestOrder)) this.#highestOrder = order;
     this.#lastKey = key;
@@ -149,9 +187,11 @@ export class MediaTimeAxis {
   }
 
   /** Feeds the step learner the pairs this frame closes with its immediate neighbours. */
-  #learnFrom(order: number, lower: number, upper: number): void {
+  #learnFrom(order: number): void {
     const orders = this.#orders;
     const timestamps = this.#timestamps;
+    const lower = this.#lower;
+    const upper = this.#upper;
     if (lower >= 0 && orders[lower] === order - 1 && timestamps[lower]! >= 0) this.#step.observe(this.#timestampDistance(lower, INCOMING));
     if (upper >= 0 && orders[upper] === order + 1 && timestamps[upper]! >= 0) this.#step.observe(this.#timestampDistance(INCOMING, upper));
   }
