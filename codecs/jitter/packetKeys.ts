@@ -68,8 +68,9 @@ export class PacketKeys {
   }
 
   /**
-   * `media.timestamp` units per frame learned from this stream while its timestamps place frames in
-   * time; NaN while the ordering counter alone does (no timestamps, too few yet, or inconsistent ones).
+   * `media.timestamp` units per frame: learned from this stream while its timestamps place frames in
+   * time, NaN while the ordering counter alone does (no timestamps, too few yet, or inconsistent
+   * ones); the configured step on a stream keyed by timestamp alone.
    */
   get timestampStep(): number {
     return this.#source === 'timestamp' ? this.#timestampStep : this.#timeAxis.timestampStep;

@@ -100,7 +100,8 @@ export class ReorderStage {
 
   /**
    * `media.timestamp` units per frame while the timestamp places frames in time (learned from the
-   * stream); NaN while the sequence number alone does. Cheap; for a call's summary, not per frame.
+   * stream, or `timestampStep` on a stream with timestamps only); NaN while the sequence number alone
+   * does. For a call's summary, not per frame.
    */
   get timestampStep(): number {
     return this.#keys.timestampStep;
