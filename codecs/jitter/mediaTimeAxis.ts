@@ -99,7 +99,7 @@ export class MediaTimeAxis {
       // Nothing earlier is remembered, so `order` is below `highest` and an upper neighbour exists.
       key = keys[upper]! - (this.#orders[upper]! - order);
       if (this.#reference >= 0) {
-        const byTimestamp = this.#beforeReference(upper, order, step);
+        const byTimestamp = this.#beforeReference(this.#reference, order, step);
         if (!Number.isNaN(byTimestamp)) {
           key = byTimestamp;
           timed = true;
