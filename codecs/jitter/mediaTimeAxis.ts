@@ -6,6 +6,7 @@ import { TimestampStep } from './timestampStep.js';
 const RECENT_FRAMES = 128;
 /** How far before a frame the nearest earlier frame with a timestamp is looked for. */
 const TIMESTAMP_LOOKBACK = 16;
+const HALF_SERIAL32 = SERIAL32 / 2;
 /** Where the timestamp of the frame being keyed sits, after the remembered frames' ones. */
 const INCOMING = RECENT_FRAMES;
 /** Where the timestamp of the frame keyed last sits (for a rebase on it). */
@@ -215,8 +216,10 @@ export class MediaTimeAxis {
    */
   #framesBetween(from: number, to: number, step: number, orderDistance: number): number {
     const distance = this.#timestampDistance(from, to);
-    if (!(distance > 0) || distance % step !== 0) return Number.NaN;
+    // A quotient of integers below 2^32 is exact when whole; the bound below rejects any near-whole
+    // quotient too large to tell apart.
     const frames = distance / step;
+    if (!(frames > 0) || frames !== Math.floor(frames)) return Number.NaN;
     return frames - orderDistance <= this.#maxSkippedFrames ? frames : Number.NaN;
   }
 
@@ -225,9 +228,12 @@ export class MediaTimeAxis {
    * at `to`, computed here so the raw timestamps are never passed to a function V8 may not inline.
    */
   #timestampDistance(from: number, to: number): number {
-    let distance = (this.#timestamps[to]! - this.#timestamps[from]!) % SERIAL32;
+    let distance = this.#timestamps[to]! - this.#timestamps[from]!;
+    if (distance >= -HALF_SERIAL32 && distance < HALF_SERIAL32) return distance;
+    // Across a wrap (rare): the remainder is slow, so the common case above avoids it.
+    distance %= SERIAL32;
     if (distance < 0) distance += SERIAL32;
-    return distance >= SERIAL32 / 2 ? distance - SERIAL32 : distance;
+    return distance >= HALF_SERIAL32 ? distance - SERIAL32 : distance;
   }
 
   /** A frame older than every remembered one: keyed by sequence distance below the oldest remembered. */
@@ -240,7 +246,7 @@ export class MediaTimeAxis {
   }
 }
 
+/** Ring slot of `order` (an integer; `&` keeps its low bits, negative ones and beyond 2^31 included). */
 function slotOf(order: number): number {
-  const index = order % RECENT_FRAMES;
-  return index < 0 ? index + RECENT_FRAMES : index;
+  return order & (RECENT_FRAMES - 1);
 }
