@@ -69,7 +69,8 @@ export class TimestampStep {
 
   /** Whether `distance` is one frame of `step` plus at most `maxSkippedFrames` skipped ones. */
   #fits(distance: number, step: number): boolean {
-    if (!(distance > 0) || distance % step !== 0) return false;
-    return distance / step <= 1 + this.#maxSkippedFrames;
+    // Division rather than a remainder, which V8 computes with a library call.
+    const frames = distance / step;
+    return frames >= 1 && frames === Math.floor(frames) && frames <= 1 + this.#maxSkippedFrames;
   }
 }
