@@ -73,6 +73,31 @@ const contenders: readonly Contender[] = [
     },
   },
   {
+    label: 'reorder + playout, sender skips in the timestamp',
+    note: 'as the clean stream, but the sender skips every 20th frame: contiguous `sequence_number`, `media.timestamp` (8 kHz, above 2^31) jumps',
+    create: () => {
+      const packet = new MediaPacket(8192);
+      const stage = new PlayoutStage(new PcmuDecoder());
+      let frame = 0;
+      let sequence = 0;
+      let tickMs = 0;
+      return () => {
+        if (frame % 20 !== 19) {
+          sequence++;
+          packet.sequenceNumber = sequence;
+          packet.chunk = sequence;
+          packet.timestamp = (3_000_000_000 + frame * 160) % 4294967296;
+          packet.payload.set(PAYLOADS[frame & 63]!);
+          packet.length = 160;
+          stage.push(packet, tickMs);
+        }
+        stage.tick(tickMs + 5);
+        tickMs += 20;
+        frame++;
+      };
+    },
+  },
+  {
     label: 'reorder + playout, impaired stream',
     note: '2 % loss, 3 % reordered, 1 % duplicates, 4 ms jitter, 200 ms stall every 10 s',
     create: () => {

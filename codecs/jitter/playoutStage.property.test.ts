@@ -1,42 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accountedPackets, simulate } from './fixtures/simulate.js';
-import { pcmuStream } from './fixtures/traces.js';
-import { mulawDecodeInto } from '../pcmu.js';
+import { packetIndexOf, taggedPayload } from './fixtures/taggedPayloads.js';
 import { SERIAL32 } from './serial.js';
 import type { TracePacket } from './simulateTrace.js';
-
-const payloadPool = pcmuStream(16, (i) => i % 4 !== 0);
-
-/**
- * Packet `index` with its number written into its last three bytes (µ-law bytes 0..63 decode to
- * distinct samples), so an emitted frame tells which packet it came from. The last samples are never
- * touched by the cross-fade, which only covers the first 5 ms.
- */
-function taggedPayload(index: number): Uint8Array {
-  const payload = payloadPool[index % payloadPool.length]!.slice();
-  payload[157] = index & 63;
-  payload[158] = (index >> 6) & 63;
-  payload[159] = (index >> 12) & 63;
-  return payload;
-}
-
-/** Packet index by the decoded samples of its tag, for the first 4096 indices. */
-const indexByTag = new Map<string, number>();
-{
-  const decoded = new Int16Array(160);
-  for (let index = 0; index < 4096; index++) {
-    mulawDecodeInto(taggedPayload(index), 160, decoded);
-    indexByTag.set(`${decoded[157]},${decoded[158]},${decoded[159]}`, index);
-  }
-}
-
-/** The packet an emitted speech frame was decoded from. */
-function packetIndexOf(samples: Int16Array): number {
-  const index = indexByTag.get(`${samples[157]},${samples[158]},${samples[159]}`);
-  if (index === undefined) throw new Error('a speech frame that no packet carried');
-  return index;
-}
 
 /** What happens to one packet on its way: how late it is, whether it is lost, how many copies arrive. */
 const fate = fc.record({
