@@ -11,6 +11,10 @@ const LOWEST_HZ = 80;
 /** Highest band edge as a fraction of Nyquist: clear of the codecs' anti-alias roll-off. */
 const HIGHEST_OF_NYQUIST = 0.95;
 
+/** The power added to every band so that silence has a finite level: its level, dB. */
+const SILENT_POWER = 1e-12;
+const SILENT_DB = 10 * Math.log10(SILENT_POWER);
+
 const mel = (hz: number): number => 2595 * Math.log10(1 + hz / 700);
 const hzOfMel = (value: number): number => 700 * (10 ** (value / 2595) - 1);
 
@@ -94,10 +98,17 @@ export class BandAnalyzer {
     const reverse = this.#bitReverse;
     const hann = this.#hann;
     const weights = this.#weights;
+    let silent = true;
     for (let i = 0; i < n; i++) {
       const at = start + i;
       const sample = at >= 0 && at < end ? samples[at]! / 32768 : 0;
+      if (sample !== 0) silent = false;
       real[reverse[i]!] = sample * hann[i]!;
+    }
+    if (silent) {
+      // Digital silence (a faded-out gap): every band at the bottom, no transform needed.
+      out.fill(SILENT_DB, offset, offset + this.bandCount);
+      return;
     }
     this.#transform();
     const scale = 4 / (n * n);
@@ -114,7 +125,7 @@ export class BandAnalyzer {
         power += weight * (real[bin]! * real[bin]! + imag[bin]! * imag[bin]!);
         weightSum += weight;
       }
-      out[offset + band] = 10 * Math.log10((scale * power) / Math.max(weightSum, 1e-9) + 1e-12);
+      out[offset + band] = 10 * Math.log10((scale * power) / Math.max(weightSum, 1e-9) + SILENT_POWER);
     }
   }
 

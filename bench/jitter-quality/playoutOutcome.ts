@@ -1,5 +1,8 @@
 /** What one strategy did with one call, in the terms the report compares. */
 
+/** An entry of {@link PlayoutOutcome.heard} for an output frame that carried no source frame. */
+export const NO_FRAME = -1;
+
 /**
  * Names of the compared strategies, in report order. `oracle` is the smallest fixed delay with as
  * many late frames as callwire; `oracle-same-concealment` the smallest with as many concealed ticks
@@ -39,4 +42,12 @@ export interface PlayoutOutcome {
   readonly droppedQuiet: number;
   /** Silent ticks inserted on purpose in quiet stretches (callwire only). */
   readonly insertedTicks: number;
+  /**
+   * What the listener heard over the window, output frame by output frame: the source frame index,
+   * or {@link NO_FRAME} (concealment or silence). One entry per tick, except that a strategy handing
+   * over several frames on one tick (no buffer, after a stall) is heard playing them back to back.
+   */
+  readonly heard: Int32Array;
+  /** callwire only: the audio it really emitted over `heard` (the other strategies' is rendered from `heard`). */
+  readonly audio?: Int16Array;
 }

@@ -7,14 +7,11 @@ import type { AudioDecoder } from '../../codecs/types.js';
 import { hasLossRecovery } from '../../codecs/jitter/lossRecovery.js';
 import { WaveformSubstitution } from '../../codecs/jitter/waveformSubstitution.js';
 
-/** A tick of {@link PlayoutOutcome.heard} that carried no frame. */
-export const NO_FRAME = -1;
-
 /** `PlayoutStage`'s default: consecutive concealed frames before the output turns to silence. */
 export const CONCEAL_FRAMES = 4;
 
 /**
- * Decodes `heard` (one entry per output frame: a source frame index, or {@link NO_FRAME}) with
+ * Decodes `heard` (one entry per output frame: a source frame index, or a negative number for none) with
  * `decoder`, frame i carrying `payloadOf(i)`.
  *
  * @remarks Concealment follows `PlayoutStage` with its defaults: the codec's own PLC when it has one

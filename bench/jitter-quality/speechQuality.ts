@@ -22,6 +22,9 @@ const SEARCH_WINDOWS = 4;
 const PLACED_WINDOWS = 1;
 /** …and then anywhere within ±5 ms of a 10 ms reference window, which covers shifts between played windows. */
 const FOUND_WINDOWS = 2;
+/** A played window this close to its reference window (signal to difference, dB) is a perfect match: far below the dead zone. */
+const MATCH_SNR_DB = 40;
+const MATCH_ERROR_RATIO = 10 ** (-MATCH_SNR_DB / 10);
 /** Band level differences up to this are not heard as a difference (codec noise, small shifts), dB. */
 const DEAD_ZONE_DB = 3;
 /** A band difference counts at most this much: past it, audio is simply absent or unrelated. */
@@ -56,37 +59,46 @@ export interface QualityScore {
 }
 
 /**
- * The clean speech of a call, with its band levels computed on demand and kept: every strategy of
- * a call is scored against the same one.
+ * The clean speech a call's audio is compared with: a source looped as the calls loop it, with its
+ * band levels computed on demand and kept, so every strategy of every call on that source shares
+ * them.
  */
 export class ReferenceSpeech {
+  /** The loop, followed by its first frame again (a window near the end reads on across the seam). */
   readonly samples: Int16Array;
   readonly frameSamples: number;
+  /** Frames in the loop. */
+  readonly frameCount: number;
   readonly analyzer: BandAnalyzer;
-  /** Band floor (dB) and activity threshold (dB of window power) of this call. */
+  /** Band floor, dB: levels below it are not compared. */
   readonly bandFloorDb: number;
+  /** Activity threshold, dB of window power: windows quieter than this on both sides are left out. */
   readonly activeDb: number;
   readonly #levels: Float32Array;
   readonly #known: Uint8Array;
   readonly #power: Float64Array;
-  readonly #windowCount: number;
 
-  constructor(samples: Int16Array, sampleRate: number, frameSamples: number) {
-    this.samples = samples;
+  /** `loop`: the clean speech, `frameSamples` samples per frame, that source frame i of a call starting at `offset` plays as frame (offset + i) mod its frames. */
+  constructor(loop: Int16Array, sampleRate: number, frameSamples: number) {
     this.frameSamples = frameSamples;
+    this.frameCount = Math.floor(loop.length / frameSamples);
+    if (this.frameCount < 1) throw new RangeError('ReferenceSpeech needs at least one frame of audio');
+    this.samples = new Int16Array((this.frameCount + 1) * frameSamples);
+    this.samples.set(loop.subarray(0, this.frameCount * frameSamples));
+    this.samples.set(loop.subarray(0, frameSamples), this.frameCount * frameSamples);
     this.analyzer = new BandAnalyzer(sampleRate);
-    this.#windowCount = Math.ceil(samples.length / this.hop);
-    this.#levels = new Float32Array(this.#windowCount * this.analyzer.bandCount);
-    this.#known = new Uint8Array(this.#windowCount);
-    this.#power = new Float64Array(this.#windowCount);
-    for (let j = 0; j < this.#windowCount; j++) this.#power[j] = windowPowerDb(samples, j * this.hop, this.analyzer.windowSamples, samples.length);
+    const windows = this.windowCount;
+    this.#levels = new Float32Array(windows * this.analyzer.bandCount);
+    this.#known = new Uint8Array(windows);
+    this.#power = new Float64Array(windows);
+    for (let j = 0; j < windows; j++) this.#power[j] = windowPowerDb(this.samples, j * this.hop, this.analyzer.windowSamples, this.samples.length);
     const loud: number[] = [];
     const bandPeaks: number[] = [];
-    for (let j = 0; j < this.#windowCount; j += LOUDNESS_STRIDE) {
+    for (let j = 0; j < windows; j += LOUDNESS_STRIDE) {
       loud.push(this.#power[j]!);
-      const levels = this.levels(j, samples.length);
+      const offset = this.levelsAt(j);
       let peak = -Infinity;
-      for (const level of levels) if (level > peak) peak = level;
+      for (let b = 0; b < this.analyzer.bandCount; b++) peak = Math.max(peak, this.#levels[offset + b]!);
       bandPeaks.push(peak);
     }
     this.activeDb = percentile(loud, 0.95) - ACTIVE_BELOW_DB;
@@ -98,9 +110,9 @@ export class ReferenceSpeech {
     return this.frameSamples / REFERENCE_PER_FRAME;
   }
 
-  /** Windows of the whole reference. */
+  /** Windows of the loop. */
   get windowCount(): number {
-    return this.#windowCount;
+    return this.frameCount * REFERENCE_PER_FRAME;
   }
 
   /** Power of window j, dB (full scale 0). */
@@ -108,21 +120,30 @@ export class ReferenceSpeech {
     return this.#power[j]!;
   }
 
-  /** Band levels of window j (cached when the window lies before `end`, which it must read up to). */
-  levels(j: number, end: number): Float32Array {
-    const bands = this.analyzer.bandCount;
-    const view = this.#levels.subarray(j * bands, (j + 1) * bands);
-    const start = j * this.hop;
-    const inside = start + this.analyzer.windowSamples <= end;
-    if (inside && this.#known[j] === 1) return view;
-    this.analyzer.analyze(this.samples, start, view, 0, end);
-    this.#known[j] = inside ? 1 : 0;
-    return view;
+  /** Band levels of every window, `bandCount` per window; a window's are valid once {@link levelsAt} returned them. */
+  get bandLevels(): Float32Array {
+    return this.#levels;
+  }
+
+  /** Computes (once) the band levels of window j and returns where they start in {@link bandLevels}. */
+  levelsAt(j: number): number {
+    const offset = j * this.analyzer.bandCount;
+    if (this.#known[j] === 1) return offset;
+    this.analyzer.analyze(this.samples, j * this.hop, this.#levels, offset);
+    this.#known[j] = 1;
+    return offset;
   }
 }
 
+/** Which part of the reference a call played: source frames `[firstFrame, lastFrame]`, source frame 0 being loop frame `offset`. */
+export interface ReferenceSpan {
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  readonly offset: number;
+}
+
 /**
- * Scores `played` against the reference frames `[firstFrame, lastFrame]`.
+ * Scores `played` against the reference over `span`.
  *
  * @remarks The design, after ViSQOL's patch matching and PESQ's disturbance density:
  * - Both signals are cut into 20 ms Hann windows, the played audio every 10 ms, the reference every
@@ -137,62 +158,67 @@ export class ReferenceSpeech {
  *   ±2.5 ms, or silence if none was (frames dropped or lost). Windows quiet on both sides are left out.
  * - The score is 1 + 4 · exp(−D / 2.5 dB), D the mean disturbance over both sets: 5 when identical,
  *   falling fastest for the first losses, as listeners' ratings do.
- * A played window that equals its aligned reference window sample for sample is a perfect match
- * without any spectrum, which keeps the measure fast on calls that are mostly intact.
+ * A played window that equals its aligned reference window to within 40 dB (sample for sample, or
+ * a codec re-converging after a loss) is a perfect match without any spectrum, which keeps the
+ * measure fast on calls that are mostly intact.
  */
-export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, firstFrame: number, lastFrame: number): QualityScore {
+export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, span: ReferenceSpan): QualityScore {
   const { frameSamples, analyzer } = reference;
   const fineHop = reference.hop;
   const playedHop = frameSamples / PLAYED_PER_FRAME;
   const bands = analyzer.bandCount;
   const window = analyzer.windowSamples;
-  const refEnd = Math.min(reference.samples.length, (lastFrame + 1) * frameSamples);
-  const refFirst = firstFrame * REFERENCE_PER_FRAME;
-  const refLast = Math.min(reference.windowCount - 1, (lastFrame + 1) * REFERENCE_PER_FRAME - 1);
-  const playedWindows = played.sourceFrames.length * PLAYED_PER_FRAME;
+  const loopWindows = reference.windowCount;
+  const base = (((span.offset * REFERENCE_PER_FRAME) % loopWindows) + loopWindows) % loopWindows;
+  /** The loop's window for source window s. */
+  const loopWindow = (s: number): number => (base + s) % loopWindows;
+  // Only windows that lie wholly inside the span, and inside the played audio.
+  const refFirst = span.firstFrame * REFERENCE_PER_FRAME;
+  const refLast = span.lastFrame * REFERENCE_PER_FRAME;
+  const playedWindows = Math.max(0, Math.floor((played.samples.length - window) / playedHop) + 1);
   const expected = expectedWindows(played.sourceFrames);
-  // Pass 1: played windows that are their reference window, sample for sample.
-  const exact = new Uint8Array(playedWindows);
-  const refExact = new Uint8Array(refLast + 1);
+  // Pass 1: played windows that are their reference window, sample for sample or nearly.
+  const matched = new Uint8Array(playedWindows);
+  const refMatched = new Uint8Array(refLast + 1);
   for (let w = 0; w < playedWindows; w++) {
-    const j = expected[w]!;
-    if (j < refFirst || j > refLast) continue;
-    if (samplesEqual(played.samples, w * playedHop, reference.samples, j * fineHop, window, refEnd)) {
-      exact[w] = 1;
-      refExact[j] = 1;
+    const s = expected[w]!;
+    if (s < refFirst || s > refLast) continue;
+    if (samplesMatch(played.samples, w * playedHop, reference.samples, loopWindow(s) * fineHop, window)) {
+      matched[w] = 1;
+      refMatched[s] = 1;
     }
   }
-  // Reference windows whose best match is still needed: near a 10 ms reference window without an exact match.
+  // Reference windows whose best match is still needed: near a 10 ms reference window without a matching played window.
   const refNeeded = new Uint8Array(refLast + 1);
   for (let m = refFirst; m <= refLast; m += FINE) {
-    if (refExact[m] === 1) continue;
+    if (refMatched[m] === 1) continue;
     for (let j = Math.max(refFirst, m - FOUND_WINDOWS); j <= Math.min(refLast, m + FOUND_WINDOWS); j++) refNeeded[j] = 1;
   }
   // Pass 2: best matches, computing spectra only where a pair can change a result.
   const playedLevels = new Float32Array(playedWindows * bands);
   const playedKnown = new Uint8Array(playedWindows);
-  const levelsOf = (w: number): Float32Array => {
-    const view = playedLevels.subarray(w * bands, (w + 1) * bands);
+  const levelsOf = (w: number): number => {
     if (playedKnown[w] === 0) {
-      analyzer.analyze(played.samples, w * playedHop, view, 0);
+      analyzer.analyze(played.samples, w * playedHop, playedLevels, w * bands);
       playedKnown[w] = 1;
     }
-    return view;
+    return w * bands;
   };
+  const refLevels = reference.bandLevels;
   const playedBest = new Float64Array(playedWindows).fill(Infinity);
   const refBest = new Float64Array(refLast + 1).fill(Infinity);
   const floor = reference.bandFloorDb;
   for (let w = 0; w < playedWindows; w++) {
     const centre = expected[w]!;
-    if (exact[w] === 1) {
+    if (matched[w] === 1) {
       playedBest[w] = 0;
       refBest[centre] = 0;
     }
     const from = Math.max(refFirst, centre - SEARCH_WINDOWS);
     const to = Math.min(refLast, centre + SEARCH_WINDOWS);
     for (let j = from; j <= to; j++) {
-      if (exact[w] === 1 && (refNeeded[j] === 0 || Math.abs(j - centre) > PLACED_WINDOWS)) continue;
-      const distance = disturbance(levelsOf(w), reference.levels(j, refEnd), floor);
+      if (matched[w] === 1 && (refNeeded[j] === 0 || Math.abs(j - centre) > PLACED_WINDOWS)) continue;
+      const distance = disturbance(playedLevels, levelsOf(w), refLevels, reference.levelsAt(loopWindow(j)), bands, floor);
       if (distance < playedBest[w]!) playedBest[w] = distance;
       if (distance < refBest[j]! && Math.abs(j - centre) <= PLACED_WINDOWS) refBest[j] = distance;
     }
@@ -203,18 +229,18 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, f
   for (let w = 0; w < playedWindows; w++) {
     const power = windowPowerDb(played.samples, w * playedHop, window, played.samples.length);
     const centre = expected[w]!;
-    const referenceActive = centre >= refFirst && centre <= refLast && reference.powerDb(centre) >= reference.activeDb;
+    const referenceActive = centre >= refFirst && centre <= refLast && reference.powerDb(loopWindow(centre)) >= reference.activeDb;
     if (power < reference.activeDb && !referenceActive) continue;
     // Nothing of the reference was near it (played far out of place): compare with silence.
-    const best = Number.isFinite(playedBest[w]!) ? playedBest[w]! : disturbance(levelsOf(w), silence, floor);
+    const best = Number.isFinite(playedBest[w]!) ? playedBest[w]! : disturbance(playedLevels, levelsOf(w), silence, 0, bands, floor);
     total += best;
     windows++;
   }
   for (let m = refFirst; m <= refLast; m += FINE) {
-    if (reference.powerDb(m) < reference.activeDb) continue;
+    if (reference.powerDb(loopWindow(m)) < reference.activeDb) continue;
     let best = Infinity;
     for (let j = Math.max(refFirst, m - FOUND_WINDOWS); j <= Math.min(refLast, m + FOUND_WINDOWS); j++) if (refBest[j]! < best) best = refBest[j]!;
-    total += Number.isFinite(best) ? best : disturbance(reference.levels(m, refEnd), silence, floor);
+    total += Number.isFinite(best) ? best : disturbance(refLevels, reference.levelsAt(loopWindow(m)), silence, 0, bands, floor);
     windows++;
   }
   const disturbanceDb = windows > 0 ? total / windows : 0;
@@ -255,27 +281,33 @@ function expectedWindows(sourceFrames: ArrayLike<number>): Int32Array {
   return windows;
 }
 
-/** RMS over bands of the level differences beyond the dead zone, levels floored at `floor`. */
-function disturbance(played: Float32Array, reference: Float32Array, floor: number): number {
+/** RMS over `bands` bands of each level difference beyond the dead zone, levels floored at `floor`. */
+function disturbance(played: Float32Array, playedAt: number, reference: Float32Array, referenceAt: number, bands: number, floor: number): number {
   let sum = 0;
-  for (let b = 0; b < played.length; b++) {
-    const a = played[b]! > floor ? played[b]! : floor;
-    const r = reference[b]! > floor ? reference[b]! : floor;
-    let difference = Math.abs(a - r) - DEAD_ZONE_DB;
+  for (let b = 0; b < bands; b++) {
+    const p = played[playedAt + b]!;
+    const r = reference[referenceAt + b]!;
+    let difference = Math.abs((p > floor ? p : floor) - (r > floor ? r : floor)) - DEAD_ZONE_DB;
     if (difference <= 0) continue;
     if (difference > MAX_BAND_DIFFERENCE_DB) difference = MAX_BAND_DIFFERENCE_DB;
     sum += difference * difference;
   }
-  return Math.sqrt(sum / played.length);
+  return Math.sqrt(sum / bands);
 }
 
-function samplesEqual(a: Int16Array, aStart: number, b: Int16Array, bStart: number, length: number, bEnd: number): boolean {
+/**
+ * Whether `a` from `aStart` matches `b` from `bStart` over `length` samples to within {@link MATCH_SNR_DB}: a codec state that has not quite re-converged after a loss.
+ */
+function samplesMatch(a: Int16Array, aStart: number, b: Int16Array, bStart: number, length: number): boolean {
+  let signal = 0;
+  let error = 0;
   for (let i = 0; i < length; i++) {
-    const x = aStart + i < a.length ? a[aStart + i]! : 0;
-    const y = bStart + i < bEnd ? b[bStart + i]! : 0;
-    if (x !== y) return false;
+    const x = a[aStart + i]!;
+    const y = b[bStart + i]!;
+    signal += y * y;
+    error += (x - y) * (x - y);
   }
-  return true;
+  return error <= signal * MATCH_ERROR_RATIO;
 }
 
 /** Mean power of `length` samples from `start` (zeros past `end`), dB re full scale; −120 for silence. */
