@@ -29,11 +29,17 @@ export class BandAnalyzer {
   readonly bandCount: number;
   readonly #fftSize: number;
   readonly #hann: Float64Array;
+  /** The real window packed as fftSize / 2 complex values (even samples real, odd imaginary). */
   readonly #real: Float64Array;
   readonly #imag: Float64Array;
+  /** Twiddles of the half-size transform, and of the split that unpacks it into the real spectrum. */
   readonly #cos: Float64Array;
   readonly #sin: Float64Array;
+  readonly #splitCos: Float64Array;
+  readonly #splitSin: Float64Array;
   readonly #bitReverse: Uint32Array;
+  /** |X[k]|² for bins 0 … fftSize / 2 − 1. */
+  readonly #power: Float64Array;
   /** Per band: first bin, and the triangular weights of its bins (flattened). */
   readonly #bandStart: Uint32Array;
   readonly #bandLength: Uint32Array;
@@ -47,12 +53,16 @@ export class BandAnalyzer {
     while (size < this.windowSamples) size <<= 1;
     this.#fftSize = size;
     this.#hann = Float64Array.from({ length: this.windowSamples }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / this.windowSamples));
-    this.#real = new Float64Array(size);
-    this.#imag = new Float64Array(size);
-    this.#cos = Float64Array.from({ length: size / 2 }, (_, i) => Math.cos((-2 * Math.PI * i) / size));
-    this.#sin = Float64Array.from({ length: size / 2 }, (_, i) => Math.sin((-2 * Math.PI * i) / size));
-    const bits = Math.log2(size);
-    this.#bitReverse = Uint32Array.from({ length: size }, (_, i) => {
+    const half = size / 2;
+    this.#real = new Float64Array(half);
+    this.#imag = new Float64Array(half);
+    this.#power = new Float64Array(half);
+    this.#cos = Float64Array.from({ length: half / 2 }, (_, i) => Math.cos((-2 * Math.PI * i) / half));
+    this.#sin = Float64Array.from({ length: half / 2 }, (_, i) => Math.sin((-2 * Math.PI * i) / half));
+    this.#splitCos = Float64Array.from({ length: half }, (_, k) => Math.cos((-2 * Math.PI * k) / size));
+    this.#splitSin = Float64Array.from({ length: half }, (_, k) => Math.sin((-2 * Math.PI * k) / size));
+    const bits = Math.log2(half);
+    this.#bitReverse = Uint32Array.from({ length: half }, (_, i) => {
       let reversed = 0;
       for (let b = 0; b < bits; b++) reversed |= ((i >> b) & 1) << (bits - 1 - b);
       return reversed;
@@ -103,7 +113,9 @@ export class BandAnalyzer {
       const at = start + i;
       const sample = at >= 0 && at < end ? samples[at]! / 32768 : 0;
       if (sample !== 0) silent = false;
-      real[reverse[i]!] = sample * hann[i]!;
+      const slot = reverse[i >> 1]!;
+      if ((i & 1) === 0) real[slot] = sample * hann[i]!;
+      else imag[slot] = sample * hann[i]!;
     }
     if (silent) {
       // Digital silence (a faded-out gap): every band at the bottom, no transform needed.
@@ -111,29 +123,54 @@ export class BandAnalyzer {
       return;
     }
     this.#transform();
+    this.#unpackPower();
+    const power = this.#power;
     const scale = 4 / (n * n);
     for (let band = 0; band < this.bandCount; band++) {
       const first = this.#bandStart[band]!;
       const length = this.#bandLength[band]!;
       const weightOffset = this.#bandWeightOffset[band]!;
-      let power = 0;
+      let bandPower = 0;
       let weightSum = 0;
       for (let k = 0; k < length; k++) {
         const bin = first + k;
         if (bin >= size / 2) break;
         const weight = weights[weightOffset + k]!;
-        power += weight * (real[bin]! * real[bin]! + imag[bin]! * imag[bin]!);
+        bandPower += weight * power[bin]!;
         weightSum += weight;
       }
-      out[offset + band] = 10 * Math.log10((scale * power) / Math.max(weightSum, 1e-9) + SILENT_POWER);
+      out[offset + band] = 10 * Math.log10((scale * bandPower) / Math.max(weightSum, 1e-9) + SILENT_POWER);
     }
   }
 
-  /** In-place iterative radix-2 FFT of the bit-reversed input. */
+  /**
+   * The power spectrum of the real window from the half-size transform Z of its packed form:
+   * X[k] = E[k] + W^k·O[k], with E = (Z[k] + conj Z[−k]) / 2 and O = (Z[k] − conj Z[−k]) / 2i.
+   */
+  #unpackPower(): void {
+    const real = this.#real;
+    const imag = this.#imag;
+    const power = this.#power;
+    const cos = this.#splitCos;
+    const sin = this.#splitSin;
+    const half = real.length;
+    for (let k = 0; k < half; k++) {
+      const mirror = k === 0 ? 0 : half - k;
+      const evenRe = (real[k]! + real[mirror]!) / 2;
+      const evenIm = (imag[k]! - imag[mirror]!) / 2;
+      const oddRe = (imag[k]! + imag[mirror]!) / 2;
+      const oddIm = (real[mirror]! - real[k]!) / 2;
+      const re = evenRe + cos[k]! * oddRe - sin[k]! * oddIm;
+      const im = evenIm + cos[k]! * oddIm + sin[k]! * oddRe;
+      power[k] = re * re + im * im;
+    }
+  }
+
+  /** In-place iterative radix-2 FFT of the bit-reversed packed input (fftSize / 2 points). */
   #transform(): void {
     const real = this.#real;
     const imag = this.#imag;
-    const size = this.#fftSize;
+    const size = real.length;
     const cos = this.#cos;
     const sin = this.#sin;
     for (let half = 1; half < size; half <<= 1) {

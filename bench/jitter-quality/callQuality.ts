@@ -3,7 +3,6 @@ import { createDecoder } from '../../codecs/createCodec.js';
 import type { AudioDecoder } from '../../codecs/types.js';
 import type { CaptureMediaFormat } from '../capture/captureFormat.js';
 import type { ArrivalTrace } from './arrivalTrace.js';
-import type { CallMedia } from './callMedia.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
 import { renderPlayout, renderReference } from './renderPlayout.js';
 import { ReferenceSpeech, speechQuality, TOP_SCORE, type QualityScore } from './speechQuality.js';
@@ -12,20 +11,20 @@ import { ReferenceSpeech, speechQuality, TOP_SCORE, type QualityScore } from './
 const FRAME_MS = 20;
 
 /**
- * The clean speech of `media`: its payloads decoded in order by a fresh decoder, as one loop. A
- * call starting at payload `offset` is compared with the loop from frame `offset` on.
+ * The clean speech of a call: `frames` frames from `payloadOf`, decoded in order by a fresh
+ * decoder, as the call's own decoder would have decoded them with nothing lost (a codec with
+ * state, like Opus, decodes a source differently from a different starting frame).
  */
-export function mediaReference(media: CallMedia): ReferenceSpeech {
-  return withDecoder(media.format, (decoder) => {
+export function callReference(format: CaptureMediaFormat, frames: number, payloadOf: (frameIndex: number) => Uint8Array): ReferenceSpeech {
+  return withDecoder(format, (decoder) => {
     const frameSamples = samplesPerFrame(decoder);
-    const loop = renderReference(media.payloads.length, (i) => media.payloads[i]!, decoder, frameSamples);
-    return new ReferenceSpeech(loop, decoder.sampleRate, frameSamples);
+    return new ReferenceSpeech(renderReference(frames, payloadOf, decoder, frameSamples), decoder.sampleRate, frameSamples);
   });
 }
 
 /**
- * Scores every outcome's audio against `reference` (from the first delivered frame to the last),
- * with {@link speechQuality}.
+ * Scores every outcome's audio against the call's clean speech ({@link callReference}), from the
+ * first delivered frame to the last, with {@link speechQuality}.
  *
  * @remarks An outcome with `audio` (callwire) is scored as it really sounded; the others are
  * rendered from `heard` by {@link renderPlayout}, with a fresh decoder each. Outcomes that heard
@@ -36,10 +35,9 @@ export function scoreCallAudio(
   trace: ArrivalTrace,
   format: CaptureMediaFormat,
   payloadOf: (frameIndex: number) => Uint8Array,
-  reference: ReferenceSpeech,
-  offset: number,
 ): Record<StrategyName, QualityScore> {
-  const span = { ...deliveredSpan(trace), offset };
+  const span = { ...deliveredSpan(trace), offset: 0 };
+  const reference = callReference(format, Math.max(1, span.lastFrame + 1), payloadOf);
   const scored: { heard: Int32Array; score: QualityScore }[] = [];
   const scores = {} as Record<StrategyName, QualityScore>;
   for (const name of Object.keys(outcomes) as StrategyName[]) {

@@ -9,13 +9,13 @@ import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from
 import { distribution } from '../replay/quantiles.js';
 import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
-import { mediaReference, scoreCallAudio } from './callQuality.js';
+import { scoreCallAudio } from './callQuality.js';
 import { playWithCallwire } from './callwirePlayout.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import { oracleDelayMs } from './oracleDelay.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
-import type { QualityScore, ReferenceSpeech } from './speechQuality.js';
+import type { QualityScore } from './speechQuality.js';
 
 /** Strategies in report order. */
 export const STRATEGIES: readonly StrategyName[] = ['callwire', 'fixed-200', 'oracle', 'oracle-same-concealment', 'oracle-1pct', 'no-buffer'];
@@ -119,24 +119,17 @@ export function runJitterQuality(options: JitterQualityOptions): ProfileResult[]
   if (frameCount < 1) throw new RangeError(`durationMs must be at least 20, got ${options.durationMs}`);
   const total = options.profiles.length * options.calls;
   let done = 0;
-  // Decoded and analysed once per source, for every call and profile that plays it.
-  const references = new Map<CallMedia, ReferenceSpeech>();
-  const referenceOf = (media: CallMedia): ReferenceSpeech => {
-    let reference = references.get(media);
-    if (reference === undefined) references.set(media, (reference = mediaReference(media)));
-    return reference;
-  };
   return options.profiles.map((profile) => {
     const callResults: CallResult[] = [];
     for (let call = 0; call < options.calls; call++) {
-      callResults.push(runCall(profile, call, frameCount, options, referenceOf));
+      callResults.push(runCall(profile, call, frameCount, options));
       options.onProgress?.(++done, total);
     }
     return summarizeProfile(profile, callResults);
   });
 }
 
-function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions, referenceOf: (media: CallMedia) => ReferenceSpeech): CallResult {
+function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions): CallResult {
   const callSeed = deriveSeed(options.seed, call);
   const media = options.media[call % options.media.length]!;
   // Its own stream: the phase and the audio do not change when a profile draws more or less.
@@ -177,7 +170,7 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
     outcomes,
-    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, referenceOf(media), offset),
+    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf),
   };
 }
 

@@ -16,11 +16,10 @@ const FINE = REFERENCE_PER_FRAME / PLAYED_PER_FRAME;
 /** How far (in reference windows, ±) a played window may sit from where its source frame says: ±10 ms. */
 const SEARCH_WINDOWS = 4;
 /**
- * A reference window counts as found in a played window placed within ±2.5 ms of it (tighter than
- * the search: else a lost frame would be "found" in its neighbours, speech being nearly stationary)…
+ * A 10 ms reference window counts as found in a played window placed within ±5 ms of it, matched
+ * anywhere within ±5 ms of it: enough for a shift, while a lost frame is not "found" in the
+ * neighbouring frames (played windows are 10 ms apart, and speech is nearly stationary).
  */
-const PLACED_WINDOWS = 1;
-/** …and then anywhere within ±5 ms of a 10 ms reference window, which covers shifts between played windows. */
 const FOUND_WINDOWS = 2;
 /** A played window this close to its reference window (signal to difference, dB) is a perfect match: far below the dead zone. */
 const MATCH_SNR_DB = 40;
@@ -34,9 +33,9 @@ const BAND_FLOOR_BELOW_DB = 55;
 /** A window takes part when its level is within this of the reference's loud windows. */
 const ACTIVE_BELOW_DB = 40;
 /** Mean disturbance (dB) at which the score has fallen 1/e of the way from 5 to 1. */
-const DISTURBANCE_SCALE_DB = 2.5;
+const DISTURBANCE_SCALE_DB = 1.25;
 /** Every how many reference windows its loudness is sampled. */
-const LOUDNESS_STRIDE = 20;
+const LOUDNESS_STRIDE = 40;
 
 /** One strategy's output: `frameSamples` samples per output frame, and where in the source each one starts. */
 export interface PlayedAudio {
@@ -154,9 +153,9 @@ export interface ReferenceSpan {
  *   moved by time-stretching, costs (almost) nothing.
  * - The disturbance of a pair is the RMS over bands of each level difference less a 3 dB dead zone
  *   (capped at 40 dB). Each active played window takes its best match; each active reference window
- *   (every 10 ms) takes the best match, within ±5 ms of it, with a played window placed within
- *   ±2.5 ms, or silence if none was (frames dropped or lost). Windows quiet on both sides are left out.
- * - The score is 1 + 4 · exp(−D / 2.5 dB), D the mean disturbance over both sets: 5 when identical,
+ *   (every 10 ms) takes its best match, within ±5 ms, with a played window placed within ±5 ms of
+ *   it, or silence if none was (frames dropped). Windows quiet on both sides are left out.
+ * - The score is 1 + 4 · exp(−D / 1.25 dB), D the mean disturbance over both sets: 5 when identical,
  *   falling fastest for the first losses, as listeners' ratings do.
  * A played window that equals its aligned reference window to within 40 dB (sample for sample, or
  * a codec re-converging after a loss) is a perfect match without any spectrum, which keeps the
@@ -179,20 +178,14 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
   const expected = expectedWindows(played.sourceFrames);
   // Pass 1: played windows that are their reference window, sample for sample or nearly.
   const matched = new Uint8Array(playedWindows);
-  const refMatched = new Uint8Array(refLast + 1);
+  const refFound = new Uint8Array(refLast + 1);
   for (let w = 0; w < playedWindows; w++) {
     const s = expected[w]!;
     if (s < refFirst || s > refLast) continue;
     if (samplesMatch(played.samples, w * playedHop, reference.samples, loopWindow(s) * fineHop, window)) {
       matched[w] = 1;
-      refMatched[s] = 1;
+      for (let m = firstFoundBy(s, s); m <= s + FOUND_WINDOWS; m += FINE) refFound[m] = 1;
     }
-  }
-  // Reference windows whose best match is still needed: near a 10 ms reference window without a matching played window.
-  const refNeeded = new Uint8Array(refLast + 1);
-  for (let m = refFirst; m <= refLast; m += FINE) {
-    if (refMatched[m] === 1) continue;
-    for (let j = Math.max(refFirst, m - FOUND_WINDOWS); j <= Math.min(refLast, m + FOUND_WINDOWS); j++) refNeeded[j] = 1;
   }
   // Pass 2: best matches, computing spectra only where a pair can change a result.
   const playedLevels = new Float32Array(playedWindows * bands);
@@ -206,31 +199,39 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
   };
   const refLevels = reference.bandLevels;
   const playedBest = new Float64Array(playedWindows).fill(Infinity);
+  // Indexed by source window, used on the 10 ms grid only.
   const refBest = new Float64Array(refLast + 1).fill(Infinity);
   const floor = reference.bandFloorDb;
   for (let w = 0; w < playedWindows; w++) {
     const centre = expected[w]!;
     if (matched[w] === 1) {
       playedBest[w] = 0;
-      refBest[centre] = 0;
+      for (let m = firstFoundBy(centre, centre); m <= centre + FOUND_WINDOWS; m += FINE) if (m <= refLast) refBest[m] = 0;
     }
     const from = Math.max(refFirst, centre - SEARCH_WINDOWS);
     const to = Math.min(refLast, centre + SEARCH_WINDOWS);
     for (let j = from; j <= to; j++) {
-      if (matched[w] === 1 && (refNeeded[j] === 0 || Math.abs(j - centre) > PLACED_WINDOWS)) continue;
+      // The 10 ms reference windows this pair can find: within ±5 ms of both the placement and the match.
+      const firstFound = firstFoundBy(centre, j);
+      const lastFound = Math.min(centre, j) + FOUND_WINDOWS;
+      if (matched[w] === 1) {
+        let needed = false;
+        for (let m = firstFound; m <= lastFound; m += FINE) if (m >= refFirst && m <= refLast && refFound[m] === 0) needed = true;
+        if (!needed) continue;
+      }
       const distance = disturbance(playedLevels, levelsOf(w), refLevels, reference.levelsAt(loopWindow(j)), bands, floor);
       if (distance < playedBest[w]!) playedBest[w] = distance;
-      if (distance < refBest[j]! && Math.abs(j - centre) <= PLACED_WINDOWS) refBest[j] = distance;
+      for (let m = firstFound; m <= lastFound; m += FINE) if (m >= refFirst && m <= refLast && distance < refBest[m]!) refBest[m] = distance;
     }
   }
   const silence = new Float32Array(bands).fill(floor);
   let total = 0;
   let windows = 0;
   for (let w = 0; w < playedWindows; w++) {
-    const power = windowPowerDb(played.samples, w * playedHop, window, played.samples.length);
     const centre = expected[w]!;
     const referenceActive = centre >= refFirst && centre <= refLast && reference.powerDb(loopWindow(centre)) >= reference.activeDb;
-    if (power < reference.activeDb && !referenceActive) continue;
+    // A matching window is as loud as its reference window.
+    if (!referenceActive && (matched[w] === 1 || windowPowerDb(played.samples, w * playedHop, window, played.samples.length) < reference.activeDb)) continue;
     // Nothing of the reference was near it (played far out of place): compare with silence.
     const best = Number.isFinite(playedBest[w]!) ? playedBest[w]! : disturbance(playedLevels, levelsOf(w), silence, 0, bands, floor);
     total += best;
@@ -238,13 +239,17 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
   }
   for (let m = refFirst; m <= refLast; m += FINE) {
     if (reference.powerDb(loopWindow(m)) < reference.activeDb) continue;
-    let best = Infinity;
-    for (let j = Math.max(refFirst, m - FOUND_WINDOWS); j <= Math.min(refLast, m + FOUND_WINDOWS); j++) if (refBest[j]! < best) best = refBest[j]!;
+    const best = refBest[m]!;
     total += Number.isFinite(best) ? best : disturbance(refLevels, reference.levelsAt(loopWindow(m)), silence, 0, bands, floor);
     windows++;
   }
   const disturbanceDb = windows > 0 ? total / windows : 0;
   return { score: 1 + (TOP_SCORE - 1) * Math.exp(-disturbanceDb / DISTURBANCE_SCALE_DB), disturbanceDb, windows };
+}
+
+/** The first 10 ms reference window (a multiple of {@link FINE}) within ±5 ms of both `a` and `b`. */
+function firstFoundBy(a: number, b: number): number {
+  return Math.ceil((Math.max(a, b) - FOUND_WINDOWS) / FINE) * FINE;
 }
 
 /**
