@@ -3,6 +3,7 @@ import { createDecoder } from '../../codecs/createCodec.js';
 import type { AudioDecoder } from '../../codecs/types.js';
 import type { CaptureMediaFormat } from '../capture/captureFormat.js';
 import type { ArrivalTrace } from './arrivalTrace.js';
+import type { CallMedia } from './callMedia.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
 import { renderPlayout, renderReference } from './renderPlayout.js';
 import { ReferenceSpeech, speechQuality, TOP_SCORE, type QualityScore } from './speechQuality.js';
@@ -10,12 +11,32 @@ import { ReferenceSpeech, speechQuality, TOP_SCORE, type QualityScore } from './
 /** Media time of one frame, ms. */
 const FRAME_MS = 20;
 
+/** Codecs whose decoders keep no state between frames: a frame decodes the same wherever a call starts. */
+const STATELESS_ENCODINGS = new Set(['PCMU', 'PCMA', 'L16']);
+
 /**
- * The clean speech of a call: `frames` frames from `payloadOf`, decoded in order by a fresh
- * decoder, as the call's own decoder would have decoded them with nothing lost (a codec with
- * state, like Opus, decodes a source differently from a different starting frame).
+ * Finds the clean speech of calls: the source decoded in order by a fresh decoder, as a call's own
+ * decoder would have decoded it with nothing lost.
+ *
+ * @remarks A stateless codec's source is decoded and analysed once, as a loop every call on it
+ * indexes from its starting frame; a codec with state (Opus, G.722) decodes a frame differently
+ * after different history, so each call gets its own reference, decoded from its starting frame.
  */
-export function callReference(format: CaptureMediaFormat, frames: number, payloadOf: (frameIndex: number) => Uint8Array): ReferenceSpeech {
+export class CallReferences {
+  readonly #loops = new Map<CallMedia, ReferenceSpeech>();
+
+  /** The reference of a call of `frames` frames carrying `media` from payload `offset`, and where in it the call starts. */
+  of(media: CallMedia, offset: number, frames: number): { readonly speech: ReferenceSpeech; readonly offset: number } {
+    if (STATELESS_ENCODINGS.has(media.format.encoding.toUpperCase())) {
+      let loop = this.#loops.get(media);
+      if (loop === undefined) this.#loops.set(media, (loop = decodeReference(media.format, media.payloads.length, (i) => media.payloads[i]!)));
+      return { speech: loop, offset };
+    }
+    return { speech: decodeReference(media.format, frames, (i) => media.payloads[(offset + i) % media.payloads.length]!), offset: 0 };
+  }
+}
+
+function decodeReference(format: CaptureMediaFormat, frames: number, payloadOf: (frameIndex: number) => Uint8Array): ReferenceSpeech {
   return withDecoder(format, (decoder) => {
     const frameSamples = samplesPerFrame(decoder);
     return new ReferenceSpeech(renderReference(frames, payloadOf, decoder, frameSamples), decoder.sampleRate, frameSamples);
@@ -23,8 +44,8 @@ export function callReference(format: CaptureMediaFormat, frames: number, payloa
 }
 
 /**
- * Scores every outcome's audio against the call's clean speech ({@link callReference}), from the
- * first delivered frame to the last, with {@link speechQuality}.
+ * Scores every outcome's audio against the call's clean speech (`reference`, from
+ * {@link CallReferences}), from the first delivered frame to the last, with {@link speechQuality}.
  *
  * @remarks An outcome with `audio` (callwire) is scored as it really sounded; the others are
  * rendered from `heard` by {@link renderPlayout}, with a fresh decoder each. Outcomes that heard
@@ -35,9 +56,9 @@ export function scoreCallAudio(
   trace: ArrivalTrace,
   format: CaptureMediaFormat,
   payloadOf: (frameIndex: number) => Uint8Array,
+  reference: { readonly speech: ReferenceSpeech; readonly offset: number },
 ): Record<StrategyName, QualityScore> {
-  const span = { ...deliveredSpan(trace), offset: 0 };
-  const reference = callReference(format, Math.max(1, span.lastFrame + 1), payloadOf);
+  const span = { ...deliveredSpan(trace), offset: reference.offset };
   const scored: { heard: Int32Array; score: QualityScore }[] = [];
   const scores = {} as Record<StrategyName, QualityScore>;
   for (const name of Object.keys(outcomes) as StrategyName[]) {
@@ -52,8 +73,8 @@ export function scoreCallAudio(
       scores[name] = same.score;
       continue;
     }
-    const samples = outcome.audio ?? withDecoder(format, (decoder) => renderPlayout(outcome.heard, payloadOf, decoder, samplesPerFrame(decoder)));
-    const score = speechQuality(reference, { samples, sourceFrames: outcome.heard }, span);
+    const samples = outcome.audio ?? withDecoder(format, (decoder) => renderPlayout(outcome.heard, payloadOf, decoder, reference.speech.frameSamples));
+    const score = speechQuality(reference.speech, { samples, sourceFrames: outcome.heard }, span);
     if (outcome.audio === undefined) scored.push({ heard: outcome.heard, score });
     scores[name] = score;
   }

@@ -9,7 +9,7 @@ import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from
 import { distribution } from '../replay/quantiles.js';
 import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
-import { scoreCallAudio } from './callQuality.js';
+import { CallReferences, scoreCallAudio } from './callQuality.js';
 import { playWithCallwire } from './callwirePlayout.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
@@ -119,17 +119,18 @@ export function runJitterQuality(options: JitterQualityOptions): ProfileResult[]
   if (frameCount < 1) throw new RangeError(`durationMs must be at least 20, got ${options.durationMs}`);
   const total = options.profiles.length * options.calls;
   let done = 0;
+  const references = new CallReferences();
   return options.profiles.map((profile) => {
     const callResults: CallResult[] = [];
     for (let call = 0; call < options.calls; call++) {
-      callResults.push(runCall(profile, call, frameCount, options));
+      callResults.push(runCall(profile, call, frameCount, options, references));
       options.onProgress?.(++done, total);
     }
     return summarizeProfile(profile, callResults);
   });
 }
 
-function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions): CallResult {
+function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions, references: CallReferences): CallResult {
   const callSeed = deriveSeed(options.seed, call);
   const media = options.media[call % options.media.length]!;
   // Its own stream: the phase and the audio do not change when a profile draws more or less.
@@ -170,7 +171,7 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
     outcomes,
-    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf),
+    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, references.of(media, offset, frameCount)),
   };
 }
 

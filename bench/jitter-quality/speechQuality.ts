@@ -34,8 +34,8 @@ const BAND_FLOOR_BELOW_DB = 55;
 const ACTIVE_BELOW_DB = 40;
 /** Mean disturbance (dB) at which the score has fallen 1/e of the way from 5 to 1. */
 const DISTURBANCE_SCALE_DB = 1.25;
-/** Every how many reference windows its loudness is sampled. */
-const LOUDNESS_STRIDE = 40;
+/** Every how many reference windows (2.5 ms apart) its loudness is sampled: every 400 ms. */
+const LOUDNESS_STRIDE = 160;
 
 /** One strategy's output: `frameSamples` samples per output frame, and where in the source each one starts. */
 export interface PlayedAudio {
