@@ -1,31 +1,36 @@
 import { describe, expect, it } from 'vitest';
+import { createDecoder } from '../../codecs/createCodec.js';
 import { TickGrid } from './arrivalTrace.js';
 import { syntheticMedia, type CallMedia } from './callMedia.js';
 import { CallReferences, scoreCallAudio } from './callQuality.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
+import { renderReference } from './renderPlayout.js';
 import { steadyTrace } from './testTraces.js';
 
 const media = syntheticMedia(400);
 
 describe('CallReferences', () => {
-  it('decodes a stateless codec\'s source once, and places each call in it by its starting frame', () => {
+  it('decodes a source once, and places each call in it by its starting frame', () => {
     const references = new CallReferences();
-    const first = references.of(media, 37, 200);
-    const second = references.of(media, 250, 300);
+    const first = references.of(media, 37);
+    const second = references.of(media, 250);
     expect(second.speech).toBe(first.speech);
     expect([first.offset, second.offset]).toEqual([37, 250]);
+    expect(first.firstScoredFrame).toBe(0);
     expect(first.speech.frameCount).toBe(400);
   });
 
-  it('gives a call on a codec with state its own reference, decoded from its starting frame', () => {
-    const opus: CallMedia = { ...media, name: 'opus-like', format: { encoding: 'G722', sampleRate: 16000 } };
+  it('leaves the cold start of a decoder with state out of the score, and decodes its loop across the seam', () => {
+    const g722: CallMedia = { ...media, name: 'g722', format: { encoding: 'G722', sampleRate: 16000 } };
     const references = new CallReferences();
-    const call = references.of(opus, 37, 50);
-    expect(call.offset).toBe(0);
-    expect(call.speech.frameCount).toBe(50);
-    expect(references.of(opus, 37, 50).speech).not.toBe(call.speech);
+    const call = references.of(g722, 37);
+    expect(call).toMatchObject({ offset: 37, firstScoredFrame: 10 });
+    expect(references.of(g722, 99).speech).toBe(call.speech);
+    // Frame 0 of the loop is frame 0 as decoded after the last frame, not by a cold decoder.
+    const cold = renderReference(1, (i) => g722.payloads[i]!, createDecoder(g722.format), 320);
+    expect(call.speech.samples.subarray(0, 320)).not.toEqual(cold);
   });
 });
 
@@ -45,7 +50,7 @@ describe('scoreCallAudio', () => {
       'no-buffer': playWithoutBuffer(trace, grid),
     } as Record<StrategyName, PlayoutOutcome>;
     const payloadOf = (i: number): Uint8Array => media.payloads[(20 + i) % media.payloads.length]!;
-    const scores = scoreCallAudio(outcomes, trace, media.format, payloadOf, new CallReferences().of(media, 20, 300));
+    const scores = scoreCallAudio(outcomes, trace, media.format, payloadOf, new CallReferences().of(media, 20));
     expect(scores['fixed-200'].score).toBe(5);
     expect(scores.oracle.score).toBe(5);
     expect(scores['oracle-same-concealment'].score).toBeLessThan(4.5);

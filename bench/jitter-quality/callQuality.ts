@@ -13,33 +13,42 @@ const FRAME_MS = 20;
 
 /** Codecs whose decoders keep no state between frames: a frame decodes the same wherever a call starts. */
 const STATELESS_ENCODINGS = new Set(['PCMU', 'PCMA', 'L16']);
+/**
+ * Frames at the start of a call on a codec with state that are not scored: its decoder starts cold
+ * there (on the Opus fixture it is within −40 dB of a warm one after 6 frames), whatever the buffer does.
+ */
+const COLD_START_FRAMES = 10;
 
 /**
- * Finds the clean speech of calls: the source decoded in order by a fresh decoder, as a call's own
- * decoder would have decoded it with nothing lost.
+ * The clean speech of calls: each source decoded in order, as one loop, once for all the calls
+ * that carry it; a call starting at payload `offset` is compared with the loop from there on.
  *
- * @remarks A stateless codec's source is decoded and analysed once, as a loop every call on it
- * indexes from its starting frame; a codec with state (Opus, G.722) decodes a frame differently
- * after different history, so each call gets its own reference, decoded from its starting frame.
+ * @remarks A codec with state (Opus, G.722) decodes a frame a little differently after different
+ * history. The loop is decoded across its own seam (its first frames are decoded again after its
+ * last, as a call that wraps around decodes them), and the first {@link COLD_START_FRAMES} frames
+ * of each call, where the call's decoder starts cold, are left out of the score.
  */
 export class CallReferences {
   readonly #loops = new Map<CallMedia, ReferenceSpeech>();
 
-  /** The reference of a call of `frames` frames carrying `media` from payload `offset`, and where in it the call starts. */
-  of(media: CallMedia, offset: number, frames: number): { readonly speech: ReferenceSpeech; readonly offset: number } {
-    if (STATELESS_ENCODINGS.has(media.format.encoding.toUpperCase())) {
-      let loop = this.#loops.get(media);
-      if (loop === undefined) this.#loops.set(media, (loop = decodeReference(media.format, media.payloads.length, (i) => media.payloads[i]!)));
-      return { speech: loop, offset };
-    }
-    return { speech: decodeReference(media.format, frames, (i) => media.payloads[(offset + i) % media.payloads.length]!), offset: 0 };
+  /** The reference of a call carrying `media` from payload `offset`, where in it the call starts, and the first frame to score. */
+  of(media: CallMedia, offset: number): { readonly speech: ReferenceSpeech; readonly offset: number; readonly firstScoredFrame: number } {
+    const stateless = STATELESS_ENCODINGS.has(media.format.encoding.toUpperCase());
+    let loop = this.#loops.get(media);
+    if (loop === undefined) this.#loops.set(media, (loop = decodeLoop(media, stateless ? 0 : COLD_START_FRAMES)));
+    return { speech: loop, offset, firstScoredFrame: stateless ? 0 : COLD_START_FRAMES };
   }
 }
 
-function decodeReference(format: CaptureMediaFormat, frames: number, payloadOf: (frameIndex: number) => Uint8Array): ReferenceSpeech {
-  return withDecoder(format, (decoder) => {
+/** `media`'s payloads decoded in order by one decoder, then its first `seamFrames` again, which replace the first decode of them. */
+function decodeLoop(media: CallMedia, seamFrames: number): ReferenceSpeech {
+  const count = media.payloads.length;
+  const again = Math.min(seamFrames, count);
+  return withDecoder(media.format, (decoder) => {
     const frameSamples = samplesPerFrame(decoder);
-    return new ReferenceSpeech(renderReference(frames, payloadOf, decoder, frameSamples), decoder.sampleRate, frameSamples);
+    const decoded = renderReference(count + again, (i) => media.payloads[i % count]!, decoder, frameSamples);
+    decoded.copyWithin(0, count * frameSamples, (count + again) * frameSamples);
+    return new ReferenceSpeech(decoded.subarray(0, count * frameSamples), decoder.sampleRate, frameSamples);
   });
 }
 
@@ -56,15 +65,16 @@ export function scoreCallAudio(
   trace: ArrivalTrace,
   format: CaptureMediaFormat,
   payloadOf: (frameIndex: number) => Uint8Array,
-  reference: { readonly speech: ReferenceSpeech; readonly offset: number },
+  reference: { readonly speech: ReferenceSpeech; readonly offset: number; readonly firstScoredFrame: number },
 ): Record<StrategyName, QualityScore> {
-  const span = { ...deliveredSpan(trace), offset: reference.offset };
+  const delivered = deliveredSpan(trace);
+  const span = { firstFrame: Math.max(delivered.firstFrame, reference.firstScoredFrame), lastFrame: delivered.lastFrame, offset: reference.offset };
   const scored: { heard: Int32Array; score: QualityScore }[] = [];
   const scores = {} as Record<StrategyName, QualityScore>;
   for (const name of Object.keys(outcomes) as StrategyName[]) {
     const outcome = outcomes[name];
     if (span.firstFrame > span.lastFrame) {
-      // Nothing was delivered, so there is nothing to compare.
+      // Nothing was delivered (after the cold start), so there is nothing to compare.
       scores[name] = { score: TOP_SCORE, disturbanceDb: 0, windows: 0 };
       continue;
     }

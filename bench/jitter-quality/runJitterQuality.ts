@@ -171,7 +171,7 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
     outcomes,
-    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, references.of(media, offset, frameCount)),
+    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, references.of(media, offset)),
   };
 }
 

@@ -224,17 +224,18 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
       for (let m = firstFound; m <= lastFound; m += FINE) if (m >= refFirst && m <= refLast && distance < refBest[m]!) refBest[m] = distance;
     }
   }
+  // What a reference window that nothing was played near is compared with.
   const silence = new Float32Array(bands).fill(floor);
   let total = 0;
   let windows = 0;
   for (let w = 0; w < playedWindows; w++) {
     const centre = expected[w]!;
-    const referenceActive = centre >= refFirst && centre <= refLast && reference.powerDb(loopWindow(centre)) >= reference.activeDb;
+    // Played outside the span: not compared (a span can leave out the start of a call).
+    if (centre < refFirst || centre > refLast) continue;
+    const referenceActive = reference.powerDb(loopWindow(centre)) >= reference.activeDb;
     // A matching window is as loud as its reference window.
     if (!referenceActive && (matched[w] === 1 || windowPowerDb(played.samples, w * playedHop, window, played.samples.length) < reference.activeDb)) continue;
-    // Nothing of the reference was near it (played far out of place): compare with silence.
-    const best = Number.isFinite(playedBest[w]!) ? playedBest[w]! : disturbance(playedLevels, levelsOf(w), silence, 0, bands, floor);
-    total += best;
+    total += playedBest[w]!;
     windows++;
   }
   for (let m = refFirst; m <= refLast; m += FINE) {
