@@ -5,7 +5,7 @@ import type { CaptureMediaFormat } from '../capture/captureFormat.js';
 import type { ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
-import { renderPlayout, renderReference } from './renderPlayout.js';
+import { renderAroundDisturbances, renderReference } from './renderPlayout.js';
 import { ReferenceSpeech, speechQuality, TOP_SCORE, type QualityScore } from './speechQuality.js';
 
 /** Media time of one frame, ms. */
@@ -57,7 +57,7 @@ function decodeLoop(media: CallMedia, seamFrames: number): ReferenceSpeech {
  * {@link CallReferences}), from the first delivered frame to the last, with {@link speechQuality}.
  *
  * @remarks An outcome with `audio` (callwire) is scored as it really sounded; the others are
- * rendered from `heard` by {@link renderPlayout}, with a fresh decoder each. Outcomes that heard
+ * rendered from `heard` by {@link renderAroundDisturbances}, from the reference's clean frames. Outcomes that heard
  * the same frames on the same ticks sound the same, so they are rendered and scored once.
  */
 export function scoreCallAudio(
@@ -69,6 +69,11 @@ export function scoreCallAudio(
 ): Record<StrategyName, QualityScore> {
   const delivered = deliveredSpan(trace);
   const span = { firstFrame: Math.max(delivered.firstFrame, reference.firstScoredFrame), lastFrame: delivered.lastFrame, offset: reference.offset };
+  const { speech } = reference;
+  const cleanFrame = (source: number, out: Int16Array, at: number): void => {
+    const from = ((reference.offset + source) % speech.frameCount) * speech.frameSamples;
+    out.set(speech.samples.subarray(from, from + speech.frameSamples), at);
+  };
   const scored: { heard: Int32Array; score: QualityScore }[] = [];
   const scores = {} as Record<StrategyName, QualityScore>;
   for (const name of Object.keys(outcomes) as StrategyName[]) {
@@ -83,7 +88,7 @@ export function scoreCallAudio(
       scores[name] = same.score;
       continue;
     }
-    const samples = outcome.audio ?? withDecoder(format, (decoder) => renderPlayout(outcome.heard, payloadOf, decoder, reference.speech.frameSamples));
+    const samples = outcome.audio ?? renderAroundDisturbances(outcome.heard, payloadOf, () => createDecoder(format), speech.frameSamples, cleanFrame);
     const score = speechQuality(reference.speech, { samples, sourceFrames: outcome.heard }, span);
     if (outcome.audio === undefined) scored.push({ heard: outcome.heard, score });
     scores[name] = score;
