@@ -99,6 +99,12 @@ export interface BotOutput {
   clear(): ClearedAudio;
   /** Samples queued and not yet sent. */
   readonly queuedSamples: number;
+  /**
+   * Holds each talk spurt until this much audio is queued (default 40 ms). A bot that delays what
+   * it hears on purpose (an echo) can hand callwire the delay this way and write each frame at once:
+   * the audio then waits at Telnyx, several frames per message, instead of in the bot.
+   */
+  setPrebufferMs(ms: number): void;
 }
 
 /** Links to a saved recording (Telnyx's `call.recording.saved`); Telnyx keeps `urls` valid for 10 minutes. */

@@ -1,4 +1,3 @@
-import { OutboundQueue } from '../codecs/outboundQueue.js';
 import { defineBot } from './defineBot.js';
 
 /** Options of the echo bot. */
@@ -8,7 +7,6 @@ export interface EchoOptions {
 }
 
 const MAX_DELAY_MS = 5_000;
-const MAX_FRAME_SAMPLES = 4_096;
 
 function parseEchoOptions(raw: Readonly<Record<string, unknown>>): EchoOptions {
   const delayMs = raw['delayMs'] ?? 200;
@@ -19,23 +17,19 @@ function parseEchoOptions(raw: Readonly<Record<string, unknown>>): EchoOptions {
 }
 
 /**
- * Plays the caller's voice back about `delayMs` (default 200) later: every frame heard goes into a
- * delay line, and once the line holds `delayMs` of audio each new frame pushes the oldest one out.
+ * Plays the caller's voice back about `delayMs` (default 200) later: every frame heard is played at
+ * once, and each talk spurt is held until `delayMs` of audio is queued, so callwire's outbound queue
+ * and Telnyx's buffer are the delay line. Audio that far ahead of real time goes out several frames
+ * per message, instead of one message per frame as from a delay line in the bot.
  */
 export const echoBot = defineBot<EchoOptions>({
   name: 'echo',
   parseOptions: parseEchoOptions,
   create: ({ output, options }) => {
-    const delaySamples = Math.round((output.sampleRate * options.delayMs) / 1000);
-    const line = new OutboundQueue({ initialSamples: delaySamples + MAX_FRAME_SAMPLES, maxSamples: delaySamples + MAX_FRAME_SAMPLES });
-    const scratch = new Int16Array(MAX_FRAME_SAMPLES);
+    output.setPrebufferMs(options.delayMs);
     return {
       audio(frame) {
-        line.write(frame.samples, 0, frame.sampleCount);
-        const ready = line.queuedSamples - delaySamples;
-        if (ready <= 0) return;
-        const count = line.read(scratch, ready);
-        output.play(scratch, 0, count);
+        output.play(frame.samples, 0, frame.sampleCount);
       },
     };
   },

@@ -338,7 +338,8 @@ export class CallSession implements CallPort, PacedStream {
   }
 
   outboundDrained(): boolean {
-    return this.#output === undefined || this.#output.drained;
+    // A closed socket plays nothing more: what was sent ahead is as played as it will ever be.
+    return this.#output === undefined || this.#output.drained || this.#ws.readyState !== this.#ws.OPEN;
   }
 
   /**
@@ -657,6 +658,8 @@ export class CallSession implements CallPort, PacedStream {
     this.#dtmf.dispose();
     const outbound = this.#output?.stats;
     const jitter = this.jitter;
+    // The unit the jitter buffer learned for media.timestamp (Telnyx leaves it undocumented); NaN when sequence numbers alone timed the audio.
+    const timestampStep = this.#playout?.reorder.timestampStep ?? Number.NaN;
     const summary: CallSummary = {
       reason: output.reason,
       durationMs: Math.round(this.#deps.clock.now() - this.startedAt),
@@ -691,6 +694,7 @@ export class CallSession implements CallPort, PacedStream {
         telnyxErrors: this.stats.telnyxErrors,
         otherTrackFrames: this.stats.otherTrackFrames,
         outboundDropped: this.stats.outboundDropped,
+        ...(timestampStep > 0 ? { inboundTimestampStep: timestampStep } : {}),
         ...(this.#dtmf.stats.delivered + this.#dtmf.stats.duplicates === 0 ? {} : { dtmf: { ...this.#dtmf.stats } }),
         ...(this.#annotations.size === 0 ? {} : { bot: Object.fromEntries(this.#annotations) }),
       },

@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       botSampleRate: undefined,
       l16ByteOrder: 'big',
       jitter: { minDelayMs: 20, maxDelayMs: 200 },
-      outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 },
+      outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 },
     });
     expect(typeof support.bot.transition).toBe('function');
   });

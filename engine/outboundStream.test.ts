@@ -55,6 +55,48 @@ describe('OutboundStream', () => {
     expect(stream.aheadMs).toBeGreaterThan(0);
   });
 
+  it('with 200 ms of lead, sends a queued answer that far ahead and is drained only once it has played', () => {
+    const { stream, sent, ticks } = makeStream({ leadFrames: 10 });
+    stream.play(ms(400));
+    // Topped up at once, not a message per tick: the lead plus one message, 11 to 13 frames at Telnyx.
+    expect(stream.aheadMs).toBeGreaterThanOrEqual(220);
+    expect(stream.aheadMs).toBeLessThanOrEqual(260);
+    ticks(10);
+    expect(stream.sentAll).toBe(true);
+    expect(sent.map(msOf).reduce((a, b) => a + b, 0)).toBe(400);
+    // Everything is sent, but the caller has heard only 200 ms of it: a hang-up now would cut the rest.
+    expect(stream.drained).toBe(false);
+    ticks(stream.aheadMs / 20 - 1);
+    expect(stream.drained).toBe(false);
+    ticks(1);
+    expect(stream.drained).toBe(true);
+  });
+
+  it('holds a spurt for the prebuffer a bot asked for, then sends its real-time frames a full message at a time', () => {
+    // The echo's pattern: a 200 ms prebuffer, then one frame heard and played per tick.
+    const { stream, sent, ticks } = makeStream({ leadFrames: 10, framesPerMessage: 5 });
+    stream.setPrebufferMs(200);
+    for (let tick = 0; tick < 9; tick++) {
+      stream.play(ms(20));
+      ticks(1);
+    }
+    expect(sent).toEqual([]); // 180 ms queued: still held
+    stream.play(ms(20));
+    ticks(1);
+    expect(stream.aheadMs).toBe(180); // 200 ms went out as it began to play
+    for (let tick = 0; tick < 100; tick++) {
+      stream.play(ms(20));
+      ticks(1);
+      // Queued plus held at Telnyx stays the 200 ms delay the bot asked for.
+      expect(stream.aheadMs + stream.queuedSamples / 8).toBeGreaterThanOrEqual(180);
+      expect(stream.aheadMs + stream.queuedSamples / 8).toBeLessThanOrEqual(200);
+    }
+    // After the first 200 ms, a message per 100 ms instead of one per frame.
+    expect(sent.slice(2).map(msOf).every((length) => length === 100)).toBe(true);
+    expect(stream.stats.messagesSent).toBeLessThanOrEqual(2 + 100 / 5);
+    expect(stream.stats.underruns).toBe(0);
+  });
+
   it('mid-spurt, sends a real-time bot\'s frame as it arrives when the next tick would send it, not on that tick', () => {
     const { stream, sent, ticks } = makeStream();
     stream.play(ms(40));

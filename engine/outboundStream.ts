@@ -50,10 +50,16 @@ export interface OutboundStreamOptions {
   readonly maxQueuedMs: number;
 }
 
-/** Default outbound timing: 60 ms per message, 40 ms prebuffer, 20 ms of lead at Telnyx. */
-export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 1 } as const;
+/**
+ * Default outbound timing: 60 ms per message, 40 ms prebuffer, and up to 200 ms of queued audio held
+ * at Telnyx ahead of playback, which carries the caller through a stall of the engine-to-Telnyx TCP
+ * path of about 260 ms without a gap (Telnyx's `clear` drops what it holds, so barge-in costs nothing).
+ */
+export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 } as const;
 
 const TICK_MS = 20;
+/** Telnyx holds at most this many frames: a whole frame at hand goes out at once, full message or not. */
+const RUNNING_LOW_FRAMES = 2;
 
 /** The part of a call recorder the outbound side writes to. */
 export interface BotSideRecorder {
@@ -105,6 +111,10 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #frameBytes: Uint8Array;
   /** One message's encoded bytes (several frames). */
   readonly #messageBytes: Uint8Array;
+  /** Bot-rate samples in a full message. */
+  readonly #messageSamples: number;
+  /** Audio queued before a talk spurt starts, in bot-rate samples. */
+  #prebufferSamples: number;
   /** Frames sent to Telnyx and not played yet, by our clock. */
   #framesAtTelnyx = 0;
   /** How far into a tick (in samples) the current spurt started playing at Telnyx; 0 for a spurt started on a tick. */
@@ -141,6 +151,8 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#send = send;
     this.#options = options;
     this.#frameSamples = (options.botSampleRate * TICK_MS) / 1000;
+    this.#messageSamples = this.#frameSamples * options.framesPerMessage;
+    this.#prebufferSamples = this.#frameSamples * options.prebufferFrames;
     const codecFrameSamples = (encoder.sampleRate * TICK_MS) / 1000;
     this.#botFrame = new Int16Array(this.#frameSamples);
     this.#codecFrame = new Int16Array(resampler.maxOutputCount(this.#frameSamples));
@@ -158,8 +170,17 @@ export class OutboundStream implements PacedStream, BotOutput {
   }
 
   /** True when nothing is left to send. */
-  get drained(): boolean {
+  get sentAll(): boolean {
     return this.#queue.queuedSamples === 0 && this.#queue.queuedMarks === 0;
+  }
+
+  /**
+   * True when everything the bot played has been heard by the pacing clock: nothing left to send
+   * and nothing held at Telnyx. A hang-up or transfer waits for this, not for {@link sentAll}, so
+   * the audio sent ahead (the lead) is not cut off the end of a goodbye.
+   */
+  get drained(): boolean {
+    return this.#framesAtTelnyx === 0 && this.sentAll;
   }
 
   /** Audio sent to Telnyx and not yet played by our clock, in milliseconds. */
@@ -191,18 +212,24 @@ export class OutboundStream implements PacedStream, BotOutput {
       this.#startingBetweenTicksSamples = this.#samplesSinceTick();
       this.#sendMessage();
       this.#startingBetweenTicksSamples = 0;
-    } else if (this.#inSpurt && this.#framesAtTelnyx <= this.#options.leadFrames + 1 && this.#queue.samplesBeforeNextMark >= this.#frameSamples) {
-      // Mid-spurt, a frame the next tick would send anyway (Telnyx will be down to its lead by
-      // then) goes now: a bot that speaks in real time (a forwarded bot server, a streaming model)
-      // gets each frame out as it arrives instead of waiting up to 20 ms for the tick. It plays
-      // right after what Telnyx holds, as it would have; Telnyx just holds up to one frame more.
-      this.#sendMessage();
+      this.#topUp(this.#options.leadFrames);
+    } else if (this.#inSpurt) {
+      // Mid-spurt, what is ready goes now, not at the next tick: a bot that speaks in real time (a
+      // forwarded bot server, a streaming model) gets each frame out as it arrives while Telnyx is
+      // running low, instead of waiting up to 20 ms for the tick. What goes now is what the next
+      // tick would send (Telnyx will be down to its lead by then); Telnyx just holds a frame more.
+      this.#topUp(this.#options.leadFrames + 1);
     }
     return accepted;
   }
 
   mark(name: string): void {
     this.#queue.mark(name);
+  }
+
+  setPrebufferMs(ms: number): void {
+    if (!(ms >= 0 && ms <= this.#options.maxQueuedMs)) throw new RangeError(`prebuffer must be from 0 to ${this.#options.maxQueuedMs} ms, got ${ms}`);
+    this.#prebufferSamples = Math.round((ms * this.sampleRate) / 1000);
   }
 
   clear(): ClearedAudio {
@@ -256,17 +283,34 @@ export class OutboundStream implements PacedStream, BotOutput {
     return true;
   }
 
-  /** One tick: Telnyx played 20 ms; send the next message if its buffer runs low, then due marks. */
+  /** One tick: Telnyx played 20 ms; top its buffer up to the lead, each mark right after its audio. */
   pace(): void {
-    const queue = this.#queue;
     this.#ticks++;
     if (this.#framesAtTelnyx > 0) this.#framesAtTelnyx--;
-    if (this.#framesAtTelnyx <= this.#options.leadFrames && this.#readyToSend()) this.#sendMessage();
-    if (this.#inSpurt && this.#framesAtTelnyx === 0 && queue.queuedSamples === 0) {
+    this.#topUp(this.#options.leadFrames);
+    if (this.#inSpurt && this.#framesAtTelnyx === 0 && this.#queue.queuedSamples === 0) {
       this.#inSpurt = false;
       this.#spurtEndedAtTick = this.#ticks;
     }
     this.#wroteSinceTick = false;
+    this.#sendDueMarks();
+  }
+
+  /**
+   * Sends messages while Telnyx holds no more than `upTo` frames and the queue has what a message
+   * needs, so queued audio reaches the full lead at once, not one message per tick.
+   */
+  #topUp(upTo: number): void {
+    while (this.#framesAtTelnyx <= upTo && this.#readyToSend()) {
+      const sent = this.#sendMessage();
+      this.#sendDueMarks();
+      if (sent === 0) return;
+    }
+  }
+
+  /** Sends every mark whose audio has gone out, noting the tick by which that audio has played. */
+  #sendDueMarks(): void {
+    const queue = this.#queue;
     for (let name = queue.takeDueMark(); name !== undefined; name = queue.takeDueMark()) {
       this.#send(this.#writer.mark(name));
       this.#awaitingEcho.push(name);
@@ -275,15 +319,23 @@ export class OutboundStream implements PacedStream, BotOutput {
     }
   }
 
-  /** Whether the queue holds what the next message needs: a prebuffer to open a spurt, then any full frame. */
+  /**
+   * Whether the queue holds what the next message needs: a prebuffer to open a spurt; then a full
+   * message, or any whole frame once Telnyx is running low.
+   *
+   * @remarks Waiting for a full message while Telnyx still holds audio is what lets several frames
+   * share a message when the bot's audio is ahead of real time (a prompt, TTS, an AI reply, an
+   * echo's delay), at no cost to a bot speaking in real time, whose frames find Telnyx running low.
+   */
   #readyToSend(): boolean {
-    const queue = this.#queue;
-    const queued = queue.queuedSamples;
+    const queued = this.#queue.queuedSamples;
     if (queued === 0) return false;
     // A short tail waits for more audio, unless the bot has stopped writing or a mark follows it:
     // then it goes out padded with silence, since Telnyx wants at least 20 ms per media frame.
-    const needed = this.#inSpurt ? this.#frameSamples : this.#options.prebufferFrames * this.#frameSamples;
-    return queued >= needed || this.#tailIsFinal();
+    if (this.#tailIsFinal()) return true;
+    if (!this.#inSpurt) return queued >= this.#prebufferSamples;
+    if (queued >= this.#messageSamples) return true;
+    return this.#framesAtTelnyx <= RUNNING_LOW_FRAMES && queued >= this.#frameSamples;
   }
 
   /** True when what is queued will not grow before it must go: the bot stopped writing, or a mark follows it. */
@@ -307,10 +359,11 @@ export class OutboundStream implements PacedStream, BotOutput {
 
   /** Audio that lets a spurt start between ticks: a full message, and at least the prebuffer. */
   get #startAtOnceSamples(): number {
-    return Math.max(this.#options.prebufferFrames, this.#options.framesPerMessage) * this.#frameSamples;
+    return Math.max(this.#prebufferSamples, this.#messageSamples);
   }
 
-  #sendMessage(): void {
+  /** Sends one message of up to `framesPerMessage` frames; returns how many frames it carried. */
+  #sendMessage(): number {
     const queue = this.#queue;
     const frameSamples = this.#frameSamples;
     const messageBytes = this.#messageBytes;
@@ -331,7 +384,7 @@ export class OutboundStream implements PacedStream, BotOutput {
       frames++;
       if (read < frameSamples) break;
     }
-    if (frames === 0) return;
+    if (frames === 0) return 0;
     this.#send(this.#writer.media(messageBytes, length));
     if (!this.#inSpurt) {
       this.#spurtOffsetSamples = this.#startingBetweenTicksSamples;
@@ -342,5 +395,6 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#framesAtTelnyx += frames;
     this.stats.framesSent += frames;
     this.stats.messagesSent++;
+    return frames;
   }
 }

@@ -74,7 +74,7 @@ export function scoreCallAudio(
     const from = ((reference.offset + source) % speech.frameCount) * speech.frameSamples;
     out.set(speech.samples.subarray(from, from + speech.frameSamples), at);
   };
-  const scored: { heard: Int32Array; score: QualityScore }[] = [];
+  const scored: { heard: Float64Array; score: QualityScore }[] = [];
   const scores = {} as Record<StrategyName, QualityScore>;
   for (const name of Object.keys(outcomes) as StrategyName[]) {
     const outcome = outcomes[name];
@@ -118,7 +118,7 @@ function deliveredSpan(trace: ArrivalTrace): { firstFrame: number; lastFrame: nu
   return { firstFrame, lastFrame };
 }
 
-function sameFrames(a: Int32Array, b: Int32Array): boolean {
+function sameFrames(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -20,13 +20,18 @@ describe('playWithCallwire', () => {
   it('conceals through a stall in speech and plays the held frames afterwards, none late', () => {
     // Nothing delivered from 1,000 to 1,300 ms (a TCP stall), then the backlog back to back.
     const trace = steadyTrace(300, 0, (i) => (i >= 50 ? Math.max(0, 1300 + 0.05 * (i - 50) - i * 20) : 0));
-    const outcome = playWithCallwire(trace, payloadOf, new PcmuDecoder(), new TickGrid(0));
-    expect(outcome.late).toBe(0);
-    expect(outcome.played + outcome.late + outcome.droppedQuiet).toBe(outcome.delivered);
-    expect(outcome.concealedTicks).toBeGreaterThanOrEqual(10);
-    expect(Math.max(...outcome.addedDelayMs)).toBeGreaterThanOrEqual(300);
-    // Every tick of the window carried a frame, concealment or an inserted silence.
-    expect(outcome.windowTicks).toBe(outcome.played + outcome.concealedTicks + outcome.insertedTicks);
+    for (const timeStretch of [false, undefined]) {
+      const outcome = playWithCallwire(trace, payloadOf, new PcmuDecoder(), new TickGrid(0), timeStretch === false ? { timeStretch } : undefined);
+      expect(outcome.late).toBe(0);
+      expect(outcome.played + outcome.late + outcome.droppedQuiet).toBe(outcome.delivered);
+      expect(outcome.concealedTicks).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...outcome.addedDelayMs)).toBeGreaterThanOrEqual(300);
+      const frameTicks = outcome.played + outcome.concealedTicks + outcome.insertedTicks;
+      // Without time-stretching every tick of the window carried a frame, concealment or an inserted
+      // silence; with it, the backlog of speech was shortened, so it took fewer ticks than frames.
+      if (timeStretch === false) expect(outcome.windowTicks).toBe(frameTicks);
+      else expect(outcome.windowTicks).toBeLessThan(frameTicks);
+    }
   });
 
   it('counts a frame it gave up on as late, and a frame the sender never sent as concealment only', () => {

@@ -61,20 +61,27 @@ export function playWithCallwire(
     onFrame: (frame, tickMs, stage) => {
       const inserted = stage.stats.driftInserted !== insertedSoFar;
       insertedSoFar = stage.stats.driftInserted;
+      // A frame may carry the end of one packet and the start of the next (time-stretched speech):
+      // a packet plays from where its first sample is. The frame is placed in the source from the last
+      // packet starting in it: a pitch period cut at the front of the frame moves that packet's start,
+      // and the audio before it, but not an earlier packet starting at the very front.
       if (frame.kind === 'speech' || started) {
-        heard.push(frame.kind === 'speech' ? frame.sequenceNumber - FIRST_SEQUENCE : NO_FRAME);
+        const last = stage.playedInTick - 1;
+        heard.push(last >= 0 ? stage.playedSequenceNumber(last) - FIRST_SEQUENCE - stage.playedOffsetMs(last) / stage.frameMs : NO_FRAME);
         audio.append(frame.samples, frame.sampleCount);
         if (frame.kind === 'speech') {
           heardInWindow = heard.length;
           audioInWindow = audio.length;
         }
       }
-      if (frame.kind === 'speech') {
-        const index = frame.sequenceNumber - FIRST_SEQUENCE;
+      for (let p = 0; p < stage.playedInTick; p++) {
+        const index = stage.playedSequenceNumber(p) - FIRST_SEQUENCE;
         if (playedFrame[index] === 0) {
           playedFrame[index] = 1;
-          delays[played++] = tickMs - earliestPlayoutMs(trace, index);
+          delays[played++] = tickMs + stage.playedOffsetMs(p) - earliestPlayoutMs(trace, index);
         }
+      }
+      if (frame.kind === 'speech') {
         if (started) {
           windowTicks += pendingTicks;
           concealedTicks += pendingConcealed;
@@ -103,7 +110,9 @@ export function playWithCallwire(
     late: trace.delivered - played - droppedQuiet,
     droppedQuiet,
     insertedTicks,
-    heard: Int32Array.from(heard.slice(0, heardInWindow)),
+    shortenedMs: result.stats.acceleratedMs,
+    lengthenedMs: result.stats.expandedMs,
+    heard: Float64Array.from(heard.slice(0, heardInWindow)),
     audio: audio.samples(audioInWindow),
   };
 }
@@ -130,5 +139,18 @@ class GrowingSamples {
 }
 
 function emptyOutcome(trace: ArrivalTrace): PlayoutOutcome {
-  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0, heard: new Int32Array(0), audio: new Int16Array(0) };
+  return {
+    delivered: trace.delivered,
+    played: 0,
+    addedDelayMs: new Float64Array(0),
+    windowTicks: 0,
+    concealedTicks: 0,
+    late: 0,
+    droppedQuiet: 0,
+    insertedTicks: 0,
+    shortenedMs: 0,
+    lengthenedMs: 0,
+    heard: new Float64Array(0),
+    audio: new Int16Array(0),
+  };
 }

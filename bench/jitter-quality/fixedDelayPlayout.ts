@@ -32,7 +32,7 @@ export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickG
   }
   const windowTicks = played > 0 ? last - first + 1 : 0;
   // One tick per frame: tick t of the window is frame first + t, or its concealment.
-  const heard = new Int32Array(windowTicks).fill(NO_FRAME);
+  const heard = new Float64Array(windowTicks).fill(NO_FRAME);
   for (let t = 0; t < windowTicks; t++) if (playedMask[first + t] === 1) heard[t] = first + t;
   return {
     delivered: trace.delivered,
@@ -43,6 +43,8 @@ export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickG
     late,
     droppedQuiet: 0,
     insertedTicks: 0,
+    shortenedMs: 0,
+    lengthenedMs: 0,
     heard,
   };
 }

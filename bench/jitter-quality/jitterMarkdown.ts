@@ -25,16 +25,17 @@ const verdict = (ok: boolean | null): string => (ok === null ? '' : ok ? 'yes' :
 /** The results table: one row per profile and strategy; `callwireSettings` qualifies callwire's label. */
 export function strategyTable(profiles: readonly ProfileReport[], callwireSettings = 'defaults'): string {
   const lines = [
-    '| profile | strategy | added delay mean / p95 (ms) | concealment | late | speech quality mean / worst call (1–5) | quiet frames dropped / silent ticks inserted |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| profile | strategy | added delay mean / p95 (ms) | concealment | late | speech quality mean / worst call (1–5) | quiet frames dropped / silent ticks inserted | time-stretching cut / added (s) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const profile of profiles) {
     profile.strategies.forEach((summary, index) => {
       const name = index === 0 ? `**${profile.profile}**` : '';
       const adaptive = summary.strategy === 'callwire' ? `${summary.droppedQuiet} / ${summary.insertedTicks}` : '';
+      const stretched = summary.strategy === 'callwire' ? `${(summary.shortenedMs / 1000).toFixed(1)} / ${(summary.lengthenedMs / 1000).toFixed(1)}` : '';
       const label = summary.strategy === 'callwire' ? `**callwire** (PlayoutStage, ${callwireSettings})` : STRATEGY_LABELS[summary.strategy];
       lines.push(
-        `| ${name} | ${label} | ${ms(summary.addedDelayMeanMs)} / ${ms(summary.addedDelayP95Ms)} | ${pct(summary.concealmentPct)} | ${pct(summary.latePct)} | ${quality(summary.qualityMean)} / ${quality(summary.qualityWorst)} | ${adaptive} |`,
+        `| ${name} | ${label} | ${ms(summary.addedDelayMeanMs)} / ${ms(summary.addedDelayP95Ms)} | ${pct(summary.concealmentPct)} | ${pct(summary.latePct)} | ${quality(summary.qualityMean)} / ${quality(summary.qualityWorst)} | ${adaptive} | ${stretched} |`,
       );
     });
   }

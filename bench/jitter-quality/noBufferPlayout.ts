@@ -50,6 +50,8 @@ export function playWithoutBuffer(trace: ArrivalTrace, grid: TickGrid): PlayoutO
     late,
     droppedQuiet: 0,
     insertedTicks: 0,
-    heard: Int32Array.from(heard),
+    shortenedMs: 0,
+    lengthenedMs: 0,
+    heard: Float64Array.from(heard),
   };
 }

@@ -42,12 +42,19 @@ export interface PlayoutOutcome {
   readonly droppedQuiet: number;
   /** Silent ticks inserted on purpose in quiet stretches (callwire only). */
   readonly insertedTicks: number;
+  /** Media time cut by time-stretching to shrink the delay, ms (callwire only). */
+  readonly shortenedMs: number;
+  /** Media time added by time-stretching to grow the delay, ms (callwire only). */
+  readonly lengthenedMs: number;
   /**
-   * What the listener heard over the window, output frame by output frame: the source frame index,
-   * or {@link NO_FRAME} (concealment or silence). One entry per tick, except that a strategy handing
-   * over several frames on one tick (no buffer, after a stall) is heard playing them back to back.
+   * What the listener heard over the window, output frame by output frame: where in the source the
+   * frame starts, in frames (i for frame i played whole; fractional for callwire's time-stretched
+   * audio, whose frames can start inside a packet), or {@link NO_FRAME} when no packet starts in it
+   * (concealment, silence, or the rest of a stretched packet). One entry per tick, except that a
+   * strategy handing over several frames on one tick (no buffer, after a stall) is heard playing
+   * them back to back.
    */
-  readonly heard: Int32Array;
+  readonly heard: Float64Array;
   /** callwire only: the audio it really emitted over `heard` (the other strategies' is rendered from `heard`). */
   readonly audio?: Int16Array;
 }

@@ -23,7 +23,7 @@ const SETTLE_FRAMES = 10;
  * {@link WaveformSubstitution}; silence after {@link CONCEAL_FRAMES} frames of one gap; a 5 ms
  * cross-fade back into real audio.
  */
-export function renderPlayout(heard: Int32Array, payloadOf: (frameIndex: number) => Uint8Array, decoder: AudioDecoder, frameSamples: number): Int16Array {
+export function renderPlayout(heard: Int32Array | Float64Array, payloadOf: (frameIndex: number) => Uint8Array, decoder: AudioDecoder, frameSamples: number): Int16Array {
   const out = new Int16Array(heard.length * frameSamples);
   const frame = new Int16Array(frameSamples);
   const recovery = hasLossRecovery(decoder) ? decoder : undefined;
@@ -71,7 +71,7 @@ export function renderReference(frameCount: number, payloadOf: (frameIndex: numb
  * copied frames are what it would have decoded, as far as {@link speechQuality} can tell.
  */
 export function renderAroundDisturbances(
-  heard: Int32Array,
+  heard: Int32Array | Float64Array,
   payloadOf: (frameIndex: number) => Uint8Array,
   newDecoder: () => AudioDecoder,
   frameSamples: number,

@@ -76,6 +76,9 @@ export interface StrategySummary {
   /** Speech quality (1–5, see `speechQuality`): mean over calls, and the worst call. */
   readonly qualityMean: number;
   readonly qualityWorst: number;
+  /** Media time cut / added by time-stretching, ms. */
+  readonly shortenedMs: number;
+  readonly lengthenedMs: number;
   /** Per call: mean added delay (ms), concealment (%) and speech quality (1–5). */
   readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number; readonly quality: number }[];
 }
@@ -241,6 +244,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
   let concealedTicks = 0;
   let droppedQuiet = 0;
   let insertedTicks = 0;
+  let shortenedMs = 0;
+  let lengthenedMs = 0;
   for (const outcome of outcomes) {
     played += outcome.played;
     delivered += outcome.delivered;
@@ -249,6 +254,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
     concealedTicks += outcome.concealedTicks;
     droppedQuiet += outcome.droppedQuiet;
     insertedTicks += outcome.insertedTicks;
+    shortenedMs += outcome.shortenedMs;
+    lengthenedMs += outcome.lengthenedMs;
   }
   const pooled = new Float64Array(played);
   let filled = 0;
@@ -271,6 +278,8 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
     insertedTicks,
     qualityMean: quality.reduce((sum, score) => sum + score, 0) / Math.max(1, quality.length),
     qualityWorst: Math.min(...quality),
+    shortenedMs,
+    lengthenedMs,
     perCall: outcomes.map((outcome, call) => ({
       meanDelayMs: distribution(outcome.addedDelayMs).mean,
       concealmentPct: percent(outcome.concealedTicks, outcome.windowTicks),

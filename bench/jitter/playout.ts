@@ -73,6 +73,31 @@ const contenders: readonly Contender[] = [
     },
   },
   {
+    label: 'reorder + playout, sender skips in the timestamp',
+    note: 'as the clean stream, but the sender skips every 20th frame: contiguous `sequence_number`, `media.timestamp` (8 kHz, above 2^31) jumps',
+    create: () => {
+      const packet = new MediaPacket(8192);
+      const stage = new PlayoutStage(new PcmuDecoder());
+      let frame = 0;
+      let sequence = 0;
+      let tickMs = 0;
+      return () => {
+        if (frame % 20 !== 19) {
+          sequence++;
+          packet.sequenceNumber = sequence;
+          packet.chunk = sequence;
+          packet.timestamp = (3_000_000_000 + frame * 160) % 4294967296;
+          packet.payload.set(PAYLOADS[frame & 63]!);
+          packet.length = 160;
+          stage.push(packet, tickMs);
+        }
+        stage.tick(tickMs + 5);
+        tickMs += 20;
+        frame++;
+      };
+    },
+  },
+  {
     label: 'reorder + playout, impaired stream',
     note: '2 % loss, 3 % reordered, 1 % duplicates, 4 ms jitter, 200 ms stall every 10 s',
     create: () => {
@@ -168,13 +193,13 @@ function behaviour(): string[] {
     ['sender 0.5 % slow', packetTrace(minute, { startMs: 3, periodMs: 20.1 })],
   ];
   const lines = [
-    '| trace (60 s, 2 s speech / 1 s pause) | added delay mean / p95 | final target | concealed | lost | late | underruns | dropped / inserted in silence | overflow drops |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| trace (60 s, 2 s speech / 1 s pause) | added delay mean / p95 | final target | concealed | lost | late | underruns | dropped / inserted in silence | time-stretching cut / added | overflow drops |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [name, trace] of traces) {
     const { stats } = simulateTrace(trace, { decoder: new PcmuDecoder(), startMs: 0, endMs: trace.reduce((m, p) => Math.max(m, p.arrivalMs), 0) });
     lines.push(
-      `| ${name} | ${stats.addedDelayMeanMs.toFixed(1)} / ${stats.addedDelayP95Ms} ms | ${stats.targetDelayMs.toFixed(0)} ms | ${stats.concealedFrames} | ${stats.lost} | ${stats.late} | ${stats.underruns} | ${stats.driftDropped} / ${stats.driftInserted} | ${stats.overflowDropped} |`,
+      `| ${name} | ${stats.addedDelayMeanMs.toFixed(1)} / ${stats.addedDelayP95Ms} ms | ${stats.targetDelayMs.toFixed(0)} ms | ${stats.concealedFrames} | ${stats.lost} | ${stats.late} | ${stats.underruns} | ${stats.driftDropped} / ${stats.driftInserted} | ${stats.acceleratedMs.toFixed(0)} / ${stats.expandedMs.toFixed(0)} ms | ${stats.overflowDropped} |`,
     );
   }
   return lines;

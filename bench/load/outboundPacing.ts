@@ -24,7 +24,10 @@
 
 import { MedianWindow } from './medianWindow.js';
 
-/** What Telnyx keeps ahead of playback by the engine's count (engine/outboundStream.ts `leadFrames` 1 × 20 ms). */
+/**
+ * What Telnyx holds ahead of playback when the engine's audio arrives in real time, as the echo
+ * bot's does: one frame, whatever the lead (the lead only fills with audio queued ahead).
+ */
 export const PACING_LEAD_MS = 20;
 
 /** Messages whose implied schedule start the anchor is the median of. */

@@ -1,11 +1,13 @@
 /**
  * What bench/opus/compare.ts measures at one rate: per-20 ms-frame Opus encode and decode through
- * callwire's coders (over `@discordjs/opus`), the bare addon, and `opusscript` (libopus in WASM),
+ * callwire's coders (decoding libopus directly, and over the addon's wrapper as the fallback does),
+ * the bare addon, and `opusscript` (libopus in WASM),
  * plus the same-run baseline, PCMU encode of the same frame. Inputs are built here, outside the
  * timed region; each op consumes the next prebuilt frame or packet, cycling.
  */
 import OpusScript from 'opusscript';
 import { voiced } from '../../codecs/opus/fixtures/signals.js';
+import { carriesInbandFec } from '../../codecs/opus/inbandFec.js';
 import { loadOpusNative } from '../../codecs/opus/native.js';
 import { OpusFrameDecoder } from '../../codecs/opus/opusFrameDecoder.js';
 import { OpusFrameEncoder, defaultOpusBitrate } from '../../codecs/opus/opusFrameEncoder.js';
@@ -90,8 +92,17 @@ export function contendersAt(sampleRate: number): RateContenders {
   const nextBare = cycle(packets);
   const scriptDecoder = new OpusScript(sampleRate as 8000 | 16000 | 48000, 1, VOIP);
   const nextScript = cycle(packets);
+  const wrapped = new OpusFrameDecoder({ sampleRate, native: Native });
+  const nextWrapped = cycle(packets);
   const concealing = new OpusFrameDecoder({ sampleRate });
   const nextConcealing = cycle(packets);
+  // Each lost packet k whose successor carries LBRR: decode k - 1, then rebuild k from k + 1.
+  const recoverable: (readonly [Buffer, Buffer])[] = [];
+  for (let k = 1; k + 1 < packets.length; k++) {
+    if (carriesInbandFec(packets[k + 1]!, packets[k + 1]!.length)) recoverable.push([packets[k - 1]!, packets[k + 1]!]);
+  }
+  const recovering = new OpusFrameDecoder({ sampleRate });
+  const nextRecoverable = cycle(recoverable);
   const addonPlc = new Native(sampleRate, 1);
   const nextAddonPlc = cycle(packets);
   const empty = new Uint8Array(0);
@@ -111,6 +122,13 @@ export function contendersAt(sampleRate: number): RateContenders {
         return exact.decode(packet, packet.length, pcm);
       },
     },
+    {
+      label: 'callwire OpusFrameDecoder over the addon wrapper (fallback)',
+      op: () => {
+        const packet = nextWrapped();
+        return wrapped.decode(packet, packet.length, pcm);
+      },
+    },
     { label: '@discordjs/opus decode, bare', op: () => bare.decode(nextBare()) },
     { label: 'opusscript decode', op: () => scriptDecoder.decode(nextScript()) },
     {
@@ -119,6 +137,14 @@ export function contendersAt(sampleRate: number): RateContenders {
         const packet = nextConcealing();
         concealing.decode(packet, packet.length, pcm);
         return concealing.concealLoss(pcm, frame);
+      },
+    },
+    {
+      label: 'callwire decode + recoverFromNext 20 ms (FEC)',
+      op: () => {
+        const [previous, next] = nextRecoverable();
+        recovering.decode(previous, previous.length, pcm);
+        return recovering.recoverFromNext(next, next.length, pcm, frame);
       },
     },
     {

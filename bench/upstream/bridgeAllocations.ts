@@ -38,6 +38,7 @@ const discardingOutput: BotOutput = {
   play: (pcm: Int16Array, offset = 0, count = pcm.length - offset) => count,
   mark: () => undefined,
   clear: (): ClearedAudio => ({ unsentSamples: 0, unplayedSamples: 0, cutMarks: [] }),
+  setPrebufferMs: () => undefined,
 };
 
 const call = { callId: 'bench', streamId: 'stream-1', callControlId: 'v3:cc', callSessionId: 's', userId: undefined, from: '+1', to: '+2', tags: [], clientState: undefined, customParameters: {}, mediaFormat: { encoding: 'PCMU', sampleRate: 8000, channels: 1 }, org: 'o', agent: 'a' } as unknown as CallInfo;

@@ -13,7 +13,7 @@ export type SlotState = (typeof SlotState)[keyof typeof SlotState];
 
 /** An inbound media packet as the reorder stage hands it out: its own copy of the payload. */
 export interface OrderedPacket {
-  /** Unbounded frame index (see `PacketKeys`); consecutive frames have consecutive keys. */
+  /** Unbounded frame index on the media-time axis (see `PacketKeys`): consecutive frames have consecutive keys, a skipped frame leaves one unused. */
   readonly key: number;
   /** Telnyx `sequence_number`, or -1. */
   readonly sequenceNumber: number;

@@ -13,5 +13,7 @@ export type { SimulateTraceOptions, TracePacket, TraceResult } from './simulateT
 export { simulateTrace } from './simulateTrace.js';
 export type { TargetDelayOptions } from './targetDelay.js';
 export { DEFAULT_TARGET_DELAY } from './targetDelay.js';
+export type { TimeStretchOptions } from './timeStretch.js';
+export { TimeStretch } from './timeStretch.js';
 export type { WaveformSubstitutionOptions } from './waveformSubstitution.js';
 export { WaveformSubstitution } from './waveformSubstitution.js';

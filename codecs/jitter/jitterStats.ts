@@ -22,6 +22,8 @@ export interface JitterStatsSnapshot {
   readonly driftDropped: number;
   readonly driftInserted: number;
   readonly overflowDropped: number;
+  readonly acceleratedMs: number;
+  readonly expandedMs: number;
   readonly decodeErrors: number;
   readonly targetDelayMs: number;
   readonly addedDelayMeanMs: number;
@@ -76,6 +78,10 @@ export class JitterStats {
   driftInserted = 0;
   /** Frames dropped, even mid-speech, because the delay exceeded the target by more than the overflow limit. */
   overflowDropped = 0;
+  /** Media time removed to shrink the delay without dropping a packet, in ms: pitch periods mid-speech, and leftovers of stretching in quiet stretches. */
+  acceleratedMs = 0;
+  /** Media time added to speech by time-stretching (one pitch period at a time) to grow the delay, in ms. */
+  expandedMs = 0;
   /** Packets the codec could not decode (corrupt payloads); each was concealed like a lost frame. */
   decodeErrors = 0;
   /** The playout target delay at the last tick, in ms. */
@@ -120,6 +126,8 @@ export class JitterStats {
       driftDropped: this.driftDropped,
       driftInserted: this.driftInserted,
       overflowDropped: this.overflowDropped,
+      acceleratedMs: this.acceleratedMs,
+      expandedMs: this.expandedMs,
       decodeErrors: this.decodeErrors,
       targetDelayMs: this.targetDelayMs,
       addedDelayMeanMs: this.addedDelayMeanMs,

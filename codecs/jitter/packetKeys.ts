@@ -1,4 +1,5 @@
 import type { MediaPacket } from '../../engine/telnyx/frames.js';
+import { MediaTimeAxis } from './mediaTimeAxis.js';
 import { SerialUnwrapper } from './serial.js';
 
 /** Which counter of a media frame orders it. */
@@ -11,12 +12,15 @@ const FOLD_BEHIND = 256;
 
 /** Media-time step of one 20 ms frame in `media.timestamp` units when nothing else is known. */
 export const DEFAULT_TIMESTAMP_STEP = 20;
+/** Frames a timestamp may skip between neighbours and still be believed, unless told otherwise. */
+export const DEFAULT_MAX_SKIPPED_FRAMES = 16;
 
 /**
- * Gives each inbound media packet an unbounded frame index: consecutive frames get consecutive keys,
- * counted from the stream's first packet (0), so they stay small integers (V8 never boxes those).
+ * Gives each inbound media packet an unbounded frame index on the media-time axis: a frame's key is
+ * its 20 ms slot, counted from the stream's first packet (0), so keys stay small integers (V8 never
+ * boxes those). Consecutive frames get consecutive keys; a frame the sender skipped leaves one unused.
  *
- * @remarks The source is chosen on the first packet that carries any counter, in the order
+ * @remarks The ordering counter is chosen on the first packet that carries any, in the order
  * `sequence_number`, then `media.chunk`, then `media.timestamp` (a field is absent when the parser
  * set -1), and kept for the whole stream, because mixing counters would scramble the order.
  * Telnyx's `sequence_number` also numbers `dtmf` and `mark` frames: the call session tells the keys
@@ -24,13 +28,19 @@ export const DEFAULT_TIMESTAMP_STEP = 20;
  * mark echo is not taken for a lost frame (nor shifts the media time of every frame after it). A gap
  * no control frame explains is a loss; the playout stage skips it without concealing when the next
  * frame is on time.
- * Timestamps are divided by `timestampStep` (default 20: milliseconds, Twilio's convention; Telnyx
- * does not document the unit, so an RTP-clock stream needs 160 at 8 kHz).
+ *
+ * The ordering counter orders frames and finds copies; where `media.timestamp` is present and
+ * consistent, it places them in time ({@link MediaTimeAxis}): when the sender skipped frames (loss
+ * before Telnyx, DTX) Telnyx still numbers the frames it forwards consecutively, and only the
+ * timestamp shows the missing time. Its unit is learned from the stream, not assumed.
+ * A stream with timestamps only divides them by `timestampStep` (default 20: milliseconds, Twilio's
+ * convention; an RTP-clock stream needs 160 at 8 kHz).
  */
 export class PacketKeys {
   #source: KeySource | undefined;
   readonly #unwrapper = new SerialUnwrapper();
   readonly #timestampStep: number;
+  readonly #timeAxis: MediaTimeAxis;
   #lastRaw = 0;
   #lastExtended = 0;
   /** Unwrapped counter of the stream's first packet: keys count from it, so they stay small integers. */
@@ -42,14 +52,28 @@ export class PacketKeys {
   /** Highest unwrapped sequence number of a media frame keyed so far. */
   #highestMedia = Number.NEGATIVE_INFINITY;
 
-  constructor(timestampStep = DEFAULT_TIMESTAMP_STEP) {
+  /**
+   * `timestampStep`: units per frame of a timestamp-only stream. `maxSkippedFrames`: the largest
+   * timestamp jump between neighbouring frames taken for skipped frames rather than a discontinuity.
+   */
+  constructor(timestampStep = DEFAULT_TIMESTAMP_STEP, maxSkippedFrames = DEFAULT_MAX_SKIPPED_FRAMES) {
     if (!(timestampStep > 0)) throw new RangeError(`timestampStep must be positive, got ${timestampStep}`);
     this.#timestampStep = timestampStep;
+    this.#timeAxis = new MediaTimeAxis(maxSkippedFrames);
   }
 
-  /** The counter keys are read from; `undefined` until a packet carried one. */
+  /** The counter that orders the packets; `undefined` until a packet carried one. */
   get source(): KeySource | undefined {
     return this.#source;
+  }
+
+  /**
+   * `media.timestamp` units per frame: learned from this stream while its timestamps place frames in
+   * time, NaN while the ordering counter alone does (no timestamps, too few yet, or inconsistent
+   * ones); the configured step on a stream keyed by timestamp alone.
+   */
+  get timestampStep(): number {
+    return this.#source === 'timestamp' ? this.#timestampStep : this.#timeAxis.timestampStep;
   }
 
   /** The key of `packet`, or NaN when it lacks the counter this stream is keyed on. */
@@ -63,11 +87,15 @@ export class PacketKeys {
     this.#lastRaw = raw;
     this.#lastExtended = extended;
     if (Number.isNaN(this.#origin)) this.#origin = extended;
+    if (source === 'timestamp') return Math.round((extended - this.#origin) / this.#timestampStep);
+    if (source === 'sequenceNumber' && extended > this.#highestMedia) this.#highestMedia = extended;
+    return this.#timeAxis.keyOf(this.#orderOf(extended), packet);
+  }
+
+  /** The media frame's place in the sequence: its counter from the origin, less the control frames before it. */
+  #orderOf(extended: number): number {
     const offset = extended - this.#origin;
-    if (source === 'timestamp') return Math.round(offset / this.#timestampStep);
-    if (source === 'chunk') return offset;
-    if (extended > this.#highestMedia) this.#highestMedia = extended;
-    if (this.#controls.length + this.#controlsFolded === 0) return offset;
+    if (this.#source !== 'sequenceNumber' || this.#controls.length + this.#controlsFolded === 0) return offset;
     return offset - this.#controlsBelow(extended);
   }
 
@@ -114,9 +142,11 @@ export class PacketKeys {
    * has restarted on it (otherwise a counter that jumped back would stay measured from the old peak).
    */
   rebaseOnLast(): void {
-    if (this.#source !== undefined) this.#unwrapper.rebase(this.#lastRaw, this.#lastExtended);
+    if (this.#source === undefined) return;
+    this.#unwrapper.rebase(this.#lastRaw, this.#lastExtended);
     // The counter restarted: the control frames noted so far belong to the numbering before it.
     while (this.#controls.length > 0) this.#foldOldest();
+    if (this.#source !== 'timestamp') this.#timeAxis.rebaseOnLast(this.#orderOf(this.#lastExtended));
   }
 
   /** Forgets the source and the counter history (a new stream). */
@@ -127,6 +157,7 @@ export class PacketKeys {
     this.#controls.length = 0;
     this.#controlsFolded = 0;
     this.#highestMedia = Number.NEGATIVE_INFINITY;
+    this.#timeAxis.reset();
   }
 }
 

@@ -1,42 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accountedPackets, simulate } from './fixtures/simulate.js';
-import { pcmuStream } from './fixtures/traces.js';
-import { mulawDecodeInto } from '../pcmu.js';
+import { packetIndexOf, taggedPayload } from './fixtures/taggedPayloads.js';
 import { SERIAL32 } from './serial.js';
 import type { TracePacket } from './simulateTrace.js';
-
-const payloadPool = pcmuStream(16, (i) => i % 4 !== 0);
-
-/**
- * Packet `index` with its number written into its last three bytes (µ-law bytes 0..63 decode to
- * distinct samples), so an emitted frame tells which packet it came from. The last samples are never
- * touched by the cross-fade, which only covers the first 5 ms.
- */
-function taggedPayload(index: number): Uint8Array {
-  const payload = payloadPool[index % payloadPool.length]!.slice();
-  payload[157] = index & 63;
-  payload[158] = (index >> 6) & 63;
-  payload[159] = (index >> 12) & 63;
-  return payload;
-}
-
-/** Packet index by the decoded samples of its tag, for the first 4096 indices. */
-const indexByTag = new Map<string, number>();
-{
-  const decoded = new Int16Array(160);
-  for (let index = 0; index < 4096; index++) {
-    mulawDecodeInto(taggedPayload(index), 160, decoded);
-    indexByTag.set(`${decoded[157]},${decoded[158]},${decoded[159]}`, index);
-  }
-}
-
-/** The packet an emitted speech frame was decoded from. */
-function packetIndexOf(samples: Int16Array): number {
-  const index = indexByTag.get(`${samples[157]},${samples[158]},${samples[159]}`);
-  if (index === undefined) throw new Error('a speech frame that no packet carried');
-  return index;
-}
 
 /** What happens to one packet on its way: how late it is, whether it is lost, how many copies arrive. */
 const fate = fc.record({
@@ -81,33 +48,54 @@ function buildTrace(s: Scenario): TracePacket[] {
 }
 
 describe('PlayoutStage properties', () => {
-  it('for any arrival order, duplication and loss: one frame per tick, no frame twice, every packet accounted for', () => {
+  it('without time-stretching, for any arrival order, duplication and loss: one packet per speech frame, no frame twice, every packet accounted for', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const trace = buildTrace(s);
+        const run = simulate(trace, { startMs: -20 + s.tickPhaseMs, playout: { timeStretch: false } });
+        const { stats } = run;
+
+        expectFramesWellFormed(run);
+        for (const frame of run.frames) if (frame.kind === 'silence') expect(frame.samples.every((v) => v === 0)).toBe(true);
+        // Each packet is played at most once, and in sending order.
+        const played = run.frames.filter((f) => f.kind === 'speech').map((f) => packetIndexOf(f.samples));
+        for (let i = 1; i < played.length; i++) expect(played[i]).toBeGreaterThan(played[i - 1]!);
+        expect(stats.played).toBe(stats.speechFrames);
+        expect(stats.acceleratedMs + stats.expandedMs).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('with time-stretching, for any arrival order, duplication and loss: one frame per tick, no packet twice, every packet accounted for', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const trace = buildTrace(s);
         const run = simulate(trace, { startMs: -20 + s.tickPhaseMs });
-        const { stats } = run;
-
-        expect(run.frames).toHaveLength(stats.ticks);
-        expect(stats.speechFrames + stats.concealedFrames + stats.silenceFrames).toBe(stats.ticks);
-        for (const frame of run.frames) {
-          expect(frame.samples).toHaveLength(160);
-          if (frame.kind === 'silence') expect(frame.samples.every((v) => v === 0)).toBe(true);
-          expect(frame.targetMs).toBeGreaterThanOrEqual(20);
-          expect(frame.targetMs).toBeLessThanOrEqual(200);
-        }
-
-        // Each packet is played at most once, and in sending order.
-        const played = run.frames.filter((f) => f.kind === 'speech').map((f) => packetIndexOf(f.samples));
-        for (let i = 1; i < played.length; i++) expect(played[i]).toBeGreaterThan(played[i - 1]!);
-        expect(stats.resets).toBe(0);
-
-        expect(stats.packets).toBe(trace.length);
-        expect(accountedPackets(stats, run.buffered)).toBe(stats.packets);
-        expect(stats.played).toBe(stats.speechFrames);
-        expect(stats.released).toBe(stats.played + stats.driftDropped + stats.overflowDropped + stats.decodeErrors);
+        expectFramesWellFormed(run);
+        // Each packet starts playing at most once, and in sending order (sequence numbers were keyed in order).
+        const started = run.frames.flatMap((f) => f.played.map((sequence) => (sequence - s.firstSequence + SERIAL32) % SERIAL32));
+        if (s.keyedBy === 'sequenceNumber') for (let i = 1; i < started.length; i++) expect(started[i]).toBeGreaterThan(started[i - 1]!);
+        expect(started).toHaveLength(run.stats.played);
+        // Shortening speech takes the next packet early, at most one extra per tick.
+        for (const frame of run.frames) expect(frame.played.length).toBeLessThanOrEqual(2);
       }),
       { numRuns: 150 },
     );
   });
 });
+
+function expectFramesWellFormed(run: ReturnType<typeof simulate>): void {
+  const { stats } = run;
+  expect(run.frames).toHaveLength(stats.ticks);
+  expect(stats.speechFrames + stats.concealedFrames + stats.silenceFrames).toBe(stats.ticks);
+  for (const frame of run.frames) {
+    expect(frame.samples).toHaveLength(160);
+    expect(frame.targetMs).toBeGreaterThanOrEqual(20);
+    expect(frame.targetMs).toBeLessThanOrEqual(200);
+  }
+  expect(stats.resets).toBe(0);
+  expect(stats.packets).toBe(run.outcomes.length);
+  expect(accountedPackets(stats, run.buffered)).toBe(stats.packets);
+  expect(stats.released).toBe(stats.played + stats.driftDropped + stats.overflowDropped + stats.decodeErrors);
+}

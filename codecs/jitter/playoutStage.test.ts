@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MediaPacket } from '../../engine/telnyx/frames.js';
+import { L16Decoder, L16Encoder } from '../l16.js';
 import { PcmuDecoder, mulawDecodeInto } from '../pcmu.js';
 import type { AudioDecoder, LossRecovery } from '../types.js';
 import { readBinFixture } from '../fixtures/loadFixture.js';
@@ -152,11 +153,13 @@ describe('PlayoutStage: stall then burst (a TCP hiccup)', () => {
     expect(after.findIndex((t) => t <= 25) * 20).toBeLessThan(15_000);
   });
 
-  it('sheds the extra delay only during silence', () => {
-    expect(run.stats.driftDropped).toBeGreaterThanOrEqual(14);
-    expect(run.stats.driftDropped).toBeLessThanOrEqual(15);
-    expect(run.stats.overflowDropped).toBe(0);
-    const played = speechRun(run.frames).map((f) => f.sequenceNumber);
+  const silenceOnly = simulate(trace, { playout: { timeStretch: false } });
+
+  it('without time-stretching, sheds the extra delay only during silence', () => {
+    expect(silenceOnly.stats.driftDropped).toBeGreaterThanOrEqual(14);
+    expect(silenceOnly.stats.driftDropped).toBeLessThanOrEqual(15);
+    expect(silenceOnly.stats.overflowDropped).toBe(0);
+    const played = speechRun(silenceOnly.frames).map((f) => f.sequenceNumber);
     for (let i = 1; i < played.length; i++) {
       const skipped = played[i]! - played[i - 1]! - 1;
       if (skipped === 0) continue;
@@ -165,6 +168,35 @@ describe('PlayoutStage: stall then burst (a TCP hiccup)', () => {
       expect(alternating(played[i - 1]!)).toBe(false);
       expect(alternating(played[i - 1]! - 1)).toBe(false);
     }
+  });
+});
+
+describe('PlayoutStage: stall then burst, time-stretched', () => {
+  const payloads = pcmuStream(4500, alternating);
+  // The same 300 ms stall, in the middle of a second of speech (frames 1525-1574).
+  const stallEnd = 3 + 1540 * 20;
+  const trace = packetTrace(payloads, { startMs: 3, delayMs: (i) => (i >= 1525 && i < 1540 ? stallEnd - (3 + i * 20) : 0) });
+  const stretched = simulate(trace);
+  const silenceOnly = simulate(trace, { playout: { timeStretch: false } });
+  const delaysOf = (run: typeof stretched) => run.frames.flatMap((f) => f.played.map(() => f.tickMs));
+
+  it('sheds the extra delay mid-speech, one pitch period at a time, dropping no packet', () => {
+    expect(stretched.stats.acceleratedMs).toBeGreaterThan(100);
+    expect(stretched.stats.driftDropped).toBeLessThan(silenceOnly.stats.driftDropped);
+    expect(stretched.stats.late + stretched.stats.lost + stretched.stats.overflowDropped).toBe(0);
+    expect(stretched.stats.addedDelayMeanMs).toBeLessThan(silenceOnly.stats.addedDelayMeanMs);
+    expect(delaysOf(stretched)).toHaveLength(stretched.stats.played);
+  });
+
+  it('keeps the voice continuous across every splice: no jump larger than the voice itself makes', () => {
+    const output = Int16Array.from(stretched.frames.flatMap((f) => (f.kind === 'speech' ? [...f.samples] : [0])));
+    let largest = 0;
+    // Pairs with a digital zero are the source's own abrupt starts and ends of speech.
+    for (let s = 1; s < output.length; s++) if (output[s] !== 0 && output[s - 1] !== 0) largest = Math.max(largest, Math.abs(output[s]! - output[s - 1]!));
+    let natural = 0;
+    const voiced = decoded(payloads[0]!);
+    for (let s = 1; s < voiced.length; s++) natural = Math.max(natural, Math.abs(voiced[s]! - voiced[s - 1]!));
+    expect(largest).toBeLessThanOrEqual(natural * 1.1);
   });
 });
 
@@ -216,13 +248,22 @@ describe('PlayoutStage: sequence_number wrap at 2^32', () => {
 });
 
 describe('PlayoutStage: clock drift', () => {
-  function drift(periodMs: number) {
+  function drift(periodMs: number, timeStretch = false) {
     const payloads = pcmuStream(6000, alternating);
     const trace = packetTrace(payloads, { startMs: 9, periodMs });
-    return { run: simulate(trace, { endMs: trace.at(-1)!.arrivalMs }), payloads };
+    return { run: simulate(trace, { endMs: trace.at(-1)!.arrivalMs, ...(timeStretch ? {} : { playout: { timeStretch: false } }) }), payloads };
   }
 
-  it('drops frames in silence when the sender is 0.5 % fast, and never conceals', () => {
+  it('with time-stretching, still absorbs a 0.5 % fast or slow sender (120 s: 600 ms), and never conceals', () => {
+    const fast = drift(19.9, true).run.stats;
+    expect(fast.acceleratedMs + 20 * fast.driftDropped).toBeGreaterThanOrEqual(500);
+    expect(fast.concealedFrames + fast.lost + fast.late).toBe(0);
+    const slow = drift(20.1, true).run.stats;
+    expect(slow.expandedMs + 20 * slow.driftInserted - slow.acceleratedMs).toBeGreaterThanOrEqual(500);
+    expect(slow.concealedFrames + slow.lost + slow.late).toBe(0);
+  });
+
+  it('without time-stretching, drops frames in silence when the sender is 0.5 % fast, and never conceals', () => {
     const { run } = drift(19.9);
     expect(run.stats.driftDropped).toBeGreaterThanOrEqual(25);
     expect(run.stats.driftInserted).toBe(0);
@@ -236,7 +277,7 @@ describe('PlayoutStage: clock drift', () => {
     }
   });
 
-  it('inserts silent frames in silence when the sender is 0.5 % slow, and never conceals', () => {
+  it('without time-stretching, inserts silent frames in silence when the sender is 0.5 % slow, and never conceals', () => {
     const { run } = drift(20.1);
     expect(run.stats.driftInserted).toBeGreaterThanOrEqual(25);
     expect(run.stats.driftDropped).toBe(0);
@@ -355,5 +396,36 @@ describe('PlayoutStage: undecodable packets', () => {
     expect(sequence.filter((entry) => entry === 'C')).toHaveLength(1);
     expect(speechRun(run.frames)).toHaveLength(49);
     expect(accountedPackets(run.stats, 0)).toBe(50);
+  });
+});
+
+describe('PlayoutStage: time-stretching at 48 kHz', () => {
+  it('drains a stall backlog mid-speech with whole 960-sample frames and no jump', () => {
+    const rate = 48_000;
+    const frameSamples = 960;
+    const encoder = new L16Encoder({ sampleRate: rate });
+    const pcm = new Int16Array(frameSamples);
+    const payloads: Uint8Array[] = [];
+    for (let frame = 0; frame < 600; frame++) {
+      for (let i = 0; i < frameSamples; i++) {
+        const w = (2 * Math.PI * 150 * (frame * frameSamples + i)) / rate;
+        pcm[i] = Math.round(6000 * Math.sin(w) + 2000 * Math.sin(2 * w + 0.3));
+      }
+      const payload = new Uint8Array(2 * frameSamples);
+      encoder.encode(pcm, 0, frameSamples, payload);
+      payloads.push(payload);
+    }
+    const stallEnd = 3 + 215 * 20;
+    const trace = packetTrace(payloads, { startMs: 3, delayMs: (i) => (i >= 200 && i < 215 ? stallEnd - (3 + i * 20) : 0) });
+    const run = simulate(trace, { decoder: new L16Decoder({ sampleRate: rate }) });
+    expect(run.stats.acceleratedMs).toBeGreaterThan(100);
+    expect(run.stats.late + run.stats.lost + run.stats.overflowDropped + run.stats.driftDropped).toBe(0);
+    for (const frame of run.frames) expect(frame.samples).toHaveLength(frameSamples);
+    // From the burst on (every frame speech, stretched or not), across frame boundaries too.
+    const output = Int16Array.from(run.frames.filter((f) => f.tickMs > stallEnd + 20 && f.tickMs < 11_000).flatMap((f) => [...f.samples]));
+    let largest = 0;
+    for (let s = 1; s < output.length; s++) largest = Math.max(largest, Math.abs(output[s]! - output[s - 1]!));
+    // The tone's own steps stay below 6000·2π·150/48000 + 2000·2π·300/48000 ≈ 196.
+    expect(largest).toBeLessThanOrEqual(200);
   });
 });

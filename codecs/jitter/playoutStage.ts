@@ -1,4 +1,4 @@
-import type { AudioFrame } from '../../bots/api.js';
+import type { AudioFrame, AudioFrameKind } from '../../bots/api.js';
 import type { MediaPacket } from '../../engine/telnyx/frames.js';
 import { AudioFrameBuffer } from '../audioFrameBuffer.js';
 import type { AudioDecoder, LossRecovery } from '../types.js';
@@ -7,8 +7,13 @@ import { dbfsToRms, scaledEnergy, scaledEnergyLimit } from './energy.js';
 import { JitterStats } from './jitterStats.js';
 import { hasLossRecovery } from './lossRecovery.js';
 import { DEFAULT_REORDER_CAPACITY, ReorderStage, type PushOutcome, type ReorderOptions } from './reorderStage.js';
+import { SyncBuffer } from './syncBuffer.js';
 import { TargetDelay, type TargetDelayOptions } from './targetDelay.js';
+import { TimeStretch } from './timeStretch.js';
 import { WaveformSubstitution } from './waveformSubstitution.js';
+
+/** Most packets one tick decodes: its own, plus the next one when shortening speech needs more audio. */
+const MAX_PACKETS_PER_TICK = 2;
 
 /** Settings of a {@link PlayoutStage}; every duration in milliseconds. */
 export interface PlayoutOptions {
@@ -29,6 +34,14 @@ export interface PlayoutOptions {
   readonly silenceDbfs?: number;
   /** Consecutive concealed frames before the output turns to silence. Default 4 (80 ms). */
   readonly concealFrames?: number;
+  /**
+   * Time-scale modification of speech: by how much the delay may exceed the target before speech is
+   * shortened one pitch period per tick (`accelerateAboveMs`), and fall short of it before speech is
+   * lengthened one pitch period per tick (`expandBelowMs`); how alike two neighbouring pitch periods
+   * must be (`minCorrelation`). `false` turns it off: only quiet frames are then dropped or
+   * inserted, as before. Defaults: 20, 20 and 0.9.
+   */
+  readonly timeStretch?: false | { readonly accelerateAboveMs?: number; readonly expandBelowMs?: number; readonly minCorrelation?: number };
   /** Reorder ring settings; the capacity defaults to what `maxTargetMs + overflowMs` needs. */
   readonly reorder?: ReorderOptions;
   /** Finer control of the target estimator (quantile, intervals, forget factor, decay). */
@@ -54,11 +67,21 @@ export interface PlayoutOptions {
  *   packet's FEC when that packet is buffered, else runs its own PLC; otherwise
  *   {@link WaveformSubstitution} repeats pitch periods with a fade. After `concealFrames` frames
  *   the output is silence, and real audio resumes through a 5 ms cross-fade.
- * - The delay is kept between the target and the target plus two frames by dropping a frame or
- *   inserting a silent one, only when the last output and the dropped frame are quiet: this is
- *   what corrects clock drift in both directions and follows target changes, never mid-speech.
- *   Only a delay beyond `maxTargetMs + overflowMs` (a long stall) is cut mid-speech, back down to
- *   `maxTargetMs`, as PJMEDIA's discard does when its buffer overflows.
+ * - Decoded audio passes through a small sample buffer ({@link SyncBuffer}) before it is emitted,
+ *   so a tick's frame can be made of time-stretched audio, as in NetEq.
+ * - The delay is kept between the target minus one frame and the target plus one frame. In a quiet
+ *   stretch it is corrected by dropping a quiet frame or inserting a silent one (and by cutting any
+ *   audio left over from stretching): this corrects clock drift in both directions and follows
+ *   target changes. Mid-speech, {@link TimeStretch} removes one pitch period per tick while the
+ *   delay is `accelerateAboveMs` above the target (NetEq's accelerate: a backlog after a stall
+ *   drains during speech), and repeats one while it is `expandBelowMs` below it (preemptive expand:
+ *   the delay grows to the target without concealment); it leaves speech alone when the pitch
+ *   periods do not match well enough. Only a delay beyond `maxTargetMs + overflowMs` (a long
+ *   stall) is cut mid-speech by whole frames, back down to `maxTargetMs`, as PJMEDIA's discard does
+ *   when its buffer overflows.
+ * - A packet's added delay is counted from its arrival to when its first sample plays: the tick
+ *   plus whatever audio was buffered ahead of it. A frame's `sequenceNumber` is that of the last
+ *   packet whose audio starts in it, -1 when none does (stretched audio, concealment, silence).
  *
  * Synchronous, no I/O, no allocation per packet or tick.
  */
@@ -82,6 +105,23 @@ export class PlayoutStage {
   /** {@link scaledEnergy} at or below which a frame counts as quiet. */
   readonly #quietEnergy: number;
   readonly #concealFrames: number;
+  /** Decoded audio between the packets and the ticks: what lets a tick's frame be stretched audio. */
+  readonly #sync: SyncBuffer;
+  /** One frame of audio being made (decoded, concealed or silent) before it joins {@link #sync}. */
+  readonly #unit: Int16Array;
+  readonly #stretch: TimeStretch | undefined;
+  /** Level (delay beyond the due point, ms) from which speech is shortened; from `accelerateAboveMs`. */
+  readonly #accelerateLevelMs: number;
+  /** Level below which speech is lengthened; from `expandBelowMs`. */
+  readonly #expandLevelMs: number;
+  readonly #samplesPerMs: number;
+  /** Packets whose audio joined {@link #sync} during the current tick: sequence number, arrival, where it starts. */
+  readonly #tickSequences = new Int32Array(MAX_PACKETS_PER_TICK);
+  readonly #tickArrivalsMs = new Float64Array(MAX_PACKETS_PER_TICK);
+  readonly #tickStarts = new Int32Array(MAX_PACKETS_PER_TICK);
+  #tickPackets = 0;
+  /** Kind of the last frame of audio that joined {@link #sync}. */
+  #unitKind: AudioFrameKind = 'silence';
   /** A frame was played since the start or the last reset of the stream. */
   #started = false;
   #everPlayed = false;
@@ -114,6 +154,15 @@ export class PlayoutStage {
     this.#overflowDelayMs = maxTargetMs + overflowMs;
     this.#concealFrames = concealFrames;
     this.#quietEnergy = scaledEnergyLimit(dbfsToRms(options.silenceDbfs ?? -45), this.frameSamples);
+    const stretch = options.timeStretch;
+    this.#stretch =
+      stretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: stretch?.minCorrelation ?? 0.9 });
+    this.#accelerateLevelMs = frameMs + ((stretch === false ? undefined : stretch?.accelerateAboveMs) ?? 20);
+    this.#expandLevelMs = frameMs - ((stretch === false ? undefined : stretch?.expandBelowMs) ?? 20);
+    this.#samplesPerMs = decoder.sampleRate / 1000;
+    // Under a frame left over, two decoded, one pitch period inserted: four frames always fit.
+    this.#sync = new SyncBuffer(4 * this.frameSamples, this.frameSamples);
+    this.#unit = new Int16Array(this.frameSamples);
     const neededSlots = Math.ceil((maxTargetMs + overflowMs) / frameMs) + 8;
     this.reorder = new ReorderStage(
       { capacity: Math.max(DEFAULT_REORDER_CAPACITY, neededSlots), ...options.reorder },
@@ -144,6 +193,21 @@ export class PlayoutStage {
     return outcome;
   }
 
+  /** Packets that started playing in the last tick's frame (at most two). */
+  get playedInTick(): number {
+    return this.#tickPackets;
+  }
+
+  /** Sequence number of packet `index` (< {@link playedInTick}) that started playing in the last tick's frame. */
+  playedSequenceNumber(index: number): number {
+    return this.#tickSequences[index] ?? -1;
+  }
+
+  /** How far into the last tick's frame packet `index` (< {@link playedInTick}) starts, in ms. */
+  playedOffsetMs(index: number): number {
+    return (this.#tickStarts[index] ?? 0) / this.#samplesPerMs;
+  }
+
   /** Emits the one frame of the tick scheduled at `nowMs` (call it every `frameMs`). */
   tick(nowMs: number): AudioFrame {
     const stats = this.stats;
@@ -152,8 +216,15 @@ export class PlayoutStage {
     estimator.advance(nowMs);
     // Copied only when it changes: a number copied between objects may be boxed on the way.
     if (stats.targetDelayMs !== estimator.targetMs) stats.targetDelayMs = estimator.targetMs;
-    this.#produce(nowMs);
+    this.#tickPackets = 0;
     const frame = this.#frame;
+    frame.sequenceNumber = -1;
+    // Audio stretched on earlier ticks may already cover this one: then no packet is due yet.
+    if (this.#sync.length < this.frameSamples) this.#produce(nowMs);
+    this.#recordDelays(nowMs);
+    this.#sync.take(frame.samples, this.frameSamples);
+    frame.sampleCount = this.frameSamples;
+    frame.kind = this.#unitKind;
     if (frame.kind === 'speech') stats.speechFrames++;
     else if (frame.kind === 'concealed') stats.concealedFrames++;
     else stats.silenceFrames++;
@@ -167,7 +238,11 @@ export class PlayoutStage {
     const head = reorder.head();
     if (head !== undefined) {
       const delay = this.#delayOf(head.key, nowMs);
+      // How early the head is decoded is what covers jitter; audio still buffered ahead of it adds
+      // to what the caller waits, not to that cover.
       const level = delay - due;
+      const leftover = this.#sync.length;
+      const heardLevel = level + leftover / this.#samplesPerMs;
       if (!this.#started) {
         if (level >= 0) this.#play(head, nowMs);
         else this.#idle();
@@ -176,10 +251,13 @@ export class PlayoutStage {
         this.stats.driftInserted++;
       } else if (delay >= this.#overflowDelayMs) {
         this.#catchUp(head, delay, nowMs);
-      } else if (level >= 2 * frameMs && this.#lastOutputQuiet()) {
+      } else if (heardLevel >= 2 * frameMs && this.#lastOutputQuiet()) {
         this.#playOrDropQuiet(head, nowMs);
       } else {
         this.#play(head, nowMs);
+        if (leftover > 0 && this.#cutQuietLeftover(leftover)) return;
+        if (heardLevel >= this.#accelerateLevelMs) this.#accelerate(nowMs);
+        else if (level < this.#expandLevelMs) this.#expand();
       }
       return;
     }
@@ -202,6 +280,70 @@ export class PlayoutStage {
   }
 
   /**
+   * Above the target mid-speech: removes one pitch period from the buffered audio, decoding the next
+   * packet too when that gives the search a full-length period to work with. Never leaves less than
+   * this tick's frame.
+   */
+  #accelerate(nowMs: number): void {
+    const stretch = this.#stretch;
+    if (stretch === undefined) return;
+    const sync = this.#sync;
+    const frameSamples = this.frameSamples;
+    if (sync.length - frameSamples < stretch.maxLag) {
+      const following = this.reorder.head();
+      if (following !== undefined) this.#play(following, nowMs);
+    }
+    const removed = stretch.accelerate(sync.samples, 0, sync.length, sync.length - frameSamples);
+    if (removed === 0) return;
+    sync.length -= removed;
+    this.#shiftStarts(removed, -removed);
+    this.stats.acceleratedMs += removed / this.#samplesPerMs;
+  }
+
+  /** Below the target mid-speech: repeats one pitch period of the buffered audio, so the next packet waits longer. */
+  #expand(): void {
+    const stretch = this.#stretch;
+    if (stretch === undefined) return;
+    const sync = this.#sync;
+    const inserted = stretch.expand(sync.samples, 0, sync.length, stretch.maxLag);
+    if (inserted === 0) return;
+    sync.length += inserted;
+    this.#shiftStarts(inserted, inserted);
+    this.stats.expandedMs += inserted / this.#samplesPerMs;
+  }
+
+  /**
+   * In a quiet stretch, drops the `leftover` samples that were buffered ahead of the frame just
+   * decoded: they only made the caller wait, and with both sides quiet the cut is inaudible.
+   */
+  #cutQuietLeftover(leftover: number): boolean {
+    if (this.#stretch === undefined || !this.#lastOutputQuiet()) return false;
+    if (scaledEnergy(this.#unit, this.frameSamples) > this.#quietEnergy) return false;
+    const sync = this.#sync;
+    sync.samples.copyWithin(0, leftover, sync.length);
+    sync.length -= leftover;
+    this.#shiftStarts(0, -leftover);
+    this.stats.acceleratedMs += leftover / this.#samplesPerMs;
+    return true;
+  }
+
+  /** A splice of one `lag` at the front of the buffer moved every packet start past the first period by `by`. */
+  #shiftStarts(lag: number, by: number): void {
+    const starts = this.#tickStarts;
+    for (let i = 0; i < this.#tickPackets; i++) {
+      if (starts[i]! >= lag) starts[i] = starts[i]! + by;
+    }
+  }
+
+  /** Each packet that started playing this tick waited until the tick plus the audio ahead of it. */
+  #recordDelays(nowMs: number): void {
+    const delays = this.stats.addedDelay;
+    for (let i = 0; i < this.#tickPackets; i++) {
+      delays.addDifference(nowMs + this.#tickStarts[i]! / this.#samplesPerMs, this.#tickArrivalsMs[i]!);
+    }
+  }
+
+  /**
    * Whether the frame emitted last (still in the frame buffer) was quiet. Measured only when a drop
    * or insert is on the table, which in steady state is never.
    */
@@ -216,7 +358,7 @@ export class PlayoutStage {
   }
 
   #play(slot: BufferedPacket, nowMs: number): void {
-    if (this.#decode(slot)) this.#emitSpeech(slot, nowMs);
+    if (this.#decode(slot)) this.#emitSpeech(slot);
     else this.#concealUndecodable();
   }
 
@@ -227,13 +369,13 @@ export class PlayoutStage {
       return;
     }
     const following = this.reorder.peek(head.key + 1);
-    if (following !== undefined && scaledEnergy(this.#frame.samples, this.frameSamples) <= this.#quietEnergy) {
+    if (following !== undefined && scaledEnergy(this.#unit, this.frameSamples) <= this.#quietEnergy) {
       this.reorder.release();
       this.stats.driftDropped++;
       this.#play(following, nowMs);
       return;
     }
-    this.#emitSpeech(head, nowMs);
+    this.#emitSpeech(head);
   }
 
   /** Far beyond the largest target (a long stall): drop frames down to it, then cross-fade over the jump. */
@@ -263,15 +405,14 @@ export class PlayoutStage {
     this.#conceal(undefined);
   }
 
-  /** Fills the frame for a missing slot; `next` is the packet right after it, when buffered (for FEC). */
+  /** Adds a frame for a missing slot; `next` is the packet right after it, when buffered (for FEC). */
   #conceal(next: BufferedPacket | undefined): void {
     this.#concealRun++;
     if (this.#concealRun > this.#concealFrames) {
       this.#writeSilence();
       return;
     }
-    const frame = this.#frame;
-    const samples = frame.samples;
+    const samples = this.#unit;
     const count = this.frameSamples;
     const recovery = this.#recovery;
     if (recovery === undefined) {
@@ -285,14 +426,13 @@ export class PlayoutStage {
       if (!(written > 0)) written = recovery.concealLoss(samples, count);
       if (written < count) samples.fill(0, written > 0 ? written : 0, count);
     }
-    frame.sampleCount = count;
-    frame.kind = 'concealed';
-    frame.sequenceNumber = -1;
+    this.#sync.append(samples, count);
+    this.#unitKind = 'concealed';
   }
 
-  /** Decodes `slot` into the frame; false when the codec refused the payload (a corrupt Opus packet, say). */
+  /** Decodes `slot` into the unit; false when the codec refused the payload (a corrupt Opus packet, say). */
   #decode(slot: BufferedPacket): boolean {
-    const samples = this.#frame.samples;
+    const samples = this.#unit;
     const count = this.frameSamples;
     let written: number;
     try {
@@ -313,18 +453,23 @@ export class PlayoutStage {
     this.#conceal(undefined);
   }
 
-  #emitSpeech(slot: BufferedPacket, nowMs: number): void {
-    const frame = this.#frame;
+  /** Appends the decoded unit of `slot` and releases it; its delay is recorded once the tick's splices are known. */
+  #emitSpeech(slot: BufferedPacket): void {
+    const samples = this.#unit;
     const count = this.frameSamples;
     if (this.#recovery === undefined) {
-      if (this.#concealRun > 0 || this.#needsMerge) this.#waveform.merge(frame.samples, count);
-      this.#waveform.remember(frame.samples, count);
+      if (this.#concealRun > 0 || this.#needsMerge) this.#waveform.merge(samples, count);
+      this.#waveform.remember(samples, count);
     }
-    frame.sampleCount = count;
-    frame.kind = 'speech';
-    frame.sequenceNumber = slot.sequenceNumber;
+    const sync = this.#sync;
+    const index = this.#tickPackets++;
+    this.#tickSequences[index] = slot.sequenceNumber;
+    this.#tickArrivalsMs[index] = slot.arrivalMs;
+    this.#tickStarts[index] = sync.length;
+    sync.append(samples, count);
+    this.#unitKind = 'speech';
+    this.#frame.sequenceNumber = slot.sequenceNumber;
     this.stats.played++;
-    this.stats.addedDelay.addDifference(nowMs, slot.arrivalMs);
     this.reorder.release();
     this.#concealRun = 0;
     this.#needsMerge = false;
@@ -333,10 +478,9 @@ export class PlayoutStage {
   }
 
   #writeSilence(): void {
-    const frame = this.#frame;
-    frame.samples.fill(0, 0, this.frameSamples);
-    frame.sampleCount = this.frameSamples;
-    frame.kind = 'silence';
-    frame.sequenceNumber = -1;
+    const samples = this.#unit;
+    samples.fill(0, 0, this.frameSamples);
+    this.#sync.append(samples, this.frameSamples);
+    this.#unitKind = 'silence';
   }
 }

@@ -13,7 +13,10 @@ export interface ReorderOptions {
   readonly restartBehind?: number;
   /** A packet this many frames or more ahead is a discontinuity that resets the buffer (PJMEDIA and LiveKit: 3000). */
   readonly resetAhead?: number;
-  /** `media.timestamp` units per frame, used only when packets carry no `sequence_number` and no `chunk`. Default 20. */
+  /**
+   * `media.timestamp` units per frame of a stream that carries no `sequence_number` and no `chunk`.
+   * Default 20. (With either counter present, the unit is learned from the stream.)
+   */
   readonly timestampStep?: number;
 }
 
@@ -66,7 +69,8 @@ export class ReorderStage {
     this.#restartBehind = positiveInteger('restartBehind', options.restartBehind ?? DEFAULT_RESTART_BEHIND);
     this.#resetAhead = positiveInteger('resetAhead', options.resetAhead ?? DEFAULT_RESET_AHEAD);
     if (this.#resetAhead <= this.#capacity) throw new RangeError('resetAhead must exceed capacity');
-    this.#keys = new PacketKeys(options.timestampStep ?? DEFAULT_TIMESTAMP_STEP);
+    // A believed timestamp jump leaves room for the frames already buffered before it.
+    this.#keys = new PacketKeys(options.timestampStep ?? DEFAULT_TIMESTAMP_STEP, Math.max(1, Math.floor(this.#capacity / 2)));
     this.#slotBytes = positiveInteger('slotBytes', options.slotBytes ?? 320);
     const slab = new Uint8Array(this.#capacity * this.#slotBytes);
     for (let i = 0; i < this.#capacity; i++) {
@@ -92,6 +96,15 @@ export class ReorderStage {
   /** Key given to the last pushed packet (NaN before any). */
   get lastKey(): number {
     return this.#lastKey;
+  }
+
+  /**
+   * `media.timestamp` units per frame while the timestamp places frames in time (learned from the
+   * stream, or `timestampStep` on a stream with timestamps only); NaN while the sequence number alone
+   * does. For a call's summary, not per frame.
+   */
+  get timestampStep(): number {
+    return this.#keys.timestampStep;
   }
 
   /** True once a packet has been pushed since construction or {@link clear}. */

@@ -79,3 +79,80 @@ describe('TargetDelay', () => {
     expect(() => new TargetDelay({ minTargetMs: 100, maxTargetMs: 50 })).toThrow(RangeError);
   });
 });
+
+/**
+ * Plays a TCP path for `seconds`: frame i is sent at i × 20 ms and arrives 50 ms later unless a
+ * stall holds it; a stall of `stallMs` starting at each time in `stallStartsMs` delivers its backlog
+ * at once when it ends (head-of-line blocking). Ticks every 20 ms deliver what has arrived, then
+ * advance the estimator. Returns the target at every tick.
+ */
+function runStalls(estimator: TargetDelay, seconds: number, stallStartsMs: readonly number[], stallMs: number): number[] {
+  const arrivalOf = (i: number): number => {
+    const sent = i * 20;
+    for (const start of stallStartsMs) if (sent + 50 >= start && sent + 50 < start + stallMs) return start + stallMs;
+    return sent + 50;
+  };
+  const targets: number[] = [];
+  let next = 0;
+  for (let tick = 0; tick < seconds * 50; tick++) {
+    const now = tick * 20;
+    while (arrivalOf(next) <= now) {
+      estimator.observe(arrivalOf(next), next * 20);
+      next++;
+    }
+    estimator.advance(now);
+    targets.push(estimator.targetMs);
+  }
+  return targets;
+}
+
+/** The target one tick before each stall starts. */
+function targetsAtOnsets(targets: readonly number[], stallStartsMs: readonly number[]): number[] {
+  return stallStartsMs.map((start) => targets[start / 20 - 1]!);
+}
+
+describe('TargetDelay against TCP stalls', () => {
+  // Further apart than one in twenty 500 ms intervals, so the 95th percentile alone forgets them.
+  const every12s = Array.from({ length: 12 }, (_, k) => 5000 + k * 12_000);
+
+  it('holds a margin that covers recurring stalls, where the jitter quantile alone had forgotten them', () => {
+    const learning = targetsAtOnsets(runStalls(new TargetDelay({ maxTargetMs: 500 }), 150, every12s, 300), every12s);
+    expect(learning[0]).toBe(20); // nothing to know before the first one
+    // The stalls' peak is 290 ms of jitter and a frame is on time while its jitter ≤ target − one
+    // frame: once the rate is known, at most two of the stall's fifteen frames are left to conceal.
+    for (const target of learning.slice(3)) expect(target).toBeGreaterThanOrEqual(260);
+    expect(learning.at(-1)).toBeLessThanOrEqual(310);
+    // A budget that never makes a margin worth it leaves only the quantile, low at every onset.
+    const quantileOnly = targetsAtOnsets(runStalls(new TargetDelay({ maxTargetMs: 500, stallBudget: 0.99 }), 150, every12s, 300), every12s);
+    for (const target of quantileOnly.slice(2)) expect(target).toBeLessThan(40);
+  });
+
+  it('holds the cap when recurring stalls are longer than it allows', () => {
+    const targets = runStalls(new TargetDelay(), 150, every12s, 300);
+    for (const target of targetsAtOnsets(targets, every12s).slice(2)) expect(target).toBe(200);
+  });
+
+  it('falls back within seconds after an isolated stall', () => {
+    const targets = runStalls(new TargetDelay(), 60, [20_000], 400);
+    const stallEnd = 20_400 / 20;
+    expect(targets[stallEnd]).toBe(200);
+    const back = targets.slice(stallEnd).findIndex((target) => target < 25);
+    expect(back).toBeGreaterThan(0);
+    expect(back * 20).toBeLessThan(10_000);
+    expect(Math.max(...targets.slice(stallEnd + back))).toBeLessThan(25);
+  });
+
+  it('releases the margin once the stalls stop recurring', () => {
+    const fourStalls = every12s.slice(0, 4);
+    const targets = runStalls(new TargetDelay(), 300, fourStalls, 300);
+    const lastEnd = (fourStalls.at(-1)! + 300) / 20;
+    expect(targets[lastEnd + 50 * 20]).toBe(200); // still held 20 s later
+    const back = targets.slice(lastEnd).findIndex((target) => target < 25);
+    expect(back).toBeGreaterThan(0);
+    expect(back * 20).toBeLessThan(120_000);
+  });
+
+  it('stays at the minimum on a clean path', () => {
+    expect(Math.max(...runStalls(new TargetDelay(), 300, [], 0))).toBe(20);
+  });
+});

@@ -1,5 +1,6 @@
 import { ForgettingHistogram } from './forgettingHistogram.js';
 import { SlidingMinimum } from './slidingMinimum.js';
+import { StallMargin } from './stallMargin.js';
 
 /** How a {@link TargetDelay} adapts; every field in milliseconds unless named otherwise. */
 export interface TargetDelayOptions {
@@ -23,9 +24,19 @@ export interface TargetDelayOptions {
   readonly decayIntervalMs: number;
   /** Share of the gap to the quantile closed by one downward step (PJMEDIA: a third). */
   readonly decayFraction: number;
+  /** Jitter from which an arrival counts as part of a delay peak (a TCP stall and its burst). */
+  readonly stallThresholdMs: number;
+  /** Time constant over which the memory of past delay peaks fades. */
+  readonly stallMemoryMs: number;
+  /** Share of the time recurring delay peaks may be concealed before the target holds a margin against them. */
+  readonly stallBudget: number;
 }
 
-/** NetEq- and PJMEDIA-derived defaults for 20 ms frames. */
+/**
+ * NetEq- and PJMEDIA-derived defaults for 20 ms frames. The stall settings are this project's: a
+ * peak is three frames above the baseline, its memory fades over a minute (a few of the stalls a
+ * bad TCP path has), and a margin is bought once recurring peaks would conceal 0.2 % of the call.
+ */
 export const DEFAULT_TARGET_DELAY: TargetDelayOptions = {
   frameMs: 20,
   minTargetMs: 20,
@@ -37,6 +48,9 @@ export const DEFAULT_TARGET_DELAY: TargetDelayOptions = {
   baselineWindowMs: 2000,
   decayIntervalMs: 1000,
   decayFraction: 1 / 3,
+  stallThresholdMs: 60,
+  stallMemoryMs: 60_000,
+  stallBudget: 0.002,
 };
 
 /** Slope smoothing per interval: a time constant of about ten intervals (5 s). */
@@ -57,6 +71,12 @@ const DRIFT_HORIZON_S = 2;
  * prefetch does, because a falling target costs a dropped frame. Always within
  * [`minTargetMs`, `maxTargetMs`].
  *
+ * Over TCP the worst impairment is not per-packet jitter but a stall followed by a burst, which
+ * the quantile forgets between two stalls. A {@link StallMargin} keeps the call's delay peaks; when
+ * they recur, the target does not fall below the margin that would have kept their concealment
+ * within `stallBudget`, and once they stop the margin fades. A single stall only raises the target
+ * the usual way, and it falls back as above.
+ *
  * The baseline lags a relative delay that keeps rising (a sender clock slower than ours) by up to
  * the window length; {@link insertMarginMs} turns the measured slope into extra headroom so silence
  * insertions happen before speech underruns.
@@ -76,6 +96,7 @@ export class TargetDelay {
   readonly #options: TargetDelayOptions;
   readonly #baseline: SlidingMinimum;
   readonly #histogram: ForgettingHistogram;
+  readonly #stalls: StallMargin;
   /** Where the target settles without new spikes: the histogram quantile plus one frame, clamped; updated per interval. */
   #floorMs = Number.NaN;
   #lastChangeMs = Number.NaN;
@@ -97,6 +118,13 @@ export class TargetDelay {
     this.#baseline = new SlidingMinimum(resolved.baselineWindowMs);
     const bucketMs = 2;
     this.#histogram = new ForgettingHistogram(Math.ceil(maxTargetMs / bucketMs) + 1, bucketMs, resolved.forgetFactor, quantile);
+    this.#stalls = new StallMargin({
+      maxMarginMs: Math.max(0, maxTargetMs - frameMs),
+      bucketMs,
+      thresholdMs: resolved.stallThresholdMs,
+      memoryMs: resolved.stallMemoryMs,
+      budget: resolved.stallBudget,
+    });
     this.targetMs = this.#clamp(resolved.initialTargetMs);
     this.#floorMs = minTargetMs;
   }
@@ -112,6 +140,7 @@ export class TargetDelay {
     this.baselineMs = this.#baseline.minimum;
     const jitter = relativeDelayMs - this.baselineMs;
     if (jitter > this.#intervalMax) this.#intervalMax = jitter;
+    this.#stalls.observe(jitter);
     const candidate = this.#clamp(jitter + this.#options.frameMs);
     if (candidate > this.targetMs) {
       this.targetMs = candidate;
@@ -119,10 +148,13 @@ export class TargetDelay {
     }
   }
 
-  /** Moves time to `nowMs`: closes finished intervals and takes a downward step when one is due. */
+  /** Moves time to `nowMs`: closes finished intervals, fades the stall memory and takes a downward step when one is due. */
   advance(nowMs: number): void {
     this.#closeIntervals(nowMs);
-    const floor = this.#floorMs;
+    const stalls = this.#stalls;
+    stalls.advance(nowMs);
+    const stallFloor = stalls.marginMs > 0 ? this.#clamp(stalls.marginMs + this.#options.frameMs) : 0;
+    const floor = stallFloor > this.#floorMs ? stallFloor : this.#floorMs;
     if (floor >= this.targetMs) {
       if (floor > this.targetMs) {
         this.targetMs = floor;
@@ -140,6 +172,7 @@ export class TargetDelay {
   /** Forgets the baseline (the media clock restarted); keeps the jitter history and the target. */
   rebase(): void {
     this.#baseline.clear();
+    this.#stalls.interrupt();
     this.baselineMs = Number.NaN;
     this.#intervalMax = -1;
     this.#previousBaseline = Number.NaN;

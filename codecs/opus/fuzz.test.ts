@@ -79,6 +79,39 @@ describe('Opus decoder under arbitrary input', () => {
   });
 });
 
+describe('Opus FEC recovery under arbitrary input', () => {
+  it('answers 0 or the whole loss for any next packet, never throws, and keeps decoding', () => {
+    const decoder = new OpusFrameDecoder({ sampleRate: 16000 });
+    const out = new Int16Array(640);
+    for (const packet of validPackets.slice(0, 5)) decoder.decode(packet, packet.length, out);
+    let recoveries = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ minLength: 0, maxLength: 400 }),
+          // Real packets with a few bytes flipped: valid TOCs and LBRR flags, damaged SILK data.
+          fc.tuple(fc.integer({ min: 0, max: validPackets.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 })).map(([index, flips]) => {
+            const bytes = validPackets[index]!.slice();
+            for (const [at, mask] of flips) bytes[at % bytes.length]! ^= mask;
+            return bytes;
+          }),
+        ),
+        fc.integer({ min: 0, max: 640 }),
+        (bytes, samples) => {
+          const written = decoder.recoverFromNext(bytes, bytes.length, out, samples);
+          expect(written === 0 || (written <= samples && written % 40 === 0)).toBe(true);
+          if (written > 0) recoveries++;
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // Damaged packets still reach libopus's FEC path, not only the early refusals.
+    expect(recoveries).toBeGreaterThan(50);
+    const packet = validPackets[3]!;
+    expect(decoder.decode(packet, packet.length, out)).toBe(320);
+  });
+});
+
 describe('Opus encoder under arbitrary input', () => {
   it('encodes any 20 ms of int16 samples to one packet that decodes to 20 ms', () => {
     const encoders = new Map(OPUS_SAMPLE_RATES.map((rate) => [rate, new OpusFrameEncoder({ sampleRate: rate })]));

@@ -1,8 +1,8 @@
 /**
- * The one place that loads `@discordjs/opus`. Its wrapper class owns an encoder and a decoder
- * (each created on first use), returns a new Buffer from every `encode`/`decode`, hard-codes
- * `decode_fec = 0`, and has no destroy: native state is freed by the wrapper's GC finalizer, which
- * Node runs from the event loop after a collection.
+ * The one place that loads `@discordjs/opus` (libopusDirect.ts then finds its binary in the module
+ * cache). Its wrapper class owns an encoder and a decoder (each created on first use), returns a
+ * new Buffer from every `encode`/`decode`, hard-codes `decode_fec = 0`, and has no destroy: native
+ * state is freed by the wrapper's GC finalizer, which Node runs from the event loop after a collection.
  */
 import { createRequire } from 'node:module';
 

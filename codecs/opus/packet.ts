@@ -11,6 +11,9 @@ export function isOpusSampleRate(sampleRate: number): boolean {
   return OPUS_SAMPLE_RATES.includes(sampleRate);
 }
 
+/** Largest payload accepted: 120 ms at Opus's 510 kb/s ceiling, plus framing bytes. */
+export const OPUS_MAX_PACKET_BYTES = 7680;
+
 /** Longest audio one Opus packet may carry, in ms (RFC 6716 §3.2.5). */
 const MAX_PACKET_MS = 120;
 
@@ -39,6 +42,11 @@ export function opusPacketSampleCount(packet: Uint8Array, length: number, sample
   }
   if (frames * tenthsMs > MAX_PACKET_MS * 10) return -1;
   return (frames * tenthsMs * sampleRate) / 10_000;
+}
+
+/** Samples per channel in one frame of a packet with TOC byte `toc`, at `sampleRate`. */
+export function opusFrameSampleCount(toc: number, sampleRate: number): number {
+  return (FRAME_TENTHS_MS[toc >> 3]! * sampleRate) / 10_000;
 }
 
 /**

@@ -64,5 +64,7 @@ describe('key presses over a real stream', () => {
     const ended = logs.withMessage('call ended')[0]!;
     expect(ended['dtmf']).toMatchObject({ delivered: 5 });
     expect(ended['jitter']).toMatchObject({ lost: 0 });
+    // The client's timestamps count 8 kHz samples, as an RTP clock does: the buffer learned that unit.
+    expect(ended['inboundTimestampStep']).toBe(160);
   });
 });

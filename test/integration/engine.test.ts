@@ -3,7 +3,16 @@ import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
 import { activeTimers, startTestEngine, testAgent } from '../support/engine.js';
+import { alignEcho, framesHeard } from '../support/echoAlignment.js';
 import { mulawTone } from '../support/signals.js';
+import { mulawDecodeInto } from '../../codecs/pcmu.js';
+
+/** µ-law bytes to the PCM the engine worked on. */
+function decodeMulaw(bytes: Uint8Array): Int16Array {
+  const pcm = new Int16Array(bytes.length);
+  mulawDecodeInto(bytes, bytes.length, pcm);
+  return pcm;
+}
 
 interface Seen {
   call?: CallInfo;
@@ -68,7 +77,7 @@ afterAll(async () => {
 });
 
 describe('engine over real WebSockets on 127.0.0.1', () => {
-  it('echoes the caller back about 200 ms later, byte for byte after the µ-law round trip', async () => {
+  it('echoes the caller back about 200 ms later, sample for sample after the µ-law round trip', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     const frames = mulawTone(100);
@@ -84,7 +93,11 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     const sent = Buffer.concat(frames);
     expect(echoed.length % 160).toBe(0);
     expect(echoed.length).toBeGreaterThanOrEqual(90 * 160);
-    expect(echoed.equals(sent.subarray(0, echoed.length))).toBe(true);
+    // What the jitter buffer did not time-stretch (on a busy machine it may, by a pitch period) comes back exactly.
+    const alignment = alignEcho(decodeMulaw(sent), decodeMulaw(echoed));
+    expect(framesHeard(alignment)).toBeGreaterThanOrEqual(88);
+    expect(alignment.coveredSamples).toBeGreaterThanOrEqual(echoed.length - 3 * 160);
+    expect(alignment.backwardJumps).toBe(0);
     const firstEchoDelay = client.media[0]!.at - sentAt;
     expect(firstEchoDelay).toBeGreaterThanOrEqual(190);
     expect(firstEchoDelay).toBeLessThan(400);

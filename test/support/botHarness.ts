@@ -9,7 +9,7 @@ import { silentLogger } from '../../engine/logger.js';
 import type { StreamStart } from '../../engine/telnyx/frames.js';
 
 /** What a bot under test did to its output, in order. */
-export type OutputAction = { kind: 'play'; samples: Int16Array } | { kind: 'mark'; name: string } | { kind: 'clear' };
+export type OutputAction = { kind: 'play'; samples: Int16Array } | { kind: 'mark'; name: string } | { kind: 'clear' } | { kind: 'prebuffer'; ms: number };
 
 /** A bot output that records instead of sending. */
 export class RecordingOutput implements BotOutput {
@@ -26,6 +26,9 @@ export class RecordingOutput implements BotOutput {
   clear(): ClearedAudio {
     this.actions.push({ kind: 'clear' });
     return { unsentSamples: 0, unplayedSamples: 0, cutMarks: [] };
+  }
+  setPrebufferMs(ms: number): void {
+    this.actions.push({ kind: 'prebuffer', ms });
   }
   /** Every sample played, concatenated. */
   played(): Int16Array {

@@ -1,5 +1,7 @@
 import { TelnyxMediaClient, type CloseInfo } from '../../bench/telnyx/mediaClient.js';
 import type { SimulatedCall } from '../../bench/telnyx/mediaFrames.js';
+import { mulawDecodeInto } from '../../codecs/pcmu.js';
+import { EchoAligner, framesHeard } from './echoAlignment.js';
 import { mulawTone } from './signals.js';
 
 /** Options of {@link HealthyEchoCall.start}. */
@@ -18,11 +20,11 @@ export interface EchoReport {
   /** 20 ms frames the caller sent. */
   readonly sentFrames: number;
   /**
-   * Sent frames heard back in order, byte for byte past their first 5 ms (the jitter buffer
-   * cross-fades the first 5 ms of a frame that ends a concealment).
+   * Sent frames at least half heard back sample for sample (see {@link alignEcho}: the jitter
+   * buffer may cross-fade, conceal, or time-stretch by a pitch period).
    */
   readonly matchedFrames: number;
-  /** Echoed frames that match a sent frame but came back out of order (should be 0). */
+  /** Times the echo went back to audio heard before (should be 0). */
   readonly outOfOrderFrames: number;
   /** Longest silence between two outbound media messages while the echo ran, in ms. */
   readonly maxGapMs: number;
@@ -35,9 +37,12 @@ export interface EchoReport {
   readonly violations: readonly string[];
 }
 
-const FRAME_BYTES = 160;
-/** The 5 ms a resumed frame is cross-faded over, at 8 kHz µ-law. */
-const CROSS_FADE_BYTES = 40;
+/** µ-law bytes decoded to the PCM the engine worked on. */
+function decode(bytes: Uint8Array): Int16Array {
+  const pcm = new Int16Array(bytes.length);
+  mulawDecodeInto(bytes, bytes.length, pcm);
+  return pcm;
+}
 /** Messages at each end of the stream whose least lag is compared (timer noise only ever adds lag). */
 const LAG_WINDOW = 5;
 
@@ -49,6 +54,9 @@ export class HealthyEchoCall {
   readonly client: TelnyxMediaClient;
   readonly #frames: Uint8Array[];
   readonly #streaming: Promise<void>;
+  #compared: { matchedFrames: number; outOfOrderFrames: number } | undefined;
+  #comparedAt = -1;
+  #aligner: EchoAligner | undefined;
 
   private constructor(client: TelnyxMediaClient, frames: Uint8Array[], options: EchoCallOptions) {
     this.client = client;
@@ -108,21 +116,15 @@ export class HealthyEchoCall {
   }
 
   #compare(): { matchedFrames: number; outOfOrderFrames: number } {
-    const index = new Map<string, number>();
-    this.#frames.forEach((frame, i) => index.set(Buffer.from(frame).toString('latin1', CROSS_FADE_BYTES), i));
-    const echoed = this.client.receivedAudio();
-    let matchedFrames = 0;
-    let outOfOrderFrames = 0;
-    let last = -1;
-    for (let offset = 0; offset + FRAME_BYTES <= echoed.length; offset += FRAME_BYTES) {
-      const at = index.get(echoed.toString('latin1', offset + CROSS_FADE_BYTES, offset + FRAME_BYTES));
-      if (at === undefined) continue; // silence or concealment
-      if (at > last) {
-        matchedFrames++;
-        last = at;
-      } else outOfOrderFrames++;
+    // Polled every few ms while waiting: aligned again only when more audio came back.
+    const received = this.client.media.length;
+    if (this.#compared === undefined || this.#comparedAt !== received) {
+      this.#aligner ??= new EchoAligner(decode(Buffer.concat(this.#frames)));
+      const alignment = this.#aligner.align(decode(this.client.receivedAudio()));
+      this.#compared = { matchedFrames: framesHeard(alignment), outOfOrderFrames: alignment.backwardJumps };
+      this.#comparedAt = received;
     }
-    return { matchedFrames, outOfOrderFrames };
+    return this.#compared;
   }
 
   #lagGrowthMs(): number {
