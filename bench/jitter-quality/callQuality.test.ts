@@ -3,10 +3,12 @@ import { createDecoder } from '../../codecs/createCodec.js';
 import { TickGrid } from './arrivalTrace.js';
 import { syntheticMedia, type CallMedia } from './callMedia.js';
 import { CallReferences, scoreCallAudio } from './callQuality.js';
+import { playWithCallwire } from './callwirePlayout.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
 import { renderReference } from './renderPlayout.js';
+import type { QualityScore } from './speechQuality.js';
 import { steadyTrace } from './testTraces.js';
 
 const media = syntheticMedia(400);
@@ -56,5 +58,28 @@ describe('scoreCallAudio', () => {
     expect(scores['oracle-same-concealment'].score).toBeLessThan(4.5);
     expect(scores['oracle-1pct'].score).toBe(scores['oracle-same-concealment'].score);
     expect(scores['no-buffer'].score).toBeLessThan(5);
+  });
+
+  it('scores callwire draining a stall by time-stretching as it scores the same call without stretching: cut pitch periods are not lost speech', () => {
+    // Nothing delivered from 1,000 to 1,300 ms in voiced speech, then the backlog back to back.
+    const trace = steadyTrace(500, 0, (i) => (i >= 50 ? Math.max(0, 1300 + 0.05 * (i - 50) - i * 20) : 0));
+    const payloadOf = (i: number): Uint8Array => media.payloads[(20 + i) % media.payloads.length]!;
+    const grid = new TickGrid(0);
+    const scoreOf = (callwire: PlayoutOutcome): QualityScore => {
+      const outcomes = { callwire, 'fixed-200': callwire, oracle: callwire, 'oracle-same-concealment': callwire, 'oracle-1pct': callwire, 'no-buffer': callwire };
+      return scoreCallAudio(outcomes, trace, media.format, payloadOf, new CallReferences().of(media, 20)).callwire;
+    };
+    const stretched = playWithCallwire(trace, payloadOf, createDecoder(media.format), grid);
+    const whole = playWithCallwire(trace, payloadOf, createDecoder(media.format), grid, { timeStretch: false });
+    expect(stretched.shortenedMs).toBeGreaterThan(100);
+    expect(stretched.concealedTicks).toBe(whole.concealedTicks);
+    // Frames that start inside a packet are placed in the source at a fraction of a frame.
+    expect(Array.from(stretched.heard).some((source) => source >= 0 && !Number.isInteger(source))).toBe(true);
+    const score = scoreOf(stretched).score;
+    expect(score).toBeLessThan(5);
+    expect(Math.abs(score - scoreOf(whole).score)).toBeLessThan(0.05);
+    // Placed by whole packets instead, the stretched frames are taken for misplaced audio.
+    const byWholePackets = { ...stretched, heard: stretched.heard.map((source) => (source >= 0 ? Math.ceil(source) : source)) };
+    expect(scoreOf(byWholePackets).score).toBeLessThan(score - 0.2);
   });
 });

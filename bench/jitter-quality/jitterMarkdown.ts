@@ -4,7 +4,7 @@ import type { StrategyName } from './playoutOutcome.js';
 
 /** What the speech-quality column measures, for the Markdown and the HTML. */
 export const QUALITY_NOTE =
-  'Speech quality: an objective proxy, not PESQ or POLQA. Each strategy\'s audio (callwire\'s as emitted; the others\' played frames decoded, their empty ticks concealed as callwire conceals) is compared with the clean decoded speech in mel bands, window by window, aligned by the frames played and robust to shifts of a few ms; 5 = identical, lower as more of the speech is missing or replaced.';
+  'Speech quality: an objective proxy, not PESQ or POLQA. Each strategy\'s audio (callwire\'s as emitted; the others\' played frames decoded, their empty ticks concealed as callwire conceals) is compared with the clean decoded speech in mel bands, window by window, aligned by the frames played (a time-stretched frame where it starts in the source) and robust to shifts of a few ms and to cut or repeated pitch periods; 5 = identical, lower as more of the speech is missing or replaced.';
 
 /** How each strategy is described in the tables. */
 export const STRATEGY_LABELS: Readonly<Record<StrategyName, string>> = {

@@ -16,11 +16,13 @@ const FINE = REFERENCE_PER_FRAME / PLAYED_PER_FRAME;
 /** How far (in reference windows, ±) a played window may sit from where its source frame says: ±10 ms. */
 const SEARCH_WINDOWS = 4;
 /**
- * A 10 ms reference window counts as found in a played window placed within ±5 ms of it, matched
- * anywhere within ±5 ms of it: enough for a shift, while a lost frame is not "found" in the
- * neighbouring frames (played windows are 10 ms apart, and speech is nearly stationary).
+ * A 10 ms reference window counts as found in a played window placed within ±7.5 ms of it, matched
+ * anywhere within ±7.5 ms of it: enough for a shift, and for time-stretching that cuts a pitch
+ * period from a frame (its played windows then sit up to 15 ms apart in the source, and the cut
+ * audio is not lost speech), while a frame lost whole is not "found" in the neighbouring frames
+ * (its reference windows are 10 ms from the nearest placement, and speech is nearly stationary).
  */
-const FOUND_WINDOWS = 2;
+const FOUND_WINDOWS = 3;
 /** A played window this close to its reference window (signal to difference, dB) is a perfect match: far below the dead zone. */
 const MATCH_SNR_DB = 40;
 const MATCH_ERROR_RATIO = 10 ** (-MATCH_SNR_DB / 10);
@@ -153,7 +155,7 @@ export interface ReferenceSpan {
  *   moved by time-stretching, costs (almost) nothing.
  * - The disturbance of a pair is the RMS over bands of each level difference less a 3 dB dead zone
  *   (capped at 40 dB). Each active played window takes its best match; each active reference window
- *   (every 10 ms) takes its best match, within ±5 ms, with a played window placed within ±5 ms of
+ *   (every 10 ms) takes its best match, within ±7.5 ms, with a played window placed within ±7.5 ms of
  *   it, or silence if none was (frames dropped). Windows quiet on both sides are left out.
  * - The score is 1 + 4 · exp(−D / 1.25 dB), D the mean disturbance over both sets: 5 when identical,
  *   falling fastest for the first losses, as listeners' ratings do.
@@ -211,7 +213,7 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
     const from = Math.max(refFirst, centre - SEARCH_WINDOWS);
     const to = Math.min(refLast, centre + SEARCH_WINDOWS);
     for (let j = from; j <= to; j++) {
-      // The 10 ms reference windows this pair can find: within ±5 ms of both the placement and the match.
+      // The 10 ms reference windows this pair can find: within ±7.5 ms of both the placement and the match.
       const firstFound = firstFoundBy(centre, j);
       const lastFound = Math.min(centre, j) + FOUND_WINDOWS;
       if (matched[w] === 1) {
@@ -248,7 +250,7 @@ export function speechQuality(reference: ReferenceSpeech, played: PlayedAudio, s
   return { score: 1 + (TOP_SCORE - 1) * Math.exp(-disturbanceDb / DISTURBANCE_SCALE_DB), disturbanceDb, windows };
 }
 
-/** The first 10 ms reference window (a multiple of {@link FINE}) within ±5 ms of both `a` and `b`. */
+/** The first 10 ms reference window (a multiple of {@link FINE}) within {@link FOUND_WINDOWS} of both `a` and `b`. */
 function firstFoundBy(a: number, b: number): number {
   return Math.ceil((Math.max(a, b) - FOUND_WINDOWS) / FINE) * FINE;
 }
