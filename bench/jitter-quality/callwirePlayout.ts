@@ -3,7 +3,7 @@ import type { PlayoutOptions } from '../../codecs/jitter/playoutStage.js';
 import { simulateTrace, type TracePacket } from '../../codecs/jitter/simulateTrace.js';
 import type { AudioDecoder } from '../../codecs/types.js';
 import { earliestPlayoutMs, type ArrivalTrace, type TickGrid } from './arrivalTrace.js';
-import type { PlayoutOutcome } from './playoutOutcome.js';
+import { NO_FRAME, type PlayoutOutcome } from './playoutOutcome.js';
 
 /** `sequence_number` of frame 0 (the `start` frame took 1, as on a real stream). */
 const FIRST_SEQUENCE = 2;
@@ -47,6 +47,11 @@ export function playWithCallwire(
   let pendingInserted = 0;
   let insertedSoFar = 0;
   let started = false;
+  // What was heard from the first played frame on; cut back to the last one at the end.
+  const heard: number[] = [];
+  const audio = new GrowingSamples();
+  let heardInWindow = 0;
+  let audioInWindow = 0;
   const first = trace.arrivalsMs[0];
   if (first === undefined) return emptyOutcome(trace);
   const result = simulateTrace(packets, {
@@ -57,7 +62,18 @@ export function playWithCallwire(
       const inserted = stage.stats.driftInserted !== insertedSoFar;
       insertedSoFar = stage.stats.driftInserted;
       // A frame may carry the end of one packet and the start of the next (time-stretched speech):
-      // a packet plays from where its first sample is.
+      // a packet plays from where its first sample is. The frame is placed in the source from the last
+      // packet starting in it: a pitch period cut at the front of the frame moves that packet's start,
+      // and the audio before it, but not an earlier packet starting at the very front.
+      if (frame.kind === 'speech' || started) {
+        const last = stage.playedInTick - 1;
+        heard.push(last >= 0 ? stage.playedSequenceNumber(last) - FIRST_SEQUENCE - stage.playedOffsetMs(last) / stage.frameMs : NO_FRAME);
+        audio.append(frame.samples, frame.sampleCount);
+        if (frame.kind === 'speech') {
+          heardInWindow = heard.length;
+          audioInWindow = audio.length;
+        }
+      }
       for (let p = 0; p < stage.playedInTick; p++) {
         const index = stage.playedSequenceNumber(p) - FIRST_SEQUENCE;
         if (playedFrame[index] === 0) {
@@ -96,9 +112,45 @@ export function playWithCallwire(
     insertedTicks,
     shortenedMs: result.stats.acceleratedMs,
     lengthenedMs: result.stats.expandedMs,
+    heard: Float64Array.from(heard.slice(0, heardInWindow)),
+    audio: audio.samples(audioInWindow),
   };
 }
 
+/** An append-only PCM16 buffer that doubles as it fills. */
+class GrowingSamples {
+  #buffer = new Int16Array(8192);
+  length = 0;
+
+  append(samples: Int16Array, count: number): void {
+    if (this.length + count > this.#buffer.length) {
+      const grown = new Int16Array(Math.max(2 * this.#buffer.length, this.length + count));
+      grown.set(this.#buffer.subarray(0, this.length));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(samples.subarray(0, count), this.length);
+    this.length += count;
+  }
+
+  /** A copy of the first `count` samples. */
+  samples(count: number): Int16Array {
+    return this.#buffer.slice(0, count);
+  }
+}
+
 function emptyOutcome(trace: ArrivalTrace): PlayoutOutcome {
-  return { delivered: trace.delivered, played: 0, addedDelayMs: new Float64Array(0), windowTicks: 0, concealedTicks: 0, late: 0, droppedQuiet: 0, insertedTicks: 0, shortenedMs: 0, lengthenedMs: 0 };
+  return {
+    delivered: trace.delivered,
+    played: 0,
+    addedDelayMs: new Float64Array(0),
+    windowTicks: 0,
+    concealedTicks: 0,
+    late: 0,
+    droppedQuiet: 0,
+    insertedTicks: 0,
+    shortenedMs: 0,
+    lengthenedMs: 0,
+    heard: new Float64Array(0),
+    audio: new Int16Array(0),
+  };
 }

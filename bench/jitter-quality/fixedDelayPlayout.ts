@@ -1,6 +1,6 @@
 /** (b) and (d) of `bench --jitter`: a buffer that plays every frame a fixed delay after its earliest possible time. */
 import { earliestPlayoutMs, type ArrivalTrace, type TickGrid } from './arrivalTrace.js';
-import type { PlayoutOutcome } from './playoutOutcome.js';
+import { NO_FRAME, type PlayoutOutcome } from './playoutOutcome.js';
 
 /**
  * Plays frame i at the first tick at or after (i × frameMs + transit floor + `delayMs`); a frame
@@ -11,6 +11,7 @@ import type { PlayoutOutcome } from './playoutOutcome.js';
  */
 export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickGrid): PlayoutOutcome {
   const delays = new Float64Array(trace.delivered);
+  const playedMask = new Uint8Array(trace.frameCount);
   let played = 0;
   let late = 0;
   let first = -1;
@@ -25,10 +26,14 @@ export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickG
       continue;
     }
     delays[played++] = tick - earliest;
+    playedMask[i] = 1;
     if (first < 0) first = i;
     last = i;
   }
   const windowTicks = played > 0 ? last - first + 1 : 0;
+  // One tick per frame: tick t of the window is frame first + t, or its concealment.
+  const heard = new Float64Array(windowTicks).fill(NO_FRAME);
+  for (let t = 0; t < windowTicks; t++) if (playedMask[first + t] === 1) heard[t] = first + t;
   return {
     delivered: trace.delivered,
     played,
@@ -40,5 +45,6 @@ export function playFixedDelay(trace: ArrivalTrace, delayMs: number, grid: TickG
     insertedTicks: 0,
     shortenedMs: 0,
     lengthenedMs: 0,
+    heard,
   };
 }

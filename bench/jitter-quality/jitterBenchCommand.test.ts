@@ -44,9 +44,15 @@ describe('callwire bench --jitter', () => {
     const code = await runJitterBench(['--profile', 'clean', '--calls', '5', '--duration', '1', '--json']);
     vi.restoreAllMocks();
     expect(code).toBe(0);
-    const report = JSON.parse(out.join('')) as { media: string[]; profiles: { strategies: { strategy: string; concealmentPct: number }[] }[] };
+    const report = JSON.parse(out.join('')) as {
+      media: string[];
+      profiles: { strategies: { strategy: string; concealmentPct: number; qualityMean: number }[]; callDetails: { strategies: Record<string, { quality: number }> }[] }[];
+    };
     expect(report.media).toHaveLength(5);
     expect(report.profiles[0]!.strategies.every((strategy) => strategy.concealmentPct === 0)).toBe(true);
+    // Nothing lost: every strategy's audio, in every codec, is the clean speech.
+    expect(report.profiles[0]!.strategies.map((strategy) => strategy.qualityMean)).toEqual([5, 5, 5, 5, 5, 5]);
+    expect(report.profiles[0]!.callDetails.flatMap((call) => Object.values(call.strategies).map((strategy) => strategy.quality))).toEqual(new Array<number>(30).fill(5));
   });
 
   it('refuses unknown profiles and bad numbers with exit code 2', async () => {

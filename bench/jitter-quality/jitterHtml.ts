@@ -1,6 +1,6 @@
 /** The HTML report of `bench --jitter`: the tables and one delay-against-concealment chart per profile. */
 import type { JitterBenchReport, ProfileReport } from './jitterReport.js';
-import { STRATEGY_LABELS } from './jitterMarkdown.js';
+import { QUALITY_NOTE, STRATEGY_LABELS } from './jitterMarkdown.js';
 import type { StrategyName } from './playoutOutcome.js';
 import { escapeXml, niceStep, scatterSvg, type ScatterSeries } from './scatterSvg.js';
 
@@ -36,10 +36,10 @@ function table(profiles: readonly ProfileReport[]): string {
   const rows = profiles.flatMap((profile) =>
     profile.strategies.map(
       (summary, index) =>
-        `<tr>${index === 0 ? `<th rowspan="${profile.strategies.length}">${escapeXml(profile.profile)}</th>` : ''}<td><span class="dot" style="background:${STRATEGY_COLORS[summary.strategy]}"></span>${escapeXml(STRATEGY_LABELS[summary.strategy])}</td><td>${summary.addedDelayMeanMs.toFixed(1)}</td><td>${summary.addedDelayP95Ms.toFixed(1)}</td><td>${summary.concealmentPct.toFixed(2)}</td><td>${summary.latePct.toFixed(2)}</td></tr>`,
+        `<tr>${index === 0 ? `<th rowspan="${profile.strategies.length}">${escapeXml(profile.profile)}</th>` : ''}<td><span class="dot" style="background:${STRATEGY_COLORS[summary.strategy]}"></span>${escapeXml(STRATEGY_LABELS[summary.strategy])}</td><td>${summary.addedDelayMeanMs.toFixed(1)}</td><td>${summary.addedDelayP95Ms.toFixed(1)}</td><td>${summary.concealmentPct.toFixed(2)}</td><td>${summary.latePct.toFixed(2)}</td><td>${summary.qualityMean.toFixed(2)}</td><td>${summary.qualityWorst.toFixed(2)}</td></tr>`,
     ),
   );
-  return `<table><thead><tr><th>profile</th><th>strategy</th><th>delay mean (ms)</th><th>delay p95 (ms)</th><th>concealment (%)</th><th>late (%)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>profile</th><th>strategy</th><th>delay mean (ms)</th><th>delay p95 (ms)</th><th>concealment (%)</th><th>late (%)</th><th>speech quality mean (1–5)</th><th>speech quality, worst call</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The whole page. */
@@ -64,6 +64,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 <div class="charts">${report.profiles.map((profile) => profileChart(profile)).join('\n')}</div>
 ${table(report.profiles)}
 <p>Added delay: playout tick − (send time + the trace's fastest transit). Concealment: ticks between the first and the last played frame that carried no frame where one was due, over those ticks. Late: delivered frames never played because of their timing, over delivered frames.</p>
+<p>${escapeXml(QUALITY_NOTE)}</p>
 </body></html>
 `;
 }

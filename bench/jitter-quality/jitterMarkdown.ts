@@ -2,6 +2,10 @@
 import type { JitterBenchReport, ProfileReport } from './jitterReport.js';
 import type { StrategyName } from './playoutOutcome.js';
 
+/** What the speech-quality column measures, for the Markdown and the HTML. */
+export const QUALITY_NOTE =
+  'Speech quality: an objective proxy, not PESQ or POLQA. Each strategy\'s audio (callwire\'s as emitted; the others\' played frames decoded, their empty ticks concealed as callwire conceals) is compared with the clean decoded speech in mel bands, window by window, aligned by the frames played (a time-stretched frame where it starts in the source) and robust to shifts of a few ms and to cut or repeated pitch periods; 5 = identical, lower as more of the speech is missing or replaced.';
+
 /** How each strategy is described in the tables. */
 export const STRATEGY_LABELS: Readonly<Record<StrategyName, string>> = {
   callwire: 'callwire',
@@ -14,14 +18,15 @@ export const STRATEGY_LABELS: Readonly<Record<StrategyName, string>> = {
 
 const pct = (value: number): string => `${value.toFixed(2)} %`;
 const ms = (value: number): string => value.toFixed(1);
+const quality = (value: number): string => value.toFixed(2);
 const ratio = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)}×`);
 const verdict = (ok: boolean | null): string => (ok === null ? '' : ok ? 'yes' : '**no**');
 
 /** The results table: one row per profile and strategy; `callwireSettings` qualifies callwire's label. */
 export function strategyTable(profiles: readonly ProfileReport[], callwireSettings = 'defaults'): string {
   const lines = [
-    '| profile | strategy | added delay mean / p95 (ms) | concealment | late | quiet frames dropped / silent ticks inserted | time-stretching cut / added (s) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| profile | strategy | added delay mean / p95 (ms) | concealment | late | speech quality mean / worst call (1–5) | quiet frames dropped / silent ticks inserted | time-stretching cut / added (s) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const profile of profiles) {
     profile.strategies.forEach((summary, index) => {
@@ -29,7 +34,9 @@ export function strategyTable(profiles: readonly ProfileReport[], callwireSettin
       const adaptive = summary.strategy === 'callwire' ? `${summary.droppedQuiet} / ${summary.insertedTicks}` : '';
       const stretched = summary.strategy === 'callwire' ? `${(summary.shortenedMs / 1000).toFixed(1)} / ${(summary.lengthenedMs / 1000).toFixed(1)}` : '';
       const label = summary.strategy === 'callwire' ? `**callwire** (PlayoutStage, ${callwireSettings})` : STRATEGY_LABELS[summary.strategy];
-      lines.push(`| ${name} | ${label} | ${ms(summary.addedDelayMeanMs)} / ${ms(summary.addedDelayP95Ms)} | ${pct(summary.concealmentPct)} | ${pct(summary.latePct)} | ${adaptive} | ${stretched} |`);
+      lines.push(
+        `| ${name} | ${label} | ${ms(summary.addedDelayMeanMs)} / ${ms(summary.addedDelayP95Ms)} | ${pct(summary.concealmentPct)} | ${pct(summary.latePct)} | ${quality(summary.qualityMean)} / ${quality(summary.qualityWorst)} | ${adaptive} | ${stretched} |`,
+      );
     });
   }
   return lines.join('\n');
@@ -59,6 +66,7 @@ export function jitterMarkdown(report: JitterBenchReport): string {
     `- Machine: ${machine.cpus} CPUs, ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ${(report.elapsedMs / 1000).toFixed(1)} s`,
     `- ${report.callsPerProfile} calls × ${(report.durationMs / 1000).toFixed(0)} s per profile, seed ${report.seed}; audio: ${report.media.join(', ')}`,
     '- Added delay: playout tick − (send time + the trace\'s fastest transit). Concealment: ticks between the first and the last played frame that carried no frame where one was due / those ticks. Late: delivered frames never played because of their timing / delivered frames. All strategies play on the same 20 ms tick grid (phase drawn per call).',
+    `- ${QUALITY_NOTE}`,
     '',
     strategyTable(report.profiles, report.callwireSettings),
     '',

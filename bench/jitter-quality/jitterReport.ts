@@ -29,7 +29,9 @@ export interface ProfileReport {
     readonly media: string;
     readonly phaseMs: number;
     readonly disconnected: boolean;
-    readonly strategies: Readonly<Record<StrategyName, { readonly meanDelayMs: number; readonly concealmentPct: number; readonly late: number }>>;
+    readonly strategies: Readonly<
+      Record<StrategyName, { readonly meanDelayMs: number; readonly concealmentPct: number; readonly late: number; readonly quality: number; readonly disturbanceDb: number }>
+    >;
   }[];
 }
 
@@ -58,10 +60,17 @@ export function profileReport(result: ProfileResult): ProfileReport {
   return {
     ...rest,
     callDetails: callResults.map((call) => {
-      const strategies = {} as Record<StrategyName, { meanDelayMs: number; concealmentPct: number; late: number }>;
+      const strategies = {} as Record<StrategyName, { meanDelayMs: number; concealmentPct: number; late: number; quality: number; disturbanceDb: number }>;
       for (const summary of result.strategies) {
         const perCall = summary.perCall[call.call];
-        strategies[summary.strategy] = { meanDelayMs: perCall?.meanDelayMs ?? 0, concealmentPct: perCall?.concealmentPct ?? 0, late: call.outcomes[summary.strategy].late };
+        const quality = call.quality[summary.strategy];
+        strategies[summary.strategy] = {
+          meanDelayMs: perCall?.meanDelayMs ?? 0,
+          concealmentPct: perCall?.concealmentPct ?? 0,
+          late: call.outcomes[summary.strategy].late,
+          quality: quality.score,
+          disturbanceDb: quality.disturbanceDb,
+        };
       }
       return { call: call.call, media: call.media, phaseMs: call.phaseMs, disconnected: call.disconnected, strategies };
     }),

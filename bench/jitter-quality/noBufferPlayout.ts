@@ -1,6 +1,6 @@
 /** (c) of `bench --jitter`: no buffer at all, frames pass straight through as they arrive. */
 import { earliestPlayoutMs, type ArrivalTrace, type TickGrid } from './arrivalTrace.js';
-import type { PlayoutOutcome } from './playoutOutcome.js';
+import { NO_FRAME, type PlayoutOutcome } from './playoutOutcome.js';
 
 /**
  * Plays each frame at the first tick at or after its arrival; a frame arriving after a later one
@@ -21,6 +21,7 @@ export function playWithoutBuffer(trace: ArrivalTrace, grid: TickGrid): PlayoutO
   let firstTick = Number.NaN;
   let lastTick = Number.NaN;
   let ticksWithAudio = 0;
+  const heard: number[] = [];
   for (let n = 0; n < trace.arrivalsMs.length; n++) {
     const index = trace.frameIndices[n] ?? 0;
     if (seen[index] === 1) continue;
@@ -33,6 +34,9 @@ export function playWithoutBuffer(trace: ArrivalTrace, grid: TickGrid): PlayoutO
     const tick = grid.indexAtOrAfter(trace.arrivalsMs[n] ?? 0);
     delays[played++] = grid.tickMs(tick) - earliestPlayoutMs(trace, index);
     if (Number.isNaN(firstTick)) firstTick = tick;
+    // Ticks between two with audio had none: the listener heard concealment there.
+    else for (let empty = lastTick + 1; empty < tick; empty++) heard.push(NO_FRAME);
+    heard.push(index);
     if (tick !== lastTick) ticksWithAudio++;
     lastTick = tick;
   }
@@ -48,5 +52,6 @@ export function playWithoutBuffer(trace: ArrivalTrace, grid: TickGrid): PlayoutO
     insertedTicks: 0,
     shortenedMs: 0,
     lengthenedMs: 0,
+    heard: Float64Array.from(heard),
   };
 }

@@ -1,5 +1,8 @@
 /** What one strategy did with one call, in the terms the report compares. */
 
+/** An entry of {@link PlayoutOutcome.heard} for an output frame that carried no source frame. */
+export const NO_FRAME = -1;
+
 /**
  * Names of the compared strategies, in report order. `oracle` is the smallest fixed delay with as
  * many late frames as callwire; `oracle-same-concealment` the smallest with as many concealed ticks
@@ -43,4 +46,15 @@ export interface PlayoutOutcome {
   readonly shortenedMs: number;
   /** Media time added by time-stretching to grow the delay, ms (callwire only). */
   readonly lengthenedMs: number;
+  /**
+   * What the listener heard over the window, output frame by output frame: where in the source the
+   * frame starts, in frames (i for frame i played whole; fractional for callwire's time-stretched
+   * audio, whose frames can start inside a packet), or {@link NO_FRAME} when no packet starts in it
+   * (concealment, silence, or the rest of a stretched packet). One entry per tick, except that a
+   * strategy handing over several frames on one tick (no buffer, after a stall) is heard playing
+   * them back to back.
+   */
+  readonly heard: Float64Array;
+  /** callwire only: the audio it really emitted over `heard` (the other strategies' is rendered from `heard`). */
+  readonly audio?: Int16Array;
 }

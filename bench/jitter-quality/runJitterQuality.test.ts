@@ -60,6 +60,37 @@ describe('runJitterQuality', () => {
     expect(clean.target).toMatchObject({ concealmentOk: true, cleanDelayOk: true });
   });
 
+  it('scores every strategy\'s speech: perfect on a clean network, lower the more a strategy conceals', () => {
+    for (const summary of results[0]!.strategies) {
+      expect(summary.qualityMean).toBe(5);
+      expect(summary.qualityWorst).toBe(5);
+    }
+    for (const profile of results.slice(1)) {
+      for (const summary of profile.strategies) {
+        expect(summary.qualityWorst).toBeGreaterThanOrEqual(1);
+        expect(summary.qualityWorst).toBeLessThanOrEqual(summary.qualityMean);
+        expect(summary.qualityMean).toBeLessThanOrEqual(5);
+        expect(summary.perCall.map((call) => call.quality)).toEqual(profile.callResults.map((call) => call.quality[summary.strategy].score));
+      }
+      // Without a buffer, a jittery network is heard: it scores below every buffer on both impaired profiles.
+      const noBuffer = profile.strategies.find((summary) => summary.strategy === 'no-buffer')!;
+      for (const summary of profile.strategies.filter((item) => item.strategy !== 'no-buffer')) expect(noBuffer.qualityMean).toBeLessThan(summary.qualityMean);
+    }
+  });
+
+  it('scores callwire on the audio it really emitted, one frame per tick of its window, placed where in the source each frame starts', () => {
+    for (const call of results[1]!.callResults) {
+      const { callwire } = call.outcomes;
+      expect(callwire.heard).toHaveLength(callwire.windowTicks);
+      expect(callwire.audio).toHaveLength(callwire.windowTicks * 160);
+      // A time-stretched frame can start a packet and a half: never more frames start a packet than were played, and they move forward.
+      const placed = callwire.heard.filter((source) => source >= 0);
+      expect(placed.length).toBeLessThanOrEqual(callwire.played);
+      expect(placed.length).toBeGreaterThan(0.9 * callwire.played);
+      for (let k = 1; k < placed.length; k++) expect(placed[k]!).toBeGreaterThan(placed[k - 1]!);
+    }
+  });
+
   it('on the lossy profile every buffer conceals at least what the sender never sent', () => {
     const lossy = results[2]!;
     expect(lossy.senderLossPct).toBeGreaterThan(0);
@@ -84,8 +115,14 @@ describe('runJitterQuality', () => {
     for (const name of ['clean', 'congested-4g', 'lossy']) expect(markdown).toContain(`**${name}**`);
     expect(markdown).toContain('**callwire** (PlayoutStage, defaults)');
     expect(markdown.match(/^\| .* \| .* \| [\d.]+ \/ [\d.]+ \|/gm)).toHaveLength(3 * STRATEGIES.length);
+    // The quality column: mean / worst call, on every strategy row.
+    expect(markdown.match(/\| [1-5]\.\d\d \/ [1-5]\.\d\d \|/g)).toHaveLength(3 * STRATEGIES.length);
+    expect(markdown).toContain('speech quality mean / worst call (1–5)');
     const html = jitterHtml(report);
     expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).toContain('<th>speech quality mean (1–5)</th>');
+    expect(html.match(/<tr>/g)).toHaveLength(1 + 3 * STRATEGIES.length);
+    expect(html.match(/<tr>.*?<\/tr>/g)!.slice(1).every((row) => row.match(/<td>/g)!.length === 7)).toBe(true);
     expect(html).toContain('test &lt;cpu&gt;');
     expect(html).not.toContain('test <cpu>');
     // One per-call dot per strategy and call, one pooled dot per strategy, in each chart.

@@ -9,11 +9,13 @@ import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from
 import { distribution } from '../replay/quantiles.js';
 import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
+import { CallReferences, scoreCallAudio } from './callQuality.js';
 import { playWithCallwire } from './callwirePlayout.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import { oracleDelayMs } from './oracleDelay.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
+import type { QualityScore } from './speechQuality.js';
 
 /** Strategies in report order. */
 export const STRATEGIES: readonly StrategyName[] = ['callwire', 'fixed-200', 'oracle', 'oracle-same-concealment', 'oracle-1pct', 'no-buffer'];
@@ -52,6 +54,8 @@ export interface CallResult {
   /** The same-concealment oracle's delay before rounding to the tick grid, ms. */
   readonly sameConcealmentExactDelayMs: number;
   readonly outcomes: Readonly<Record<StrategyName, PlayoutOutcome>>;
+  /** Speech quality of each strategy's audio against the call's clean speech. */
+  readonly quality: Readonly<Record<StrategyName, QualityScore>>;
 }
 
 /** One strategy pooled over a profile's calls. */
@@ -69,11 +73,14 @@ export interface StrategySummary {
   readonly concealedTicks: number;
   readonly droppedQuiet: number;
   readonly insertedTicks: number;
+  /** Speech quality (1–5, see `speechQuality`): mean over calls, and the worst call. */
+  readonly qualityMean: number;
+  readonly qualityWorst: number;
   /** Media time cut / added by time-stretching, ms. */
   readonly shortenedMs: number;
   readonly lengthenedMs: number;
-  /** Per call: mean added delay (ms) and concealment (%), for the chart. */
-  readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number }[];
+  /** Per call: mean added delay (ms), concealment (%) and speech quality (1–5). */
+  readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number; readonly quality: number }[];
 }
 
 /** The issue's quality targets, checked for callwire on one profile. */
@@ -115,17 +122,18 @@ export function runJitterQuality(options: JitterQualityOptions): ProfileResult[]
   if (frameCount < 1) throw new RangeError(`durationMs must be at least 20, got ${options.durationMs}`);
   const total = options.profiles.length * options.calls;
   let done = 0;
+  const references = new CallReferences();
   return options.profiles.map((profile) => {
     const callResults: CallResult[] = [];
     for (let call = 0; call < options.calls; call++) {
-      callResults.push(runCall(profile, call, frameCount, options));
+      callResults.push(runCall(profile, call, frameCount, options, references));
       options.onProgress?.(++done, total);
     }
     return summarizeProfile(profile, callResults);
   });
 }
 
-function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions): CallResult {
+function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions, references: CallReferences): CallResult {
   const callSeed = deriveSeed(options.seed, call);
   const media = options.media[call % options.media.length]!;
   // Its own stream: the phase and the audio do not change when a profile draws more or less.
@@ -136,9 +144,10 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
   const trace = arrivalTrace(schedule);
   const grid = new TickGrid(phaseMs);
   const decoder = createDecoder(media.format);
+  const payloadOf = (i: number): Uint8Array => media.payloads[(offset + i) % media.payloads.length]!;
   let callwire: PlayoutOutcome;
   try {
-    callwire = playWithCallwire(trace, (i) => media.payloads[(offset + i) % media.payloads.length]!, decoder, grid, options.playout);
+    callwire = playWithCallwire(trace, payloadOf, decoder, grid, options.playout);
   } finally {
     decoder.close();
   }
@@ -147,6 +156,14 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
   // A fixed buffer conceals the frames the sender never sent plus its late frames; give it as many
   // late frames as callwire concealed ticks beyond the sender's losses.
   const sameConcealmentExactDelayMs = oracleDelayMs(trace, Math.max(0, callwire.concealedTicks - senderLost));
+  const outcomes: Record<StrategyName, PlayoutOutcome> = {
+    callwire,
+    'fixed-200': playFixedDelay(trace, options.fixedDelayMs ?? 200, grid),
+    oracle: playFixedDelay(trace, oracleExactDelayMs, grid),
+    'oracle-same-concealment': playFixedDelay(trace, sameConcealmentExactDelayMs, grid),
+    'oracle-1pct': playFixedDelay(trace, oracleDelayMs(trace, Math.floor(trace.delivered / 100)), grid),
+    'no-buffer': playWithoutBuffer(trace, grid),
+  };
   return {
     call,
     media: media.name,
@@ -156,14 +173,8 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     span,
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
-    outcomes: {
-      callwire,
-      'fixed-200': playFixedDelay(trace, options.fixedDelayMs ?? 200, grid),
-      oracle: playFixedDelay(trace, oracleExactDelayMs, grid),
-      'oracle-same-concealment': playFixedDelay(trace, sameConcealmentExactDelayMs, grid),
-      'oracle-1pct': playFixedDelay(trace, oracleDelayMs(trace, Math.floor(trace.delivered / 100)), grid),
-      'no-buffer': playWithoutBuffer(trace, grid),
-    },
+    outcomes,
+    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, references.of(media, offset)),
   };
 }
 
@@ -179,7 +190,13 @@ function senderLoss(trace: ArrivalTrace): { senderLost: number; span: number } {
 }
 
 function summarizeProfile(profile: ImpairmentProfile, callResults: readonly CallResult[]): ProfileResult {
-  const strategies = STRATEGIES.map((strategy) => summarizeStrategy(strategy, callResults.map((result) => result.outcomes[strategy])));
+  const strategies = STRATEGIES.map((strategy) =>
+    summarizeStrategy(
+      strategy,
+      callResults.map((result) => result.outcomes[strategy]),
+      callResults.map((result) => result.quality[strategy].score),
+    ),
+  );
   let delivered = 0;
   let senderLost = 0;
   let span = 0;
@@ -219,7 +236,7 @@ function summarizeProfile(profile: ImpairmentProfile, callResults: readonly Call
   };
 }
 
-function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOutcome[]): StrategySummary {
+function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOutcome[], quality: readonly number[]): StrategySummary {
   let played = 0;
   let delivered = 0;
   let late = 0;
@@ -259,9 +276,15 @@ function summarizeStrategy(strategy: StrategyName, outcomes: readonly PlayoutOut
     concealedTicks,
     droppedQuiet,
     insertedTicks,
+    qualityMean: quality.reduce((sum, score) => sum + score, 0) / Math.max(1, quality.length),
+    qualityWorst: Math.min(...quality),
     shortenedMs,
     lengthenedMs,
-    perCall: outcomes.map((outcome) => ({ meanDelayMs: distribution(outcome.addedDelayMs).mean, concealmentPct: percent(outcome.concealedTicks, outcome.windowTicks) })),
+    perCall: outcomes.map((outcome, call) => ({
+      meanDelayMs: distribution(outcome.addedDelayMs).mean,
+      concealmentPct: percent(outcome.concealedTicks, outcome.windowTicks),
+      quality: quality[call] ?? Number.NaN,
+    })),
   };
 }
 
