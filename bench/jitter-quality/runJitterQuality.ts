@@ -5,15 +5,16 @@
  */
 import { createDecoder } from '../../codecs/createCodec.js';
 import type { PlayoutOptions } from '../../codecs/jitter/playoutStage.js';
-import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from '../impair/index.js';
+import type { ImpairmentProfile } from '../impair/index.js';
 import { distribution } from '../replay/quantiles.js';
-import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
+import type { ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
 import { playWithCallwire } from './callwirePlayout.js';
 import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import { oracleDelayMs } from './oracleDelay.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
+import { payloadOf, simulatedCall } from './simulatedCall.js';
 
 /** Strategies in report order. */
 export const STRATEGIES: readonly StrategyName[] = ['callwire', 'fixed-200', 'oracle', 'oracle-same-concealment', 'oracle-1pct', 'no-buffer'];
@@ -126,19 +127,13 @@ export function runJitterQuality(options: JitterQualityOptions): ProfileResult[]
 }
 
 function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions): CallResult {
-  const callSeed = deriveSeed(options.seed, call);
-  const media = options.media[call % options.media.length]!;
-  // Its own stream: the phase and the audio do not change when a profile draws more or less.
-  const random = new SeededRandom(deriveSeed(callSeed, 0x6a17));
-  const phaseMs = random.uniformBetween(0, 20);
-  const offset = random.integerBetween(0, media.payloads.length - 1);
-  const schedule = impairSchedule(frameCount, profile, callSeed);
-  const trace = arrivalTrace(schedule);
-  const grid = new TickGrid(phaseMs);
+  const simulated = simulatedCall(profile, options.seed, call, frameCount, options.media);
+  const { schedule, trace, grid, media } = simulated;
+  const phaseMs = grid.phaseMs;
   const decoder = createDecoder(media.format);
   let callwire: PlayoutOutcome;
   try {
-    callwire = playWithCallwire(trace, (i) => media.payloads[(offset + i) % media.payloads.length]!, decoder, grid, options.playout);
+    callwire = playWithCallwire(trace, (i) => payloadOf(simulated, i), decoder, grid, options.playout);
   } finally {
     decoder.close();
   }

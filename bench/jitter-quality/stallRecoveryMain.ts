@@ -6,9 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { createDecoder } from '../../codecs/createCodec.js';
-import { deriveSeed, impairSchedule, profileByName, SeededRandom } from '../impair/index.js';
-import { arrivalTrace, TickGrid } from './arrivalTrace.js';
+import { profileByName } from '../impair/index.js';
 import { fixturePaths, loadCallMedia } from './callMedia.js';
+import { payloadOf, simulatedCall } from './simulatedCall.js';
 import { measureStallRecovery, summarizeStallRecovery, type RecoveryShare, type StallRecoveryOutcome } from './stallRecovery.js';
 
 const { values } = parseArgs({
@@ -23,20 +23,19 @@ const profile = profileByName(values.profile);
 const calls = Number(values.calls);
 const seed = Number(values.seed);
 const playout = values['max-delay'] === undefined ? undefined : { maxTargetMs: Number(values['max-delay']) };
+if (!Number.isSafeInteger(calls) || calls < 1 || !Number.isSafeInteger(seed) || (playout !== undefined && !(playout.maxTargetMs >= 20))) {
+  process.stderr.write('stall recovery: --calls must be an integer ≥ 1, --seed an integer, --max-delay a number of ms ≥ 20\n');
+  process.exit(2);
+}
 const media = await Promise.all((await fixturePaths()).map((path) => loadCallMedia(path)));
 const outcomes: StallRecoveryOutcome[] = [];
 for (let call = 0; call < calls; call++) {
-  // The same calls as `bench --jitter`: same schedule, phase and audio offset per call seed.
-  const callSeed = deriveSeed(seed, call);
-  const source = media[call % media.length]!;
-  const random = new SeededRandom(deriveSeed(callSeed, 0x6a17));
-  const grid = new TickGrid(random.uniformBetween(0, 20));
-  const offset = random.integerBetween(0, source.payloads.length - 1);
-  const schedule = impairSchedule(3000, profile, callSeed);
-  const decoder = createDecoder(source.format);
+  // The same calls as `bench --jitter` with the same seed.
+  const simulated = simulatedCall(profile, seed, call, 3000, media);
+  const decoder = createDecoder(simulated.media.format);
   try {
-    const payloadOf = (index: number): Uint8Array => source.payloads[(offset + index) % source.payloads.length]!;
-    outcomes.push(...measureStallRecovery(arrivalTrace(schedule), schedule.stalls, payloadOf, decoder, grid, playout));
+    const { schedule, trace, grid } = simulated;
+    outcomes.push(...measureStallRecovery(trace, schedule.stalls, (i) => payloadOf(simulated, i), decoder, grid, playout));
   } finally {
     decoder.close();
   }
