@@ -5,9 +5,9 @@
  */
 import { createDecoder } from '../../codecs/createCodec.js';
 import type { PlayoutOptions } from '../../codecs/jitter/playoutStage.js';
-import { deriveSeed, impairSchedule, SeededRandom, type ImpairmentProfile } from '../impair/index.js';
+import type { ImpairmentProfile } from '../impair/index.js';
 import { distribution } from '../replay/quantiles.js';
-import { arrivalTrace, TickGrid, type ArrivalTrace } from './arrivalTrace.js';
+import type { ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
 import { CallReferences, scoreCallAudio } from './callQuality.js';
 import { playWithCallwire } from './callwirePlayout.js';
@@ -15,6 +15,7 @@ import { playFixedDelay } from './fixedDelayPlayout.js';
 import { playWithoutBuffer } from './noBufferPlayout.js';
 import { oracleDelayMs } from './oracleDelay.js';
 import type { PlayoutOutcome, StrategyName } from './playoutOutcome.js';
+import { payloadOf, simulatedCall } from './simulatedCall.js';
 import type { QualityScore } from './speechQuality.js';
 
 /** Strategies in report order. */
@@ -134,20 +135,14 @@ export function runJitterQuality(options: JitterQualityOptions): ProfileResult[]
 }
 
 function runCall(profile: ImpairmentProfile, call: number, frameCount: number, options: JitterQualityOptions, references: CallReferences): CallResult {
-  const callSeed = deriveSeed(options.seed, call);
-  const media = options.media[call % options.media.length]!;
-  // Its own stream: the phase and the audio do not change when a profile draws more or less.
-  const random = new SeededRandom(deriveSeed(callSeed, 0x6a17));
-  const phaseMs = random.uniformBetween(0, 20);
-  const offset = random.integerBetween(0, media.payloads.length - 1);
-  const schedule = impairSchedule(frameCount, profile, callSeed);
-  const trace = arrivalTrace(schedule);
-  const grid = new TickGrid(phaseMs);
+  const simulated = simulatedCall(profile, options.seed, call, frameCount, options.media);
+  const { schedule, trace, grid, media, offset } = simulated;
+  const phaseMs = grid.phaseMs;
   const decoder = createDecoder(media.format);
-  const payloadOf = (i: number): Uint8Array => media.payloads[(offset + i) % media.payloads.length]!;
+  const payloadOfFrame = (i: number): Uint8Array => payloadOf(simulated, i);
   let callwire: PlayoutOutcome;
   try {
-    callwire = playWithCallwire(trace, payloadOf, decoder, grid, options.playout);
+    callwire = playWithCallwire(trace, payloadOfFrame, decoder, grid, options.playout);
   } finally {
     decoder.close();
   }
@@ -174,7 +169,7 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
     outcomes,
-    quality: scoreCallAudio(outcomes, trace, media.format, payloadOf, references.of(media, offset)),
+    quality: scoreCallAudio(outcomes, trace, media.format, payloadOfFrame, references.of(media, offset)),
   };
 }
 
