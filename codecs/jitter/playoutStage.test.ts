@@ -141,16 +141,16 @@ describe('PlayoutStage: stall then burst (a TCP hiccup)', () => {
     expect(run.stats.underruns).toBeGreaterThanOrEqual(15);
   });
 
-  it('raises the target at once and lowers it slowly over seconds', () => {
+  it('raises the target at once and lowers it over about a second once the stall is past', () => {
     const targets = run.frames.map((f) => f.targetMs);
     expect(targets[afterBurst - 1]).toBe(20);
     expect(targets[afterBurst]).toBe(200);
     const after = targets.slice(afterBurst);
     for (let i = 1; i < after.length; i++) expect(after[i]).toBeLessThanOrEqual(after[i - 1]!);
     const halfway = after.findIndex((t) => t <= 110);
-    expect(halfway * 20).toBeGreaterThanOrEqual(1000);
-    expect(halfway * 20).toBeLessThan(5000);
-    expect(after.findIndex((t) => t <= 25) * 20).toBeLessThan(15_000);
+    expect(halfway * 20).toBeGreaterThanOrEqual(200);
+    expect(halfway * 20).toBeLessThan(2000);
+    expect(after.findIndex((t) => t <= 25) * 20).toBeLessThan(5000);
   });
 
   const silenceOnly = simulate(trace, { playout: { timeStretch: false } });

@@ -22,19 +22,21 @@ describe('TargetDelay', () => {
     expect(estimator.baselineMs).toBe(50);
   });
 
-  it('rises at once on one late packet, then falls slowly: at most a third of the gap (or 1 ms) per step', () => {
+  it('rises at once on one late packet, then falls back within about a second: at most half the gap (or 1 ms) per 250 ms step', () => {
     const estimator = new TargetDelay();
     run(estimator, 1500, () => 0); // 30 s of history
     const targets = run(estimator, 1500, (i) => (i === 1500 ? 150 : 0), 1500);
     expect(targets[0]).toBe(170);
-    expect(targets[49]).toBe(170); // a second later: not moved yet
+    expect(targets[11]).toBe(170); // 240 ms later: not moved yet
     for (let i = 1; i < targets.length; i++) {
       const step = targets[i - 1]! - targets[i]!;
       expect(step).toBeGreaterThanOrEqual(0);
-      expect(step).toBeLessThanOrEqual(Math.max(1, (targets[i - 1]! - 20) / 3) + 1e-9);
+      expect(step).toBeLessThanOrEqual(Math.max(1, (targets[i - 1]! - 20) / 2) + 1e-9);
     }
+    // A peak that does not recur is not jitter to plan for: back near the floor in under 2 s.
     const belowHalf = targets.findIndex((t) => t < 95);
-    expect(belowHalf * 20).toBeGreaterThan(2000); // over seconds
+    expect(belowHalf * 20).toBeGreaterThanOrEqual(250);
+    expect(targets.findIndex((t) => t < 25) * 20).toBeLessThan(2000);
     expect(targets.at(-1)).toBeLessThan(25);
   });
 
@@ -119,8 +121,8 @@ describe('TargetDelay against TCP stalls', () => {
     const learning = targetsAtOnsets(runStalls(new TargetDelay({ maxTargetMs: 500 }), 150, every12s, 300), every12s);
     expect(learning[0]).toBe(20); // nothing to know before the first one
     // The stalls' peak is 290 ms of jitter and a frame is on time while its jitter ≤ target − one
-    // frame: once the rate is known, at most two of the stall's fifteen frames are left to conceal.
-    for (const target of learning.slice(3)) expect(target).toBeGreaterThanOrEqual(260);
+    // frame: once the rate is known, at most three of the stall's fifteen frames are left to conceal.
+    for (const target of learning.slice(3)) expect(target).toBeGreaterThanOrEqual(250);
     expect(learning.at(-1)).toBeLessThanOrEqual(310);
     // A budget that never makes a margin worth it leaves only the quantile, low at every onset.
     const quantileOnly = targetsAtOnsets(runStalls(new TargetDelay({ maxTargetMs: 500, stallBudget: 0.99 }), 150, every12s, 300), every12s);

@@ -20,9 +20,9 @@ export interface TargetDelayOptions {
   readonly forgetFactor: number;
   /** Window of the sliding minimum that serves as the zero-jitter baseline (NetEq: 2000). */
   readonly baselineWindowMs: number;
-  /** Time between two downward steps of the target (PJMEDIA waits 20 stable cycles). */
+  /** Time between two downward steps of the target. */
   readonly decayIntervalMs: number;
-  /** Share of the gap to the quantile closed by one downward step (PJMEDIA: a third). */
+  /** Share of the gap to the quantile closed by one downward step. */
   readonly decayFraction: number;
   /** Jitter from which an arrival counts as part of a delay peak (a TCP stall and its burst). */
   readonly stallThresholdMs: number;
@@ -46,8 +46,8 @@ export const DEFAULT_TARGET_DELAY: TargetDelayOptions = {
   intervalMs: 500,
   forgetFactor: 0.983,
   baselineWindowMs: 2000,
-  decayIntervalMs: 1000,
-  decayFraction: 1 / 3,
+  decayIntervalMs: 250,
+  decayFraction: 0.5,
   stallThresholdMs: 60,
   stallMemoryMs: 60_000,
   stallBudget: 0.002,
@@ -67,15 +67,18 @@ const DRIFT_HORIZON_S = 2;
  * unknown clock offset. The maximum jitter of each `intervalMs` goes into a histogram with
  * forgetting; the target settles on its `quantile` plus one frame (the tick grid). It rises at once,
  * to any single packet's jitter plus one frame, because a late packet is an audible gap; it falls
- * slowly, a `decayFraction` of the way to the quantile every `decayIntervalMs`, as PJMEDIA's
- * prefetch does, because a falling target costs a dropped frame. Always within
- * [`minTargetMs`, `maxTargetMs`].
+ * back a `decayFraction` of the way to the quantile every `decayIntervalMs` (by default half the
+ * gap every 250 ms: the playout stage follows a falling target by time-stretching speech, so a
+ * falling target costs no dropped frame, and a caller should not carry a stall's delay for
+ * seconds). Always within [`minTargetMs`, `maxTargetMs`].
  *
  * Over TCP the worst impairment is not per-packet jitter but a stall followed by a burst, which
  * the quantile forgets between two stalls. A {@link StallMargin} keeps the call's delay peaks; when
  * they recur, the target does not fall below the margin that would have kept their concealment
  * within `stallBudget`, and once they stop the margin fades. A single stall only raises the target
- * the usual way, and it falls back as above.
+ * the usual way, and it falls back as above: an interval holding a delay peak (jitter of at least
+ * `stallThresholdMs`) is left out of the quantile, so one stall early in a call, when the history
+ * is short, does not hold the target up until the history has forgotten it.
  *
  * The baseline lags a relative delay that keeps rising (a sender clock slower than ours) by up to
  * the window length; {@link insertMarginMs} turns the measured slope into extra headroom so silence
@@ -186,7 +189,9 @@ export class TargetDelay {
     }
     const elapsed = nowMs - this.#intervalStartMs;
     if (elapsed < intervalMs) return;
-    if (this.#intervalMax >= 0) {
+    // An interval with a delay peak (a stall's burst) stays out of the quantile: the stall margin
+    // judges peaks by whether they recur, so a single one does not hold the target up for a minute.
+    if (this.#intervalMax >= 0 && this.#intervalMax < this.#options.stallThresholdMs) {
       this.#histogram.add(this.#intervalMax);
       this.#floorMs = this.#clamp(this.#histogram.quantileValue() + this.#options.frameMs);
       this.#updateDrift(nowMs);
