@@ -69,8 +69,12 @@ export async function silentSockets(options: SilentSocketsOptions, signal?: Abor
     heldOverTime.push({ atSeconds: Math.round(tally.elapsedMs / 1000), held: tally.open });
   };
   const sampler = setInterval(sample, 1000);
-  // One last sample as the attack stops, before the workers let go of their connections.
-  void deadline.reached.then(sample);
+  // One last sample as the attack stops, before the workers let go of their connections; none
+  // after it, while they close them (on a busy machine that takes over a second).
+  void deadline.reached.then(() => {
+    clearInterval(sampler);
+    sample();
+  });
 
   const runWorker = (share: number, index: number): Promise<void> => {
     const child: ChildProcess = spawn(process.execPath, nodeArgsForSibling('silentSocketsWorker'), { cwd: OWN_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
