@@ -14,6 +14,11 @@ export interface JitterSettings {
   readonly minDelayMs: number;
   /** Highest target delay, in milliseconds: late frames beyond it are concealed rather than waited for. */
   readonly maxDelayMs: number;
+  /**
+   * Whether the buffer may shorten or lengthen speech by a pitch period to follow its target
+   * (false keeps every sample as received, for tones a bot must hear bit for bit, such as modems).
+   */
+  readonly timeStretch: boolean;
 }
 
 /** How outbound audio is batched and buffered. */
@@ -50,7 +55,7 @@ export interface AgentMedia {
 }
 
 /** Default jitter-buffer bounds: 20 to 200 ms. */
-export const DEFAULT_JITTER: JitterSettings = { minDelayMs: 20, maxDelayMs: 200 };
+export const DEFAULT_JITTER: JitterSettings = { minDelayMs: 20, maxDelayMs: 200, timeStretch: true };
 
 /** One routable agent: `serviceHost=NAME.ORG` picks it. */
 export interface AgentDefinition {
@@ -100,7 +105,7 @@ export interface AgentSettings {
         readonly outboundSampleRate?: ResampleRate | undefined;
         readonly botSampleRate?: ResampleRate | undefined;
         readonly l16ByteOrder?: L16ByteOrder | undefined;
-        readonly jitter?: Partial<Record<keyof JitterSettings, number | undefined>> | undefined;
+        readonly jitter?: { readonly minDelayMs?: number | undefined; readonly maxDelayMs?: number | undefined; readonly timeStretch?: boolean | undefined } | undefined;
         readonly outbound?: Partial<Record<keyof OutboundTiming, number | undefined>> | undefined;
       }
     | undefined;
@@ -134,6 +139,7 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
       jitter: {
         minDelayMs: media?.jitter?.minDelayMs ?? DEFAULT_JITTER.minDelayMs,
         maxDelayMs: media?.jitter?.maxDelayMs ?? DEFAULT_JITTER.maxDelayMs,
+        timeStretch: media?.jitter?.timeStretch ?? DEFAULT_JITTER.timeStretch,
       },
       outbound: {
         framesPerMessage: media?.outbound?.framesPerMessage ?? DEFAULT_OUTBOUND_TIMING.framesPerMessage,

@@ -551,7 +551,11 @@ export class CallSession implements CallPort, PacedStream {
       this.#botSampleRate = botSampleRate;
       const toBot = createResampler(decoder.sampleRate, botSampleRate);
       this.#toBot = toBot;
-      const stage = new PlayoutStage(decoder, { minTargetMs: media.jitter.minDelayMs, maxTargetMs: media.jitter.maxDelayMs });
+      const stage = new PlayoutStage(decoder, {
+        minTargetMs: media.jitter.minDelayMs,
+        maxTargetMs: media.jitter.maxDelayMs,
+        ...(media.jitter.timeStretch ? {} : { timeStretch: false as const }),
+      });
       this.#playout = stage;
       const audio = this.#audio;
       this.#pipeline = this.#packets.observable

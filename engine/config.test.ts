@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       'callwire.config.json': JSON.stringify({
         organizations: {
           acme: { agents: { support: { bot: './my-bot.ts', options: { tone: 'warm' }, timeouts: { mediaMs: 5000 }, media: { outboundEncoding: 'PCMA' } } } },
-          default: { agents: { parrot: { bot: 'echo', options: { delayMs: 400 } } } },
+          default: { agents: { parrot: { bot: 'echo', options: { delayMs: 400 }, media: { jitter: { timeStretch: false } } } } },
         },
       }),
     });
@@ -49,10 +49,11 @@ describe('loadConfig', () => {
       outboundSampleRate: undefined,
       botSampleRate: undefined,
       l16ByteOrder: 'big',
-      jitter: { minDelayMs: 20, maxDelayMs: 200 },
+      jitter: { minDelayMs: 20, maxDelayMs: 200, timeStretch: true },
       outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 },
     });
     expect(typeof support.bot.transition).toBe('function');
+    expect(config.agents.find((agent) => agent.name === 'parrot')!.media.jitter).toEqual({ minDelayMs: 20, maxDelayMs: 200, timeStretch: false });
   });
 
   it('loads callwire.config.ts with inline bot logic', async () => {

@@ -34,7 +34,7 @@ const mediaSchema = z
     botSampleRate: rate,
     l16ByteOrder: z.enum(['big', 'little']),
     jitter: z
-      .object({ minDelayMs: z.number().int().min(0).max(1000), maxDelayMs: z.number().int().min(20).max(2000) })
+      .object({ minDelayMs: z.number().int().min(0).max(1000), maxDelayMs: z.number().int().min(20).max(2000), timeStretch: z.boolean() })
       .partial()
       .strict()
       .refine((jitter) => (jitter.minDelayMs ?? 20) <= (jitter.maxDelayMs ?? 200), 'jitter.minDelayMs must not exceed maxDelayMs'),

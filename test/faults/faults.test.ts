@@ -50,13 +50,15 @@ beforeAll(async () => {
   engine = await startObservedEngine([
     ...[...FAULTY_BOTS].map(([name, bot]) => testAgent(name, bot)),
     // A second echo agent, so a misbehaving echo call is told apart from the healthy one.
-    testAgent('faulty-echo', echoBot),
+    // The healthy call compares what it hears with what it sent: no time-stretching on a busy machine.
+    testAgent('steady-echo', echoBot, { media: { jitter: { timeStretch: false } } }),
+    testAgent('faulty-echo', echoBot, { media: { jitter: { timeStretch: false } } }),
     // Plays far faster than real time, out as 48 kHz L16: about 128 KB of JSON a second to its socket.
     testAgent('loud-wideband', FAULTY_BOTS.get('plays-ten-minutes')!, { media: { outboundEncoding: 'L16', outboundSampleRate: 48000 } }),
   ]);
   watch = new ProcessFaultWatch();
   // One call first, so the first test does not pay for warming up the audio path.
-  await (await HealthyEchoCall.start(engine.url('echo.default'), { frameCount: 25 })).finish();
+  await (await HealthyEchoCall.start(engine.url('steady-echo.test'), { frameCount: 25 })).finish();
 });
 
 afterAll(async () => {
@@ -88,7 +90,7 @@ afterEach(async () => {
 async function alongsideHealthyCall(fault: () => Promise<void>, options: Omit<UntouchedOptions, 'stalls'> = {}): Promise<void> {
   const stalls = new StallMonitor();
   try {
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'));
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'));
     await sleep(200);
     await fault();
     const report = await healthy.finish();
@@ -175,7 +177,7 @@ describe('a bot that throws ends only its own call, and what it got before is ke
 describe('a bot that blocks or floods does not hold up the other calls', () => {
   it(`blocks the event loop for ${BLOCK_MS} ms: other calls keep their pacing and the pacer catches up`, async () => {
     const stalls = new StallMonitor();
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'), { frameCount: 100 });
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'), { frameCount: 100 });
     await sleep(300);
     const skippedBefore = engine.pacer.stats.skippedTicks;
     const blocker = await TelnyxMediaClient.connect(engine.url('blocks-once.test'));
@@ -421,7 +423,7 @@ describe('many clients at once', () => {
 
   it('a burst of 300 connections from another process: each is served or refused cleanly, the process stays up', async () => {
     const stalls = new StallMonitor();
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'), { frameCount: 150 });
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'), { frameCount: 150 });
     await sleep(300);
     const startedBefore = engine.stats.snapshot(0).calls.started;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', BURST_SCRIPT, engine.url('faulty-echo.test'), '300', '500'], {

@@ -63,7 +63,9 @@ let watch: ProcessFaultWatch;
 beforeAll(async () => {
   engine = await startObservedEngine(
     [
-      testAgent('faulty-echo', echoBot),
+      // The healthy call compares what it hears with what it sent: no time-stretching on a busy machine.
+      testAgent('steady-echo', echoBot, { media: { jitter: { timeStretch: false } } }),
+      testAgent('faulty-echo', echoBot, { media: { jitter: { timeStretch: false } } }),
       // Plays far faster than real time, out as 48 kHz L16: 128 KB of JSON a second to its socket.
       testAgent('loud-wideband', FAULTY_BOTS.get('plays-ten-minutes')!, { media: { outboundEncoding: 'L16', outboundSampleRate: 48000 } }),
     ],
@@ -163,7 +165,7 @@ describe('limits issue 7 asks for (pending)', () => {
 
   it('limits one call flooding media frames, and the other calls go on', async () => {
     const stalls = new StallMonitor();
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'));
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'));
     const flooder = await TelnyxMediaClient.connect(engine.url('faulty-echo.test'));
     const session = await sessionOf(engine, 'faulty-echo');
     flooder.begin();
@@ -197,7 +199,7 @@ describe('limits issue 7 asks for (pending)', () => {
   it("caps a slow reader's send buffer (or ends its call), and the other calls go on", async () => {
     const stalls = new StallMonitor();
     const tap = new ServerSocketTap();
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'), { frameCount: 200 });
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'), { frameCount: 200 });
     const raw = await RawWebSocket.connect(engine.port, '/ws/telnyx?serviceHost=loud-wideband.test');
     const serverSide = tap.serverSideOf(raw.socket.localPort!);
     raw.sendText(connectedFrame());
@@ -229,7 +231,7 @@ describe('limits issue 7 asks for (pending)', () => {
   it('keeps admitted calls paced while another process opens 300 connections at once', async () => {
     await sleep(1_100); // a fresh per-IP rate window
     const stalls = new StallMonitor();
-    const healthy = await HealthyEchoCall.start(engine.url('echo.default'), { frameCount: 150 });
+    const healthy = await HealthyEchoCall.start(engine.url('steady-echo.test'), { frameCount: 150 });
     await sleep(300);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', BURST_SCRIPT, engine.url('faulty-echo.test'), '300', '500'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
