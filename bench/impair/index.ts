@@ -1,4 +1,4 @@
-/** Seeded network impairment models for the bench harness (issue 5): profiles, schedules, statistics. */
+/** Seeded network impairment models for the bench harness: profiles, schedules, statistics. */
 
 export { SeededRandom, deriveSeed } from './random.js';
 export type { DelayDistribution } from './delayDistribution.js';

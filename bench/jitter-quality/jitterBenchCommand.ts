@@ -1,4 +1,4 @@
-/** `callwire bench --jitter`: jitter-buffer quality on simulated time (issue 5, item 6). */
+/** `callwire bench --jitter`: jitter-buffer quality on simulated time. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

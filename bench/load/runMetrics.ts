@@ -7,7 +7,7 @@ import { cpuMs } from './serverStats.js';
 export const GENERATOR_CPU_WARN_PERCENT = 50;
 /** Send lateness p99 above this means the generator could not keep its schedule. */
 export const GENERATOR_LATE_WARN_MS = 5;
-/** `--find-max` limits (issue 5): a step holds while both stay at or under these. */
+/** `--find-max` limits: a step holds while both stay at or under these. */
 export const FIND_MAX_PACING_P99_MS = 10;
 export const FIND_MAX_LOOP_P99_MS = 20;
 

@@ -54,7 +54,7 @@ function report(): BenchReport {
 describe('report builders', () => {
   it('writes a Markdown summary with the cost, quality, find-max, target and generator tables', () => {
     const text = markdownSummary(report());
-    for (const heading of ['## Server cost', '## What the caller gets (callwire)', '## Find max (clean)', '## Targets (issue 5)', '## Load generator (its own core)', '## Notes']) {
+    for (const heading of ['## Server cost', '## What the caller gets (callwire)', '## Find max (clean)', '## Goals', '## Load generator (its own core)', '## Notes']) {
       expect(text).toContain(heading);
     }
     expect(text).toContain('| **clean, 100 calls** | **callwire ÷ baseline** |  |  | **1.50×** |');

@@ -182,7 +182,7 @@ export function targetsTable(report: BenchReport): ReportTable {
     const pacing = run.callwire.metrics.pacing;
     if (pacing !== null) rows.push([`pacing p99 ≤ ${TARGET_PACING_P99_MS} ms (${run.label})`, `${num(pacing.p99, 2)} ms`, pacing.p99 <= TARGET_PACING_P99_MS ? 'met' : 'missed']);
   }
-  return { title: 'Targets (issue 5)', headers: ['target', 'measured', 'verdict'], rows, emphasis: [] };
+  return { title: 'Goals', headers: ['target', 'measured', 'verdict'], rows, emphasis: [] };
 }
 
 /** Every table of the report, in reading order. */

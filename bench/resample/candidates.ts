@@ -16,7 +16,7 @@ export interface Candidate {
   create(inputRate: number, outputRate: number): Promise<Resampler>;
 }
 
-/** Every candidate of issue 4 item 4, plus linear interpolation as the baseline. */
+/** Every candidate resampler, plus linear interpolation as the baseline. */
 export const CANDIDATES: readonly Candidate[] = [
   { name: 'linear interpolation (baseline)', baseline: true, create: async (from, to) => new LinearResampler(from, to) },
   { name: 'callwire polyphase FIR (JS)', baseline: false, create: async (from, to) => new PolyphaseResampler(from, to, designPolyphaseFilter(from, to)) },
