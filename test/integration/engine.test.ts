@@ -1,3 +1,4 @@
+import alawmulaw from 'alawmulaw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
@@ -5,14 +6,8 @@ import { defineBot } from '../../bots/defineBot.js';
 import { activeTimers, startTestEngine, testAgent } from '../support/engine.js';
 import { alignEcho, framesHeard } from '../support/echoAlignment.js';
 import { mulawTone } from '../support/signals.js';
-import { mulawDecodeInto } from '../../codecs/pcmu.js';
 
-/** µ-law bytes to the PCM the engine worked on. */
-function decodeMulaw(bytes: Uint8Array): Int16Array {
-  const pcm = new Int16Array(bytes.length);
-  mulawDecodeInto(bytes, bytes.length, pcm);
-  return pcm;
-}
+const { mulaw } = alawmulaw;
 
 interface Seen {
   call?: CallInfo;
@@ -94,7 +89,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     expect(echoed.length % 160).toBe(0);
     expect(echoed.length).toBeGreaterThanOrEqual(90 * 160);
     // What the jitter buffer did not time-stretch (on a busy machine it may, by a pitch period) comes back exactly.
-    const alignment = alignEcho(decodeMulaw(sent), decodeMulaw(echoed));
+    const alignment = alignEcho(mulaw.decode(sent), mulaw.decode(echoed));
     expect(framesHeard(alignment)).toBeGreaterThanOrEqual(88);
     expect(alignment.coveredSamples).toBeGreaterThanOrEqual(echoed.length - 3 * 160);
     expect(alignment.backwardJumps).toBe(0);

@@ -1,6 +1,6 @@
+import alawmulaw from 'alawmulaw';
 import { TelnyxMediaClient, type CloseInfo } from '../../bench/telnyx/mediaClient.js';
 import type { SimulatedCall } from '../../bench/telnyx/mediaFrames.js';
-import { mulawDecodeInto } from '../../codecs/pcmu.js';
 import { EchoAligner, framesHeard } from './echoAlignment.js';
 import { mulawTone } from './signals.js';
 
@@ -37,12 +37,6 @@ export interface EchoReport {
   readonly violations: readonly string[];
 }
 
-/** µ-law bytes decoded to the PCM the engine worked on. */
-function decode(bytes: Uint8Array): Int16Array {
-  const pcm = new Int16Array(bytes.length);
-  mulawDecodeInto(bytes, bytes.length, pcm);
-  return pcm;
-}
 /** Messages at each end of the stream whose least lag is compared (timer noise only ever adds lag). */
 const LAG_WINDOW = 5;
 
@@ -119,8 +113,8 @@ export class HealthyEchoCall {
     // Polled every few ms while waiting: aligned again only when more audio came back.
     const received = this.client.media.length;
     if (this.#compared === undefined || this.#comparedAt !== received) {
-      this.#aligner ??= new EchoAligner(decode(Buffer.concat(this.#frames)));
-      const alignment = this.#aligner.align(decode(this.client.receivedAudio()));
+      this.#aligner ??= new EchoAligner(alawmulaw.mulaw.decode(Buffer.concat(this.#frames)));
+      const alignment = this.#aligner.align(alawmulaw.mulaw.decode(this.client.receivedAudio()));
       this.#compared = { matchedFrames: framesHeard(alignment), outOfOrderFrames: alignment.backwardJumps };
       this.#comparedAt = received;
     }
