@@ -6,20 +6,10 @@ import { OpusFrameDecoder } from '../opus/opusFrameDecoder.js';
 import { OpusFrameEncoder } from '../opus/opusFrameEncoder.js';
 import { simulate, type EmittedFrame } from './fixtures/simulate.js';
 import { packetTrace } from './fixtures/traces.js';
+import { snrDb } from '../fixtures/snr.js';
 
 const RATE = 8000;
 const FRAME = RATE / 50;
-
-/** Signal-to-noise ratio of `actual` against `reference`, in dB. */
-function snrDb(reference: Int16Array, actual: Int16Array): number {
-  let signal = 0;
-  let noise = 0;
-  for (let i = 0; i < reference.length; i++) {
-    signal += reference[i]! ** 2;
-    noise += (reference[i]! - actual[i]!) ** 2;
-  }
-  return 10 * Math.log10(signal / Math.max(noise, 1));
-}
 
 describe('PlayoutStage over real Opus with in-band FEC', () => {
   const pcm = voiced(RATE, 150 * FRAME);

@@ -9,6 +9,7 @@ import { loadOpusNative } from './native.js';
 import { OPUS_MAX_PACKET_BYTES, OpusFrameDecoder } from './opusFrameDecoder.js';
 import { OpusFrameEncoder } from './opusFrameEncoder.js';
 import { OPUS_SAMPLE_RATES } from './packet.js';
+import { snrDb } from '../fixtures/snr.js';
 
 const RATE = 16000;
 const FRAME = RATE / 50;
@@ -207,17 +208,6 @@ function encodePackets(pcm: Int16Array, inbandFec: boolean): Uint8Array[] {
   for (let at = 0; at + FRAME <= pcm.length; at += FRAME) packets.push(out.slice(0, encoder.encode(pcm, at, FRAME, out)));
   encoder.close();
   return packets;
-}
-
-/** Signal-to-noise ratio of `actual` against `reference`, in dB. */
-function snrDb(reference: Int16Array, actual: Int16Array): number {
-  let signal = 0;
-  let noise = 0;
-  for (let i = 0; i < reference.length; i++) {
-    signal += reference[i]! ** 2;
-    noise += (reference[i]! - actual[i]!) ** 2;
-  }
-  return 10 * Math.log10(signal / Math.max(noise, 1));
 }
 
 /** A decoder that has decoded `packets[0, count)`. */
