@@ -10,14 +10,12 @@ import { defineBot } from '../../bots/defineBot.js';
 import { L16Decoder, L16Encoder } from '../../codecs/l16.js';
 import { mulawDecodeInto, mulawEncodeInto } from '../../codecs/pcmu.js';
 import { buildAgent } from '../../engine/agent.js';
-import { AgentCatalog } from '../../engine/agentCatalog.js';
-import { systemClock } from '../../engine/clock.js';
-import { silentLogger } from '../../engine/logger.js';
-import { startServer } from '../../engine/server.js';
+import { startBenchEngine } from './benchEngine.js';
 import { loadSpeech } from '../fixtures/fixtureAudio.js';
 import { locateEchoedFrames } from './echoDelayTrack.js';
 import { dtmfFrame, mediaFrame } from './mediaFrames.js';
 import { TelnyxMediaClient } from './mediaClient.js';
+import { playedPcmuFrames } from './playedFrames.js';
 
 /** Mirrors every frame at once and marks each key press it is told of as `key-<digit>`. */
 const keyMirrorBot = defineBot({
@@ -79,18 +77,9 @@ async function keysOutOfOrder(url: string): Promise<{ heard: string; sounding: n
   await wait(500);
   client.sendStop();
   await client.closed;
-  const returned: Int16Array[] = [];
-  const at: number[] = [];
-  for (const message of client.media) {
-    for (let offset = 0; offset + 160 <= message.payload.length; offset += 160) {
-      const pcm = new Int16Array(160);
-      mulawDecodeInto(message.payload.subarray(offset, offset + 160), 160, pcm);
-      returned.push(pcm);
-      at.push(message.at);
-    }
-  }
+  const { frames: returned, playedAtMs } = playedPcmuFrames(client.media);
   const loud = returned.filter((frame) => frame.some((sample) => Math.abs(sample) >= 200)).length;
-  const placed = locateEchoedFrames(sent, returned, at, { frameSamples: 160 }).length;
+  const placed = locateEchoedFrames(sent, returned, playedAtMs, { frameSamples: 160 }).length;
   const heard = markNames(client).filter((name) => name.startsWith('key-')).map((name) => name.slice(4)).join('');
   return { heard, sounding: loud, unplaced: loud - placed };
 }
@@ -131,11 +120,8 @@ const agents = [
   buildAgent('bench', 'wide', levelBot, 'level', { media: { outboundEncoding: 'inbound' } }),
   buildAgent('bench', 'narrow', levelBot, 'level', { media: { outboundEncoding: 'inbound', botSampleRate: 8000 } }),
 ];
-const engine = await startServer(
-  { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, admission: { maxEventLoopDelayMs: 60_000 } },
-  { catalog: new AgentCatalog(agents), clock: systemClock, log: silentLogger() },
-);
-const url = (agent: string): string => `ws://127.0.0.1:${engine.port}/ws/telnyx?serviceHost=${agent}.bench`;
+const engine = await startBenchEngine(agents);
+const url = engine.url;
 const keys = await keysOutOfOrder(url('keys'));
 const wideTone = await l16Call(url('wide'), tone, 'big');
 const narrowTone = await l16Call(url('narrow'), tone, 'big');

@@ -5,10 +5,7 @@
  * would hear for each stall and each lead. Run: `npx tsx bench/telnyx/outboundMarginSweep.ts`.
  */
 import { buildAgent } from '../../engine/agent.js';
-import { AgentCatalog } from '../../engine/agentCatalog.js';
-import { systemClock } from '../../engine/clock.js';
-import { silentLogger } from '../../engine/logger.js';
-import { startServer } from '../../engine/server.js';
+import { startBenchEngine } from './benchEngine.js';
 import { gapsAfterStall, readyAnswerBot } from './stalledPath.js';
 
 const STALLS_MS = [60, 120, 180, 250, 400];
@@ -16,16 +13,13 @@ const LEADS = [1, 5, 10, 15, 20];
 const REPEATS = 3;
 
 const agents = LEADS.map((lead) => buildAgent('bench', `lead${lead}`, readyAnswerBot, 'ready-answer', { media: { outbound: { leadFrames: lead } } }));
-const engine = await startServer(
-  { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, admission: { maxEventLoopDelayMs: 60_000 } },
-  { catalog: new AgentCatalog(agents), clock: systemClock, log: silentLogger() },
-);
+const engine = await startBenchEngine(agents);
 const rows: string[] = [];
 for (const lead of LEADS) {
   const cells: string[] = [];
   for (const stall of STALLS_MS) {
     let worst = 0;
-    for (let i = 0; i < REPEATS; i++) worst = Math.max(worst, 0, ...(await gapsAfterStall(`ws://127.0.0.1:${engine.port}/ws/telnyx?serviceHost=lead${lead}.bench`, stall)));
+    for (let i = 0; i < REPEATS; i++) worst = Math.max(worst, 0, ...(await gapsAfterStall(engine.url(`lead${lead}`), stall)));
     cells.push(worst.toFixed(0));
   }
   rows.push(`| ${lead * 20} ms | ${cells.join(' | ')} |`);

@@ -10,13 +10,11 @@
 import { echoBot } from '../../bots/echo.js';
 import { mulawDecodeInto, mulawEncodeInto } from '../../codecs/pcmu.js';
 import { buildAgent } from '../../engine/agent.js';
-import { AgentCatalog } from '../../engine/agentCatalog.js';
-import { systemClock } from '../../engine/clock.js';
-import { silentLogger } from '../../engine/logger.js';
-import { startServer } from '../../engine/server.js';
+import { startBenchEngine } from './benchEngine.js';
 import { loadSpeech } from '../fixtures/fixtureAudio.js';
 import { locateEchoedFrames } from './echoDelayTrack.js';
 import { TelnyxMediaClient } from './mediaClient.js';
+import { playedPcmuFrames } from './playedFrames.js';
 
 const FRAME = 160;
 /** Frames quieter than this peak are not placed: line noise alone is too alike. */
@@ -139,21 +137,7 @@ async function runCase(url: string, frames: readonly Uint8Array[], source: Int16
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   client.sendStop();
   await client.closed;
-  // Telnyx's playout: a message plays after everything before it; frames within it one after another.
-  const returned: Int16Array[] = [];
-  const playedAt: number[] = [];
-  let playedUntil = 0;
-  for (const message of client.media) {
-    let start = Math.max(message.at, playedUntil);
-    for (let offset = 0; offset + FRAME <= message.payload.length; offset += FRAME) {
-      const pcm = new Int16Array(FRAME);
-      mulawDecodeInto(message.payload.subarray(offset, offset + FRAME), FRAME, pcm);
-      returned.push(pcm);
-      playedAt.push(start);
-      start += 20;
-    }
-    playedUntil = start;
-  }
+  const { frames: returned, playedAtMs: playedAt } = playedPcmuFrames(client.media);
   const located = locateEchoedFrames(source, returned, playedAt, { frameSamples: FRAME, minPeak: MIN_PEAK });
   const loud = returned.filter((frame) => frame.some((sample) => Math.abs(sample) >= MIN_PEAK)).length;
   const points = located.map((frame) => {
@@ -209,11 +193,8 @@ const source = new Int16Array(frames.length * FRAME);
 for (let f = 0; f < frames.length; f++) mulawDecodeInto(frames[f]!, FRAME, source.subarray(f * FRAME));
 
 const agent = buildAgent('bench', 'mirror', echoBot, 'echo', { options: { delayMs: 0 } });
-const engine = await startServer(
-  { host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, limits: { maxPayloadBytes: 8192, maxQueuedAudioMs: 60_000 }, admission: { maxEventLoopDelayMs: 60_000 } },
-  { catalog: new AgentCatalog([agent]), clock: systemClock, log: silentLogger() },
-);
-const url = `ws://127.0.0.1:${engine.port}/ws/telnyx?serviceHost=mirror.bench`;
+const engine = await startBenchEngine([agent]);
+const url = engine.url('mirror');
 const results = await Promise.all(IMPAIRMENTS.map((impairment) => runCase(url, frames, source, impairment)));
 await engine.close();
 
