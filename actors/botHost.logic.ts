@@ -48,6 +48,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       recordLocally: () => input.recordLocally(),
       prepared: input.prepared,
       annotate: (key, value) => input.annotate?.(key, value),
+      reportTranscript: (transcript) => input.reportTranscript?.(transcript),
     };
     const handlers: BotHandlers = definition.create(context);
 

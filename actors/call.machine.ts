@@ -216,6 +216,7 @@ export const callMachine = setup({
             options: context.options,
             prepared: context.port.takePrepared?.(),
             annotate: (key, value) => context.port.annotate?.(key, value),
+            reportTranscript: (transcript) => context.port.reportTranscript?.(transcript),
             endReason: () => context.port.endReason,
             callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
             recordLocally: () => {

@@ -30,6 +30,8 @@ export interface CallPort {
   recordLocally?(): string;
   /** Adds a field to the call's last log line (absent, as in tests: ignored). */
   annotate?(key: string, value: unknown): void;
+  /** The bot's finished conversation, for the app's `transcript.ready` event (absent, as in tests: ignored). */
+  reportTranscript?(transcript: Readonly<Record<string, unknown>>): void;
   /** What the agent's bot prepared for this call before `start`, handed over once (absent: nothing). */
   takePrepared?(): PreparedCall | undefined;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */

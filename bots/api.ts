@@ -185,6 +185,8 @@ export interface BotInput {
   readonly options: Readonly<Record<string, unknown>>;
   /** Adds a field (under `bot`) to the call's last log line, `call ended`; absent in bare test harnesses. */
   readonly annotate?: ((key: string, value: unknown) => void) | undefined;
+  /** Hands the call's finished conversation to the engine, which sends it to the app as `transcript.ready`; absent in bare test harnesses. */
+  readonly reportTranscript?: ((transcript: Readonly<Record<string, unknown>>) => void) | undefined;
   /** What the bot's call preparation made before `start` (see `withCallPreparation`); the bot owns it now. */
   readonly prepared?: PreparedCall | undefined;
   /** Why the call is ending; defined once the call leaves `streaming`. */

@@ -61,6 +61,8 @@ export interface BotContext<Options> {
   recordLocally(): string;
   /** Adds a field (under `bot`) to the call's last log line, `call ended`: a summary of what the bot did. */
   annotate(key: string, value: unknown): void;
+  /** Sends the call's finished conversation to the user's app as a `transcript.ready` event (if the engine has an events URL). */
+  reportTranscript(transcript: Readonly<Record<string, unknown>>): void;
   /** What `prepare` made for this call before it started, if anything; the bot now owns it (dispose it if unused). */
   readonly prepared: PreparedCall | undefined;
 }

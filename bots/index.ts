@@ -21,6 +21,7 @@ export { withSampleRate, botSampleRateOf, type BotSampleRate } from './botSample
 export { echoBot, type EchoOptions } from './echo.js';
 export { createMenuBot, menuBot, type MenuBotOptions } from './menu.js';
 export { defineConfig } from '../engine/config.js';
+export { verifyEventSignature, EVENT_SIGNATURE_HEADER, type SignatureProblem } from '../engine/events/eventSignature.js';
 export type { ConfigFile } from '../engine/configSchema.js';
 export type { StreamStart, MediaFormat } from '../engine/telnyx/frames.js';
 export { speechAgentBot, SpeechSessionError, type SpeechAgentDefinition } from './ai/speechAgentBot.js';

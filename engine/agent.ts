@@ -4,6 +4,7 @@ import type { L16ByteOrder } from '../codecs/l16.js';
 import type { ResampleRate } from '../codecs/resample/types.js';
 import { callMachine, DEFAULT_CALL_TIMEOUTS, type CallMachine, type CallTimeouts } from '../actors/call.machine.js';
 import { DEFAULT_OUTBOUND_TIMING } from './outboundStream.js';
+import type { EventTarget } from './events/eventDelivery.js';
 
 /** Codec the engine sends back to Telnyx: a fixed one, or whatever arrives inbound. */
 export type OutboundEncoding = 'PCMU' | 'PCMA' | 'L16' | 'OPUS' | 'G722' | 'inbound';
@@ -81,6 +82,8 @@ export interface AgentDefinition {
   readonly customParameters: Readonly<Record<string, string>>;
   /** The engine's own stereo WAV recordings (caller left, bot right). */
   readonly recording: AgentRecording;
+  /** Where this agent's call events go; undefined: the engine's `events`, if any. */
+  readonly events: EventTarget | undefined;
 }
 
 /** Where and when the engine records this agent's calls itself. */
@@ -98,6 +101,7 @@ export interface AgentSettings {
   readonly streamAuthToken?: string | undefined;
   readonly customParameters?: Readonly<Record<string, string>> | undefined;
   readonly recording?: { readonly dir?: string | undefined; readonly always?: boolean | undefined } | undefined;
+  readonly events?: EventTarget | undefined;
   readonly timeouts?: Partial<Record<keyof CallTimeouts, number | undefined>> | undefined;
   readonly media?:
     | {
@@ -125,6 +129,7 @@ export function buildAgent(org: string, name: string, bot: BotLogic, botName: st
     streamAuthToken: settings.streamAuthToken,
     customParameters: settings.customParameters ?? {},
     recording: { dir: settings.recording?.dir ?? 'recordings', always: settings.recording?.always ?? false },
+    events: settings.events,
     timeouts: {
       startMs: timeouts?.startMs ?? DEFAULT_CALL_TIMEOUTS.startMs,
       mediaMs: timeouts?.mediaMs ?? DEFAULT_CALL_TIMEOUTS.mediaMs,

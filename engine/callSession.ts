@@ -69,6 +69,10 @@ export interface CallSessionDeps {
   readonly logBudgets: EngineLogBudgets;
   /** What bots prepared for Call Control calls before their streams; absent: nothing is prepared early. */
   readonly preparedCalls?: PreparedCalls | undefined;
+  /** Called when the call's own WAV recording is complete on disk (not when writing it failed). */
+  /** Called with a bot's finished conversation (AI agents), for the app's `transcript.ready`. */
+  readonly onTranscript?: ((session: CallSession, transcript: Readonly<Record<string, unknown>>) => void) | undefined;
+  readonly onRecordingWritten?: ((session: CallSession, path: string) => void) | undefined;
 }
 
 /** Most fields a bot may add to its call's last log line. */
@@ -265,6 +269,16 @@ export class CallSession implements CallPort, PacedStream {
     return this.#start?.callControlId;
   }
 
+  /** The stream's `start` (parties, ids, media format); undefined before it. */
+  get streamStart(): StreamStart | undefined {
+    return this.#start;
+  }
+
+  /** Where the bot transferred the call, once it asked to. */
+  get transferTarget(): string | undefined {
+    return this.actor.getSnapshot().context.transferTo;
+  }
+
   /** Call Control bound to this call; exists once `start` has named the call. */
   get callControl(): CallCommands | undefined {
     return this.#commands;
@@ -378,7 +392,12 @@ export class CallSession implements CallPort, PacedStream {
     this.#output?.setRecorder(undefined);
     this.#output?.close();
     // Everything heard so far is on disk after this; the WAV header was kept right at every flush.
-    void this.#recorder?.close();
+    const recorder = this.#recorder;
+    if (recorder !== undefined) {
+      void recorder.close().then(() => {
+        if (recorder.stats.error === undefined) this.#deps.onRecordingWritten?.(this, recorder.path);
+      });
+    }
   }
 
   readonly #send = (text: string): void => {
@@ -512,6 +531,11 @@ export class CallSession implements CallPort, PacedStream {
   annotate(key: string, value: unknown): void {
     if (this.#annotations.size >= MAX_ANNOTATIONS && !this.#annotations.has(key)) return;
     this.#annotations.set(key, value);
+  }
+
+  /** The bot's finished conversation: handed to the engine's call events as `transcript.ready`. */
+  reportTranscript(transcript: Readonly<Record<string, unknown>>): void {
+    this.#deps.onTranscript?.(this, transcript);
   }
 
   /** What the bot prepared for this call, handed over once; the bot owns it from then on. */

@@ -12,6 +12,7 @@ import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
 import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
+import type { EventTarget } from './events/eventDelivery.js';
 
 /** Configuration file names looked for in the working directory, in order. */
 export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', 'callwire.config.js', 'callwire.config.mjs', 'callwire.config.json'] as const;
@@ -52,6 +53,8 @@ export interface EngineConfig {
   /** Bearer keys of the engine's HTTP API (`apiKeys`, `CALLWIRE_API_KEY`, comma-separated); empty: dial-out is off. */
   readonly apiKeys: readonly string[];
   readonly telnyx: TelnyxSettings;
+  /** Where call events go (`events`, or `CALLWIRE_EVENTS_URL` with `CALLWIRE_EVENTS_SECRET`); undefined: nowhere unless an agent sets its own. */
+  readonly events: EventTarget | undefined;
   /** The file the configuration came from, or `embedded defaults`. */
   readonly source: string;
 }
@@ -125,6 +128,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(publicUrl)) throw new ConfigError(`CALLWIRE_PUBLIC_URL must be an http:// or https:// URL, got "${publicUrl}"`);
   const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem) ?? file.trustedProxies ?? [];
   const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem) ?? file.allowedHosts ?? [];
+  const events = eventsFromEnv(env) ?? file.events;
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
 
   return {
@@ -133,6 +137,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     allowedHosts,
     apiKeys: [...envKeys, ...(file.apiKeys ?? [])],
     telnyx,
+    events,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
     port: options.port ?? parsePort(options.env['CALLWIRE_PORT']) ?? file.port ?? EMBEDDED_CONFIG.port,
     logLevel: options.logLevel ?? parseLogLevel(options.env['CALLWIRE_LOG_LEVEL']) ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
@@ -159,6 +164,18 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     agents,
     source: path ?? 'embedded defaults',
   };
+}
+
+/** `CALLWIRE_EVENTS_URL` and `CALLWIRE_EVENTS_SECRET`, checked as the file's `events` is. */
+function eventsFromEnv(env: Readonly<Record<string, string | undefined>>): EventTarget | undefined {
+  const url = nonEmpty(env['CALLWIRE_EVENTS_URL']);
+  const secret = nonEmpty(env['CALLWIRE_EVENTS_SECRET']);
+  if (url === undefined && secret === undefined) return undefined;
+  const parsed = configFileSchema.shape.events.safeParse({ url, secret });
+  if (!parsed.success) {
+    throw new ConfigError(`CALLWIRE_EVENTS_URL and CALLWIRE_EVENTS_SECRET: ${parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`)).join('; ')}`);
+  }
+  return parsed.data;
 }
 
 /** Each phone number may route to one agent only. */

@@ -68,6 +68,14 @@ const checkedEntry = (problem: (entry: string) => string | undefined) =>
     if (message !== undefined) context.addIssue({ code: 'custom', message });
   });
 
+/** Where the user's app receives call events: an http(s) URL and the secret their signatures use. */
+const eventsSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'events.url must be an http:// or https:// URL' }),
+    secret: secret('events.secret'),
+  })
+  .strict();
+
 /** One agent as written in configuration. */
 export const agentConfigSchema = z
   .object({
@@ -83,6 +91,8 @@ export const agentConfigSchema = z
     customParameters: z.record(z.string().min(1), z.string()).optional(),
     /** The engine's own stereo WAV recordings: `dir` (default ./recordings), `always` (default false: only on the bot's request). */
     recording: z.object({ dir: z.string().min(1), always: z.boolean() }).partial().strict().optional(),
+    /** This agent's call events go here instead of the engine's `events`. */
+    events: eventsSchema.optional(),
   })
   .strict();
 
@@ -140,6 +150,8 @@ export const configFileSchema = z
     allowedHosts: z.array(checkedEntry(allowedHostProblem)),
     /** Bearer keys accepted by the engine's own HTTP API (`POST /v1/calls`). */
     apiKeys: z.array(secret('each of apiKeys')),
+    /** Signed call events (`call.started`, `call.ended`, `recording.saved`…) POSTed to the user's app. */
+    events: eventsSchema,
     telnyx: z
       .object({
         /** Telnyx API key for Call Control (prefer the TELNYX_API_KEY environment variable). */

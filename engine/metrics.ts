@@ -1,3 +1,4 @@
+import type { EventDeliveryStats } from './events/eventDelivery.js';
 import { aiConversationTotals, aiFailureCounts } from '../bots/ai/aiTallies.js';
 import { upstreamTallies } from '../bots/upstream/upstreamTallies.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -44,6 +45,7 @@ export class EngineMetrics {
   readonly #addedDelay: Histogram;
   readonly #pacingLateness: Histogram;
   #webhookIds: () => number = () => 0;
+  #events: () => EventDeliveryStats = () => NO_EVENTS;
   readonly #concealedPercent: Histogram;
   readonly #guardClosed: Counter<'cause'>;
   #endedFramesIn = 0;
@@ -101,6 +103,20 @@ export class EngineMetrics {
       registers,
       collect() {
         this.set(metrics.#webhookIds());
+      },
+    });
+    new Counter({
+      name: 'callwire_events_total',
+      help: "Call events for the user's app, by outcome: delivered, retried (a failed try), abandoned (refused or out of tries), dropped (queue full or shutdown).",
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        this.reset();
+        const events = metrics.#events();
+        this.inc({ outcome: 'delivered' }, events.delivered);
+        this.inc({ outcome: 'retried' }, events.retried);
+        this.inc({ outcome: 'abandoned' }, events.abandoned);
+        this.inc({ outcome: 'dropped' }, events.dropped);
       },
     });
     this.#callsEnded = new Counter({ name: 'callwire_calls_ended_total', help: 'Calls ended, by agent and end reason.', labelNames: ['agent', 'reason'], registers });
@@ -285,10 +301,17 @@ export class EngineMetrics {
     this.#webhookIds = count;
   }
 
+  /** Reads call-event delivery counters when scraped. */
+  watchEvents(stats: () => EventDeliveryStats): void {
+    this.#events = stats;
+  }
+
   /** Records one pacer tick's lateness; called once per tick for the whole engine, not per call. */
   pacerTick(latenessMs: number): void {
     this.#pacingLateness.observe(latenessMs < 0 ? 0 : latenessMs);
   }
 }
+
+const NO_EVENTS: EventDeliveryStats = { delivered: 0, retried: 0, abandoned: 0, dropped: 0 };
 
 const NO_EDGE: EdgeView = { openConnections: 0, idleConnections: 0, pendingStreams: 0, unauthenticatedStreams: 0 };

@@ -55,6 +55,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       allowedHosts: config.allowedHosts,
       apiKeys: config.apiKeys,
       telnyx: config.telnyx,
+      events: config.events,
     },
     { catalog, clock: systemClock, log },
   );

@@ -31,6 +31,8 @@ import { CallControl } from './telnyx/callControl.js';
 import { SeenWebhookIds } from './telnyx/seenWebhookIds.js';
 import { OutboundSerializer } from './telnyx/serializeOutbound.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
+import { CallEvents } from './events/callEvents.js';
+import { DEFAULT_EVENT_DELIVERY, type EventDeliveryOptions, type EventTarget } from './events/eventDelivery.js';
 
 /** Where and how the engine listens. */
 export interface ServerOptions {
@@ -59,6 +61,10 @@ export interface ServerOptions {
   readonly apiKeys?: readonly string[] | undefined;
   /** Telnyx account settings: Call Control needs `apiKey`, webhooks need `publicKey`. */
   readonly telnyx?: Partial<TelnyxSettings> | undefined;
+  /** Where call events go unless an agent sets its own target; undefined: nowhere. */
+  readonly events?: EventTarget | undefined;
+  /** Retry and queue bounds of event delivery; the defaults suit production. */
+  readonly eventDelivery?: Partial<EventDeliveryOptions> | undefined;
 }
 
 /** Services the server runs on. */
@@ -89,6 +95,8 @@ export interface RunningServer {
   drain(deadlineMs: number): Promise<void>;
   /** Call Control legs, webhooks and dial-out. */
   readonly telnyx: TelnyxCalls;
+  /** Call events on their way to the user's app. */
+  readonly events: CallEvents;
   /** Ends every call (reason `shutdown`), stops listening and resolves when all sockets are closed. */
   close(): Promise<void>;
 }
@@ -130,7 +138,19 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const apiKey = telnyxSettings.apiKey;
   const callControl = apiKey === undefined ? undefined : new CallControl({ apiKey, baseUrl: telnyxSettings.baseUrl });
   const preparedCalls = new PreparedCalls(clock, log.child({ component: 'prepared-calls' }));
-  const telnyx = new TelnyxCalls({ catalog, calls, callControl, log, clock, now, refusing: () => admission.unreadyCause(calls.size), preparedCalls });
+  const events = new CallEvents(options.events, log.child({ component: 'events' }), clock, { ...DEFAULT_EVENT_DELIVERY, ...definedOnly(options.eventDelivery ?? {}) });
+  metrics.watchEvents(() => events.stats());
+  const telnyx = new TelnyxCalls({
+    catalog,
+    calls,
+    callControl,
+    log,
+    clock,
+    now,
+    refusing: () => admission.unreadyCause(calls.size),
+    preparedCalls,
+    onRecordingSaved: (callControlId, session, recording) => events.telnyxRecordingSaved(callControlId, session, recording),
+  });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
   const seenWebhooks = new SeenWebhookIds();
@@ -217,8 +237,14 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       callControl,
       logBudgets,
       preparedCalls,
-      onStarted: (started) => calls.indexByCallControlId(started),
+      onStarted: (started) => {
+        calls.indexByCallControlId(started);
+        events.callStarted(started);
+      },
+      onTranscript: (session, transcript) => events.transcriptReady(session, transcript),
+      onRecordingWritten: (session, path) => events.recordingSaved(session, { source: 'callwire', path }),
       onEnded: (ended, output, summary) => {
+        events.callEnded(ended, summary);
         telnyx.callEnded(ended, output.reason);
         calls.delete(ended.id);
         stats.callEnded(summary);
@@ -248,6 +274,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       callControl: callControl !== undefined,
       webhooks: publicKey !== undefined,
       dialOut: httpContext.apiKeys.length > 0,
+      events: options.events?.url,
     },
     'callwire listening',
   );
@@ -260,6 +287,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     for (const ws of wss.clients) ws.terminate();
     // Legs the engine owned are hung up as their calls end: give those commands a moment.
     await telnyx.settle(2_000);
+    // The calls just ended have their events queued: give them a moment to reach the app.
+    await events.close(2_000);
     pacer.close();
     preparedCalls.close();
     stats.close();
@@ -279,6 +308,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     connections: guard,
     streams: acceptor,
     telnyx,
+    events,
     close,
     drain: async (deadlineMs: number) => {
       admission.drain();

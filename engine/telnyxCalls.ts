@@ -2,7 +2,7 @@ import { callPreparationOf } from '../bots/callPreparation.js';
 import { disposeQuietly, type PreparedCalls } from './preparedCalls.js';
 import { PREPARED_KEY_PARAM } from './streamAdmission.js';
 import { randomUUID } from 'node:crypto';
-import type { EndReason } from '../bots/api.js';
+import type { EndReason, RecordingSaved } from '../bots/api.js';
 import type { AgentDefinition } from './agent.js';
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallLegs, type CallLeg } from './callLegs.js';
@@ -40,6 +40,8 @@ export interface TelnyxCallsDeps {
   readonly refusing?: (() => string | undefined) | undefined;
   /** Where bots' early work for Call Control calls waits for the stream; absent: none is done. */
   readonly preparedCalls?: PreparedCalls | undefined;
+  /** Telnyx saved a recording (`call.recording.saved`); `session` is the live call, if any. */
+  readonly onRecordingSaved?: ((callControlId: string, session: CallSession | undefined, recording: RecordingSaved) => void) | undefined;
 }
 
 /**
@@ -121,6 +123,7 @@ export class TelnyxCalls {
       case 'call.recording.saved':
         log.info({ recordingId: event.recording.recordingId, formats: Object.keys(event.recording.urls), live: session !== undefined }, 'telnyx saved a recording');
         session?.recordingSaved(event.recording);
+        if (event.callControlId !== undefined) this.#deps.onRecordingSaved?.(event.callControlId, session, event.recording);
         return;
       case 'other':
         log.debug('ignored telnyx event');

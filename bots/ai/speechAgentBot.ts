@@ -154,6 +154,7 @@ class SpeechConversation {
     this.session.close();
     for (const abort of this.toolAborts) abort.abort();
     this.transcript.end(this.tally);
+    this.context.reportTranscript({ provider: this.definition.name, turns: this.transcript.turns, summary: { ...this.tally } });
     countAiConversation(this.definition.name, this.tally);
     this.context.annotate('ai', { provider: this.definition.name, ...this.tally });
     this.context.log.info({ provider: this.definition.name, reason, ...this.tally }, 'ai conversation ended');

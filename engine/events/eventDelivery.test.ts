@@ -1,61 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../logger.js';
 import { EventDelivery, type EventDeliveryOptions } from './eventDelivery.js';
-import { EVENT_SIGNATURE_HEADER, verifyEventSignature } from './eventSignature.js';
+import { verifyEventSignature } from './eventSignature.js';
+import { EventReceiver as Receiver } from '../../test/support/eventReceiver.js';
 
 const SECRET = 'events-secret-0123456789';
 const QUICK: EventDeliveryOptions = { maxQueued: 100, maxInFlight: 2, maxAttempts: 5, baseBackoffMs: 5, maxBackoffMs: 20, requestTimeoutMs: 10_000 };
-
-interface Received {
-  readonly body: string;
-  readonly signature: string | undefined;
-  readonly eventId: string | undefined;
-}
-
-/** A local app receiving events; `answer` picks each response's status (or undefined: never answer). */
-class Receiver {
-  readonly received: Received[] = [];
-  readonly #server: Server;
-  readonly #held: ServerResponse[] = [];
-  #waiters: { count: number; resolve: () => void }[] = [];
-
-  constructor(private readonly answer: (attempt: number, request: IncomingMessage) => number | undefined) {
-    this.#server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        this.received.push({
-          body: Buffer.concat(chunks).toString('utf8'),
-          signature: request.headers[EVENT_SIGNATURE_HEADER] as string | undefined,
-          eventId: request.headers['callwire-event-id'] as string | undefined,
-        });
-        const status = this.answer(this.received.length, request);
-        if (status === undefined) this.#held.push(response);
-        else response.writeHead(status).end();
-        this.#waiters = this.#waiters.filter((waiter) => (this.received.length >= waiter.count ? (waiter.resolve(), false) : true));
-      });
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/events`;
-  }
-
-  requests(count: number): Promise<void> {
-    if (this.received.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
-  }
-
-  async close(): Promise<void> {
-    for (const response of this.#held) response.destroy();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 const receivers: Receiver[] = [];
 async function receiver(answer: (attempt: number) => number | undefined): Promise<{ receiver: Receiver; url: string }> {

@@ -14,6 +14,7 @@ import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { createLogger } from '../../engine/logger.js';
 import { LogLines } from '../support/telnyxEngine.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
+import { EventReceiver } from '../support/eventReceiver.js';
 
 const API_KEY = 'sk-test-callwire';
 
@@ -33,13 +34,19 @@ async function speakTurn(caller: CallerVoice, session: FakeRealtimeSession, turn
 describe('an OpenAI Realtime agent on a call, against the local fake through the official SDK', () => {
   let certificate: TestCertificate;
   const running: { close(): Promise<void> }[] = [];
+  const app = new EventReceiver(() => 200);
+  let eventsUrl: string;
   beforeAll(async () => {
     certificate = await makeTestCertificate();
+    eventsUrl = await app.listen();
   });
   afterEach(async () => {
     for (const item of running.splice(0).reverse()) await item.close();
   });
-  afterAll(() => certificate.remove());
+  afterAll(async () => {
+    certificate.remove();
+    await app.close();
+  });
 
   async function callAgent(fakeOptions: Omit<FakeOpenAIRealtimeOptions, 'certificate' | 'apiKey'>, agentOptions: Record<string, unknown>, sessionLimitMs?: number) {
     const fake = await FakeOpenAIRealtime.start({ certificate, apiKey: API_KEY, ...fakeOptions });
@@ -50,7 +57,10 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
       adapter: () => openaiRealtimeAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, webSocket: { ca: certificate.cert }, sessionLimitMs }),
     });
     const logs = new LogLines();
-    const engine = await startTestEngine([testAgent('front-desk', bot, { options: agentOptions })], { log: createLogger('debug', logs.stream) });
+    const engine = await startTestEngine([testAgent('front-desk', bot, { options: agentOptions })], {
+      log: createLogger('debug', logs.stream),
+      server: { events: { url: eventsUrl, secret: 'app-events-secret-0123' } },
+    });
     running.push(engine);
     let clearAt = Number.NaN;
     const client = await TelnyxMediaClient.connect(engine.url('front-desk.test'), {
@@ -113,6 +123,13 @@ describe('an OpenAI Realtime agent on a call, against the local fake through the
     expect(greeting.generatedText).toBe('This is answer number 0 from the fake model, spoken as a steady tone.');
     expect(greeting.text.length).toBeLessThan(greeting.generatedText!.length);
     expect(greeting.generatedText!.startsWith(greeting.text)).toBe(true);
+    // The app receives the same conversation as a signed `transcript.ready` event.
+    const callId = logs.withMessage('ai conversation ended')[0]!['callId'];
+    const transcriptOf = () => app.accepted().find((event) => event.type === 'transcript.ready' && event.data['callId'] === callId);
+    await app.until(() => transcriptOf() !== undefined);
+    const ready = transcriptOf()!.data as { agent: string; provider: string; turns: { role: string; interrupted?: boolean; text: string }[]; summary: { interruptions: number } };
+    expect(ready).toMatchObject({ agent: 'front-desk.test', provider: 'openai-realtime', summary: { interruptions: 1, outputTokens: 10 } });
+    expect(ready.turns.filter((turn) => turn.role === 'assistant').at(-1)).toMatchObject({ interrupted: true, text: greeting.text });
   });
 
   it('plays a greeting that may not be interrupted to the end, and still lets the model hear the caller', async () => {
