@@ -97,6 +97,11 @@ export class TelnyxMediaClient {
     return new TelnyxMediaClient(ws, simulatedCall(options.call), options);
   }
 
+  /** `performance.now()` at which what Telnyx holds will have played (the past when nothing is queued). */
+  get playoutEndsAt(): number {
+    return this.#playoutEndsAt;
+  }
+
   /** True while the socket is open. */
   get open(): boolean {
     return this.#ws.readyState === WebSocket.OPEN;

@@ -5,6 +5,7 @@ import { LOAD_BENCH_USAGE } from '../../bench/load/usage.js';
 import { REPLAY_USAGE } from '../../bench/replay/usage.js';
 import { SOAK_USAGE } from '../../bench/soak/usage.js';
 import { UPSTREAM_BENCH_USAGE } from '../../bench/upstream/upstreamBenchUsage.js';
+import { CALL_USAGE } from '../../bench/call/usage.js';
 import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
 import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
 import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
@@ -27,6 +28,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['orgs', { usage: ORGS_USAGE, run: (argv) => runOrgsCommand(argv) }],
   ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
   ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],
+  ['call', { usage: CALL_USAGE, run: async (argv) => (await import('../../bench/call/callCommand.js')).runCallCommand(argv) }],
   ['replay', { usage: REPLAY_USAGE, run: async (argv) => (await import('../../bench/replay/replayCommand.js')).runReplayCommand(argv) }],
   [
     'bench',
