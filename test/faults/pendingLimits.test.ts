@@ -42,6 +42,8 @@ const SERVER_OPTIONS_WITH_LIMITS: Partial<ServerOptions> = {
   admission: {
     maxCalls: PENDING_LIMITS.maxCalls,
     connectionsPerSecondPerIp: PENDING_LIMITS.connectionsPerSecondPerIp,
+    // The streams below go to an agent without a token: verified, so the opt-in rate applies.
+    streamsPerSecondPerIp: PENDING_LIMITS.connectionsPerSecondPerIp,
     // Only the limits above are under test here: a loaded test machine must not refuse calls for its own delays.
     maxEventLoopDelayMs: 60_000,
   },
