@@ -177,19 +177,69 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
+/** The parts of the Kubernetes manifests the checks below read. */
+type Labels = Readonly<Record<string, string>>;
+interface HttpProbe {
+  readonly httpGet: { readonly path: string; readonly port: string };
+}
+interface EngineContainer {
+  readonly command?: readonly string[];
+  readonly ports: readonly { readonly name: string; readonly containerPort: number }[];
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  readonly volumeMounts: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly securityContext: Readonly<Record<string, unknown>>;
+  readonly readinessProbe: HttpProbe;
+  readonly livenessProbe: HttpProbe;
+  readonly lifecycle: { readonly preStop: { readonly exec: { readonly command: readonly string[] } } };
+}
+interface Deployment {
+  readonly metadata: { readonly name: string };
+  readonly spec: {
+    readonly template: {
+      readonly metadata: { readonly labels: Labels };
+      readonly spec: {
+        readonly terminationGracePeriodSeconds: number;
+        readonly securityContext: { readonly runAsNonRoot?: boolean; readonly runAsUser?: number };
+        readonly containers: readonly EngineContainer[];
+      };
+    };
+  };
+}
+interface ConfigMap {
+  readonly data: Readonly<Record<string, string>>;
+}
+interface Service {
+  readonly spec: { readonly selector: Labels; readonly ports: readonly { readonly targetPort: string }[] };
+}
+interface PodDisruptionBudget {
+  readonly spec: { readonly selector: { readonly matchLabels: Labels } };
+}
+interface HorizontalPodAutoscaler {
+  readonly spec: {
+    readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+    readonly minReplicas: number;
+    readonly metrics: readonly { readonly resource: { readonly name: string } }[];
+  };
+}
+
 describe('deploy/kubernetes', () => {
   const documents = readdirSync(KUBERNETES)
     .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
-    .flatMap((file) => parseAllDocuments(text(join(KUBERNETES, file))).map((document) => ({ file, resource: document.toJS() as Record<string, any> })));
-  const ofKind = (kind: string): Record<string, any> => documents.find(({ resource }) => resource['kind'] === kind)!.resource;
-  const deployment = ofKind('Deployment');
-  const pod = deployment['spec']['template'];
-  const container = pod['spec']['containers'][0];
-  const containerEnv = Object.fromEntries((container['env'] as { name: string; value: string }[]).map(({ name, value }) => [name, value]));
-  const configMap = ofKind('ConfigMap');
+    .flatMap((file) => parseAllDocuments(text(join(KUBERNETES, file))).map((document) => ({ file, resource: document.toJS() as { readonly kind: string } })));
+  /** The one resource of `kind`, read as `T`. */
+  function ofKind<T>(kind: string): T {
+    const found = documents.find(({ resource }) => resource.kind === kind);
+    if (found === undefined) throw new Error(`no ${kind} in deploy/kubernetes`);
+    return found.resource as T;
+  }
+  const deployment = ofKind<Deployment>('Deployment');
+  const pod = deployment.spec.template;
+  const container = pod.spec.containers[0]!;
+  const containerEnv = Object.fromEntries(container.env.map(({ name, value }) => [name, value]));
+  const portNames = container.ports.map(({ name }) => name);
 
   async function deployedConfig(): Promise<EngineConfig> {
-    return engineConfig(configMap['data']['callwire.config.json'], { ...containerEnv, CALLWIRE_CONFIG: '' });
+    return engineConfig(ofKind<ConfigMap>('ConfigMap').data['callwire.config.json']!, { ...containerEnv, CALLWIRE_CONFIG: '' });
   }
 
   it('lists every manifest in kustomization.yaml', () => {
@@ -198,35 +248,34 @@ describe('deploy/kubernetes', () => {
   });
 
   it('runs as a user that is not root, with the image\'s own command', () => {
-    expect(pod['spec']['securityContext']).toMatchObject({ runAsNonRoot: true });
-    expect(pod['spec']['securityContext']['runAsUser']).toBeGreaterThan(0);
-    expect(container['command']).toBeUndefined();
-    expect(container['securityContext']).toMatchObject({ allowPrivilegeEscalation: false });
+    expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.spec.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(container.command).toBeUndefined();
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false });
   });
 
   it('mounts the ConfigMap where CALLWIRE_CONFIG points, and the configuration and environment load', async () => {
-    const mount = (container['volumeMounts'] as { name: string; mountPath: string }[]).find(({ name }) => name === 'config')!;
+    const mount = container.volumeMounts.find(({ name }) => name === 'config')!;
     expect(containerEnv['CALLWIRE_CONFIG']).toBe(`${mount.mountPath}/callwire.config.json`);
     const config = await deployedConfig();
-    expect(config.port).toBe(container['ports'][0]['containerPort']);
+    expect(config.port).toBe(container.ports[0]!.containerPort);
     expect(config.publicUrl).toMatch(/^https:\/\//);
     expect(config.trustedProxies.length).toBeGreaterThan(0);
   });
 
   it('waits in preStop, then gives the engine longer than its drain before killing it', async () => {
-    const preStop = container['lifecycle']['preStop']['exec']['command'] as string[];
+    const preStop = container.lifecycle.preStop.exec.command;
     expect(preStop[0]).toBe('sleep');
     const { limits } = await deployedConfig();
     // The engine also waits up to 2 s for its last hang-ups to reach Telnyx once the calls are gone.
-    expect(deployment['spec']['template']['spec']['terminationGracePeriodSeconds']).toBeGreaterThan(Number(preStop[1]) + limits.drainTimeoutMs / 1000 + 2);
+    expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(Number(preStop[1]) + limits.drainTimeoutMs / 1000 + 2);
   });
 
   it('probes paths the engine serves: ready until it drains, alive throughout', async () => {
-    const readiness = container['readinessProbe']['httpGet'];
-    const liveness = container['livenessProbe']['httpGet'];
-    const named = (container['ports'] as { name: string }[]).map(({ name }) => name);
-    expect(named).toContain(readiness.port);
-    expect(named).toContain(liveness.port);
+    const readiness = container.readinessProbe.httpGet;
+    const liveness = container.livenessProbe.httpGet;
+    expect(portNames).toContain(readiness.port);
+    expect(portNames).toContain(liveness.port);
     const engine = await startTestEngine();
     const status = async (path: string): Promise<number> => (await fetch(`http://127.0.0.1:${engine.port}${path}`)).status;
     try {
@@ -247,14 +296,13 @@ describe('deploy/kubernetes', () => {
   });
 
   it('selects the Deployment\'s pods from the Service and the PodDisruptionBudget, and scales the Deployment on CPU', () => {
-    const labels = pod['metadata']['labels'] as Record<string, string>;
-    const service = ofKind('Service');
-    expect(labels).toMatchObject(service['spec']['selector']);
-    expect((container['ports'] as { name: string }[]).map(({ name }) => name)).toContain(service['spec']['ports'][0]['targetPort']);
-    expect(labels).toMatchObject(ofKind('PodDisruptionBudget')['spec']['selector']['matchLabels']);
-    const hpa = ofKind('HorizontalPodAutoscaler');
-    expect(hpa['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment['metadata']['name'] });
-    expect(hpa['spec']['metrics'][0]['resource']['name']).toBe('cpu');
-    expect(hpa['spec']['minReplicas']).toBeGreaterThanOrEqual(2);
+    const service = ofKind<Service>('Service');
+    expect(pod.metadata.labels).toMatchObject(service.spec.selector);
+    expect(portNames).toContain(service.spec.ports[0]!.targetPort);
+    expect(pod.metadata.labels).toMatchObject(ofKind<PodDisruptionBudget>('PodDisruptionBudget').spec.selector.matchLabels);
+    const hpa = ofKind<HorizontalPodAutoscaler>('HorizontalPodAutoscaler');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
+    expect(hpa.spec.metrics[0]!.resource.name).toBe('cpu');
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
   });
 });
