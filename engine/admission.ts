@@ -1,3 +1,4 @@
+import { AddressRate } from './addressRate.js';
 import type { Clock } from './clock.js';
 
 /** Why a new call was refused. */
@@ -9,36 +10,40 @@ export interface AdmissionLimits {
   readonly maxCalls: number;
   /** Event-loop delay p99 (ms, over the last window) above which new calls are refused, so admitted calls keep their pacing. */
   readonly maxEventLoopDelayMs: number;
-  /** New connections one IP address may open per second (a token bucket with a burst of the same size). */
+  /** Unverified upgrades one client address may open per second (a token bucket with a burst of the same size). */
   readonly connectionsPerSecondPerIp: number;
+  /**
+   * Verified upgrades one client address may open per second; 0: no limit. Carriers open every
+   * call from a few addresses (and behind a load balancer without `trustedProxies`, all from one),
+   * so a rate on them refuses real calls in a burst: the stream auth token is their gate.
+   */
+  readonly streamsPerSecondPerIp: number;
 }
 
-/** Default limits: 1000 calls, 20 ms event-loop p99, 20 connections per second per IP. */
-export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxCalls: 1000, maxEventLoopDelayMs: 20, connectionsPerSecondPerIp: 20 };
+/**
+ * Which per-address rate a media upgrade counts against. `verified`: it names an agent and shows
+ * its stream auth token (or the agent has none). `unverified`: no such agent, a wrong token, or the
+ * token still to come in `connected`: what a stranger's flood looks like before it has cost a call.
+ */
+export type UpgradeStanding = 'verified' | 'unverified';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-/** Buckets kept at most; the oldest are forgotten first (a flood of distinct addresses must not grow memory). */
-const MAX_TRACKED_ADDRESSES = 10_000;
+/** Default limits: 1000 calls, 20 ms event-loop p99, 20 unverified upgrades per second per address, verified ones unlimited. */
+export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxCalls: 1000, maxEventLoopDelayMs: 20, connectionsPerSecondPerIp: 20, streamsPerSecondPerIp: 0 };
 
 /**
  * Decides whether a new call may start: not while draining, not beyond `maxCalls`, not while the
  * event loop is already late (admission control: the calls already admitted keep their pacing), and
- * not beyond an address's connection rate.
+ * not beyond its address's rate for upgrades of its standing.
  */
 export class Admission {
   readonly #limits: AdmissionLimits;
-  readonly #clock: Clock;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #rates: Readonly<Record<UpgradeStanding, AddressRate>>;
   #draining = false;
   #eventLoopP99Ms = 0;
 
   constructor(limits: AdmissionLimits, clock: Clock) {
     this.#limits = limits;
-    this.#clock = clock;
+    this.#rates = { verified: new AddressRate(limits.streamsPerSecondPerIp, clock), unverified: new AddressRate(limits.connectionsPerSecondPerIp, clock) };
   }
 
   /** True once {@link drain} was called. */
@@ -64,32 +69,10 @@ export class Admission {
     return undefined;
   }
 
-  /** Admits a new connection from `address`, or says why not. Takes a token from the address's bucket when admitted. */
-  admit(address: string, activeCalls: number): RefusalCause | undefined {
+  /** Admits a new upgrade from `address`, or says why not. Takes a token from the address's bucket for `standing` when admitted. */
+  admit(address: string, activeCalls: number, standing: UpgradeStanding): RefusalCause | undefined {
     const cause = this.unreadyCause(activeCalls);
     if (cause !== undefined) return cause;
-    return this.#takeToken(address) ? undefined : 'rate_limited';
-  }
-
-  #takeToken(address: string): boolean {
-    const rate = this.#limits.connectionsPerSecondPerIp;
-    const now = this.#clock.now();
-    let bucket = this.#buckets.get(address);
-    if (bucket === undefined) {
-      if (this.#buckets.size >= MAX_TRACKED_ADDRESSES) {
-        const oldest = this.#buckets.keys().next().value;
-        if (oldest !== undefined) this.#buckets.delete(oldest);
-      }
-      bucket = { tokens: rate, updatedAt: now };
-    } else {
-      // Re-inserting keeps the map in least-recently-seen order for the eviction above.
-      this.#buckets.delete(address);
-      bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rate);
-      bucket.updatedAt = now;
-    }
-    this.#buckets.set(address, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return this.#rates[standing].take(address) ? undefined : 'rate_limited';
   }
 }

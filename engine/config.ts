@@ -29,6 +29,7 @@ export interface EngineConfig {
     readonly maxCalls: number;
     readonly maxEventLoopDelayMs: number;
     readonly connectionsPerSecondPerIp: number;
+    readonly streamsPerSecondPerIp: number;
     readonly maxInboundMessagesPerSecond: number;
     readonly drainTimeoutMs: number;
     readonly maxRejectedFramesPer10s: number;
@@ -148,6 +149,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxCalls: file.limits?.maxCalls ?? EMBEDDED_CONFIG.limits.maxCalls,
       maxEventLoopDelayMs: file.limits?.maxEventLoopDelayMs ?? EMBEDDED_CONFIG.limits.maxEventLoopDelayMs,
       connectionsPerSecondPerIp: file.limits?.connectionsPerSecondPerIp ?? EMBEDDED_CONFIG.limits.connectionsPerSecondPerIp,
+      streamsPerSecondPerIp: file.limits?.streamsPerSecondPerIp ?? EMBEDDED_CONFIG.limits.streamsPerSecondPerIp,
       maxInboundMessagesPerSecond: file.limits?.maxInboundMessagesPerSecond ?? EMBEDDED_CONFIG.limits.maxInboundMessagesPerSecond,
       drainTimeoutMs: file.limits?.drainTimeoutMs ?? EMBEDDED_CONFIG.limits.drainTimeoutMs,
       maxRejectedFramesPer10s: file.limits?.maxRejectedFramesPer10s ?? EMBEDDED_CONFIG.limits.maxRejectedFramesPer10s,

@@ -116,6 +116,8 @@ export const configFileSchema = z
         maxCalls: z.number().int().min(1),
         maxEventLoopDelayMs: z.number().positive(),
         connectionsPerSecondPerIp: z.number().positive(),
+        /** Verified media streams (right token, or an agent without one) per second per client address; 0: no limit. */
+        streamsPerSecondPerIp: z.number().min(0),
         maxInboundMessagesPerSecond: z.number().int().min(60),
         drainTimeoutMs: z.number().int().min(0),
         /** Rejected frames a stream may send within 10 s before it is closed as not a carrier. */

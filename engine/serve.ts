@@ -48,6 +48,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
         maxCalls: config.limits.maxCalls,
         maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
         connectionsPerSecondPerIp: config.limits.connectionsPerSecondPerIp,
+        streamsPerSecondPerIp: config.limits.streamsPerSecondPerIp,
       },
       captureDir: options.captureDir,
       publicUrl: config.publicUrl,

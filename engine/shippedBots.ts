@@ -29,6 +29,8 @@ export const EMBEDDED_CONFIG = {
     maxCalls: 1000,
     maxEventLoopDelayMs: 20,
     connectionsPerSecondPerIp: 20,
+    // Carriers open every call from a few addresses: the stream auth token gates them, not a rate.
+    streamsPerSecondPerIp: 0,
     maxInboundMessagesPerSecond: 200,
     drainTimeoutMs: 30_000,
     maxRejectedFramesPer10s: 100,

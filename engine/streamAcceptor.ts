@@ -104,7 +104,8 @@ export class StreamAcceptor {
     const route = routeStream(url, deps.catalog);
     const admission = route.ok ? admitStream(route.agent, request.headers, url, deps.heldParameters) : undefined;
     const needsGate = admission?.ok === true && !admission.admission.authenticated;
-    const refusal = deps.admission.admit(address, deps.calls.size) ?? this.#pendingRefusal(needsGate);
+    const standing = admission?.ok === true && admission.admission.authenticated ? 'verified' : 'unverified';
+    const refusal = deps.admission.admit(address, deps.calls.size, standing) ?? this.#pendingRefusal(needsGate);
     if (refusal !== undefined) {
       this.#refused(refusal, { address });
       socket.end(refusalResponse(refusal));

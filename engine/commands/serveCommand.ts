@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkoutOfBuild, staleBuildWarning } from '../buildFreshness.js';
 import { loadConfig } from '../config.js';
 import { limitHeapGrowth } from '../heapGrowth.js';
 import { createLogger, type LogLevel } from '../logger.js';
@@ -39,6 +40,10 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     host: values.host,
     logLevel: values['log-level'] as LogLevel | undefined,
   });
+  // Only a build run inside its checkout can be older than its sources (`npm start` after an edit or a pull).
+  const checkout = checkoutOfBuild(import.meta.url);
+  const stale = checkout === undefined ? undefined : staleBuildWarning(checkout);
+  if (stale !== undefined) process.stderr.write(stale);
   limitHeapGrowth();
   const log = createLogger(config.logLevel);
   const server = await serve(config, log, { captureDir: values.capture });
