@@ -10,6 +10,7 @@ import { SERVE_USAGE, runServeCommand } from './serveCommand.js';
 import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
 import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
 import { TEXML_USAGE, runTexmlCommand } from './texmlCommand.js';
+import { INIT_USAGE, runInitCommand } from './initCommand.js';
 
 /** One `callwire` subcommand. */
 export interface Command {
@@ -25,6 +26,7 @@ export interface Command {
  */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['serve', { usage: SERVE_USAGE, run: runServeCommand }],
+  ['init', { usage: INIT_USAGE, run: (argv) => runInitCommand(argv) }],
   ['orgs', { usage: ORGS_USAGE, run: (argv) => runOrgsCommand(argv) }],
   ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
   ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],

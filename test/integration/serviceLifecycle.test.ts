@@ -4,17 +4,16 @@
  * call must run to its own end during the drain, new calls must be refused meanwhile, and the
  * process must exit 0 once the call is gone.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/load/processes.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
-import { buildFreshness } from '../../engine/buildFreshness.js';
+import { ensureFreshBuild } from '../support/freshBuild.js';
 import { mulawTone } from '../support/signals.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,7 +94,7 @@ let engine: EngineProcess;
 
 beforeAll(async () => {
   // The test runs the build, so it must hold the sources under test: rebuild when they changed.
-  if (!buildFreshness(ROOT).fresh) await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  await ensureFreshBuild();
   dir = await mkdtemp(join(tmpdir(), 'callwire-service-'));
   const configPath = join(dir, 'callwire.config.json');
   // Default limits but the overload guard, which a busy test machine would trip; a drain long
