@@ -28,6 +28,51 @@ function runCli(args: readonly string[], env = cleanEnv()): Promise<{ code: numb
   });
 }
 
+/** Starts `callwire serve` on a free port, stops it with SIGTERM once it listens, and returns what it wrote. */
+function serveUntilListening(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    let signalled = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (!signalled && stdout.includes('callwire listening')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+describe('callwire serve logs', () => {
+  it('writes JSON lines when standard output is not a terminal, down to the last line before it exits', async () => {
+    const { code, stdout } = await serveUntilListening([]);
+    expect(code).toBe(0);
+    const entries = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    expect(entries.map((entry) => entry.msg)).toContain('callwire listening');
+    // The drain's lines are written just before process.exit: the sink must flush them.
+    const messages = entries.map((entry) => entry.msg);
+    expect(messages.indexOf('shutting down')).toBeGreaterThan(messages.indexOf('callwire listening'));
+    expect(messages.at(-1)).toMatch(/^draining/);
+  }, 60_000);
+
+  it('writes readable lines with --log-format pretty, and loses none at exit', async () => {
+    const { code, stdout } = await serveUntilListening(['--log-format', 'pretty']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).toThrow();
+    expect(lines.some((line) => /INFO.*: callwire listening /.test(line))).toBe(true);
+    expect(lines.some((line) => /INFO.*: shutting down /.test(line))).toBe(true);
+    expect(lines.at(-1)).toMatch(/INFO.*: draining/);
+  }, 60_000);
+});
+
 describe('callwire serve, when it cannot start', () => {
   let occupier: Server;
   let port: number;

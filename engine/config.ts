@@ -135,7 +135,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem, problems) ?? file.allowedHosts ?? [];
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
   const envPort = parsePort(env['CALLWIRE_PORT'], problems);
-  const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], problems);
+  const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
+  const optionLogLevel = parseLogLevel(options.logLevel, '--log-level', problems);
 
   if (problems.length > 0) throw new ConfigError(formatConfigProblems(problems, source));
   return {
@@ -146,7 +147,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     telnyx,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
     port: options.port ?? envPort ?? file.port ?? EMBEDDED_CONFIG.port,
-    logLevel: options.logLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
+    logLevel: optionLogLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
     limits: {
       maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
       maxPayloadBytes: file.limits?.maxPayloadBytes ?? EMBEDDED_CONFIG.limits.maxPayloadBytes,
@@ -355,11 +356,11 @@ function parsePort(value: string | undefined, problems: ConfigProblem[]): number
   return undefined;
 }
 
-function parseLogLevel(value: string | undefined, problems: ConfigProblem[]): LogLevel | undefined {
+function parseLogLevel(value: string | undefined, name: string, problems: ConfigProblem[]): LogLevel | undefined {
   if (value === undefined || value === '') return undefined;
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (levels.includes(value)) return value as LogLevel;
-  problems.push({ path: undefined, message: `CALLWIRE_LOG_LEVEL must be one of ${levels.join(', ')}, got "${value}"${didYouMean(value, levels)}` });
+  problems.push({ path: undefined, message: `${name} must be one of ${levels.join(', ')}, got "${value}"${didYouMean(value, levels)}` });
   return undefined;
 }
 

@@ -1,5 +1,7 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { boundedLogSink } from './logging/boundedSink.js';
+import type { LogFormat } from './logging/logFormat.js';
+import { prettyLogSink } from './logging/prettySink.js';
 
 export type { Logger } from 'pino';
 
@@ -11,9 +13,14 @@ export type LogLevel = LevelWithSilent;
  * static; values go in fields. Without a destination it writes to stdout through a bounded,
  * asynchronous sink ({@link boundedLogSink}).
  */
-export function createLogger(level: LogLevel = 'info', destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: LogLevel = 'info', destination?: NodeJS.WritableStream | DestinationStream): Logger {
   const options = { level, base: { service: 'callwire' } };
   return pino(options, destination ?? boundedLogSink());
+}
+
+/** Standard output in `format`, through the bounded sink either way. */
+export function stdoutLogDestination(format: LogFormat): NodeJS.WritableStream | DestinationStream {
+  return format === 'pretty' ? prettyLogSink(boundedLogSink()) : boundedLogSink();
 }
 
 /** A logger that drops everything, for tests and tools that want silence. */
