@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { formatFieldPath, keysAllowedAt } from './configProblems.js';
 import { configFileSchema } from './configSchema.js';
+import type { LogLevel } from './logger.js';
 
 function tempDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'callwire-problems-'));
@@ -95,6 +96,11 @@ describe('configuration problems', () => {
       'CALLWIRE_PORT must be a port number, got "eighty"',
       'CALLWIRE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "warning"; did you mean "warn"?',
     ]);
+  });
+
+  it('checks --log-level as it checks CALLWIRE_LOG_LEVEL', async () => {
+    const problems = await problemsOf(loadConfig({ cwd: tempDir({}), env: {}, logLevel: 'debgu' as LogLevel }));
+    expect(problems).toEqual(['--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "debgu"; did you mean "debug"?']);
   });
 
   it('names a bot module that does not load, in one line', async () => {
