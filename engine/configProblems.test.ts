@@ -103,6 +103,15 @@ describe('configuration problems', () => {
     expect(problems).toEqual(['--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "debgu"; did you mean "debug"?']);
   });
 
+  it('names a fallback prompt that does not exist, and where relative paths start', async () => {
+    const text = '{"organizations": {"acme": {"agents": {"desk": {"bot": "openai-realtime", "options": {"fallback": {"prompt": "./sorry.wav"}}}}}}}';
+    const cwd = tempDir({ 'callwire.config.json': text });
+    const problems = await problemsOf(loadConfig({ cwd, env: {} }));
+    expect(problems).toEqual([
+      `callwire.config.json:${at(text, '{"fallback"')}: organizations.acme.agents.desk.options: openai-realtime: fallback.prompt ${join(cwd, 'sorry.wav')}: does not exist (a relative path starts from the configuration file's folder)`,
+    ]);
+  });
+
   it('names a bot module that does not load, in one line', async () => {
     const cwd = tempDir({ 'broken.mjs': 'export default {\n', 'callwire.config.json': '{"organizations": {"acme": {"agents": {"desk": {"bot": "./broken.mjs"}}}}}' });
     const problems = await problemsOf(loadConfig({ cwd, env: {} }));

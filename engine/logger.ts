@@ -1,7 +1,6 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { boundedLogSink } from './logging/boundedSink.js';
 import type { LogFormat } from './logging/logFormat.js';
-import { prettyLogSink } from './logging/prettySink.js';
 
 export type { Logger } from 'pino';
 
@@ -18,9 +17,14 @@ export function createLogger(level: LogLevel = 'info', destination?: NodeJS.Writ
   return pino(options, destination ?? boundedLogSink());
 }
 
-/** Standard output in `format`, through the bounded sink either way. */
-export function stdoutLogDestination(format: LogFormat): NodeJS.WritableStream | DestinationStream {
-  return format === 'pretty' ? prettyLogSink(boundedLogSink()) : boundedLogSink();
+/**
+ * Standard output in `format`, through the bounded sink either way. The formatter is imported only
+ * for `pretty`: loading it takes a few hundred milliseconds that JSON logging need not pay.
+ */
+export async function stdoutLogDestination(format: LogFormat): Promise<NodeJS.WritableStream | DestinationStream> {
+  if (format === 'json') return boundedLogSink();
+  const { prettyLogSink } = await import('./logging/prettySink.js');
+  return prettyLogSink(boundedLogSink());
 }
 
 /** A logger that drops everything, for tests and tools that want silence. */

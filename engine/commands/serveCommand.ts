@@ -44,7 +44,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     logLevel: values['log-level'] as LogLevel | undefined,
   });
   limitHeapGrowth();
-  const log = createLogger(config.logLevel, stdoutLogDestination(logFormat));
+  const log = createLogger(config.logLevel, await stdoutLogDestination(logFormat));
   const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log, config.limits.drainTimeoutMs);
   return -1;
