@@ -112,6 +112,12 @@ describe('configuration problems', () => {
     ]);
   });
 
+  it('says in one line that a TypeScript configuration does not load', async () => {
+    const problems = await problemsOf(loadConfig({ cwd: tempDir({ 'callwire.config.ts': 'export default { port: ;\n' }), env: {} }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^callwire\.config\.ts: could not be loaded: \S.*$/);
+  });
+
   it('names a bot module that does not load, in one line', async () => {
     const cwd = tempDir({ 'broken.mjs': 'export default {\n', 'callwire.config.json': '{"organizations": {"acme": {"agents": {"desk": {"bot": "./broken.mjs"}}}}}' });
     const problems = await problemsOf(loadConfig({ cwd, env: {} }));

@@ -8,12 +8,13 @@ import { serve, stopOnSignals } from '../serve.js';
 /** Usage of `callwire serve`. */
 export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR]
       Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
-      /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Without a config
-      file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG) it
-      serves org "default" with the shipped agents "echo" and "menu". --capture DIR writes every
-      call's frames, as they arrived and as sent, to DIR/<call id>.capture.jsonl
-      (bench/capture/FORMAT.md); a capture replays as is. Logs are readable lines on a terminal and
-      JSON lines otherwise; --log-format (or CALLWIRE_LOG_FORMAT) chooses.`;
+      /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Unless its config
+      file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG)
+      defines organizations, it serves org "default" with the shipped agents "echo" and "menu".
+      --capture DIR writes every call's frames, as they arrived and as sent, to
+      DIR/<call id>.capture.jsonl (bench/capture/FORMAT.md); a capture replays as is. Logs are
+      readable lines on a terminal and JSON lines otherwise; --log-format (or CALLWIRE_LOG_FORMAT)
+      chooses.`;
 
 /** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
 export async function runServeCommand(argv: string[]): Promise<number> {
