@@ -92,7 +92,7 @@ export function defineConfig(config: ConfigFile): ConfigFile {
 export async function loadConfig(options: LoadConfigOptions): Promise<EngineConfig> {
   const path = findConfigFile(options);
   const source = path === undefined ? undefined : { displayPath: displayPath(path, options.cwd), jsonText: extname(path) === '.json' ? await readText(path) : undefined };
-  const raw = path === undefined ? {} : await readConfigFile(path, source!);
+  const raw = path === undefined || source === undefined ? {} : await readConfigFile(path, source);
   const problems: ConfigProblem[] = [];
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) problems.push(...schemaProblems(parsed.error.issues, configFileSchema, raw));

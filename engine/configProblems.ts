@@ -117,7 +117,7 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
       return `must be ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(', ')}`}, not ${describeValue(value)}${hint}`;
     }
     case 'invalid_key':
-      return `${issue.issues[0]?.message ?? issue.message}`;
+      return issue.issues[0]?.message ?? issue.message;
     case 'invalid_union': {
       // A union's own message is generic; the alternative with a message of its own says more.
       const custom = issue.errors.flat().find((nested) => nested.code === 'custom');
