@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError } from './config.js';
 import { COMMANDS, usage } from './commands/index.js';
+import { describeFatalError, wantsStackTraces } from './fatalError.js';
 
 async function main(argv: string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;
@@ -21,9 +21,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`callwire: ${error.message}\n`);
-    else if (error instanceof TypeError && (error as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) process.stderr.write(`callwire: ${error.message}\n`);
-    else process.stderr.write(`callwire: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`callwire: ${describeFatalError(error, wantsStackTraces(process.argv.slice(2), process.env))}\n`);
     process.exitCode = 1;
   },
 );

@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       }),
     });
     const config = await loadConfig({ cwd, env: {} });
-    expect(names(config.agents)).toEqual(['echo.default', 'menu.default', 'parrot.default', 'support.acme']);
+    expect(names(config.agents)).toEqual(['parrot.default', 'support.acme']);
     const support = config.agents.find((agent) => agent.name === 'support')!;
     expect(support.options).toEqual({ tone: 'warm' });
     expect(support.timeouts).toEqual({ startMs: 10_000, mediaMs: 5_000, drainMs: 10_000, transferMs: 10_000 });
@@ -54,6 +54,17 @@ describe('loadConfig', () => {
     });
     expect(typeof support.bot.transition).toBe('function');
     expect(config.agents.find((agent) => agent.name === 'parrot')!.media.jitter).toEqual({ minDelayMs: 20, maxDelayMs: 200, timeStretch: false });
+  });
+
+  it('serves the embedded org default only when the file defines no organizations, or asks for it', async () => {
+    const load = async (file: unknown) => names((await loadConfig({ cwd: tempDir({ 'callwire.config.json': JSON.stringify(file) }), env: {} })).agents);
+    const acme = { acme: { agents: { desk: { bot: 'echo' } } } };
+    expect(await load({ port: 7000 })).toEqual(['echo.default', 'menu.default']);
+    expect(await load({ organizations: {} })).toEqual(['echo.default', 'menu.default']);
+    expect(await load({ organizations: acme })).toEqual(['desk.acme']);
+    expect(await load({ organizations: acme, includeDefaultOrg: true })).toEqual(['desk.acme', 'echo.default', 'menu.default']);
+    expect(await load({ organizations: { default: { agents: { echo: { bot: 'menu' } } } }, includeDefaultOrg: true })).toEqual(['echo.default', 'menu.default']);
+    await expect(load({ includeDefaultOrg: false })).rejects.toThrow(/includeDefaultOrg: no agent is left to serve/);
   });
 
   it('loads callwire.config.ts with inline bot logic', async () => {

@@ -2,17 +2,21 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import type { BotLogic } from '../bots/api.js';
 import { buildAgent, type AgentDefinition } from './agent.js';
 import { allowedHostProblem } from './allowedHosts.js';
-import { configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } from './configSchema.js';
+import { agentConfigSchema, configFileSchema, isActorLogic, type AgentConfig, type ConfigFile } from './configSchema.js';
+import { ConfigError, FieldProblem, displayPath, formatConfigProblems, schemaProblems, type ConfigProblem, type ConfigSource } from './configProblems.js';
+import { didYouMean } from './didYouMean.js';
+import { lineAndColumn, type JsonPathSegment } from './jsonLocation.js';
 import type { LogLevel } from './logger.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
 import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
 import type { EventTarget } from './events/eventDelivery.js';
+
+export { ConfigError } from './configProblems.js';
 
 /** Configuration file names looked for in the working directory, in order. */
 export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', 'callwire.config.js', 'callwire.config.mjs', 'callwire.config.json'] as const;
@@ -83,34 +87,37 @@ export interface LoadConfigOptions {
   readonly logLevel?: LogLevel | undefined;
 }
 
-/** A configuration that cannot be used; the message says which field and why. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  /** Stable code. */
-  readonly code = 'CW_CONFIG';
-}
-
 /** Typed identity for `callwire.config.ts`: `export default defineConfig({ ... })`. */
 export function defineConfig(config: ConfigFile): ConfigFile {
   return config;
 }
 
-/** Reads, validates and resolves the configuration, including every agent's bot module. */
+/** Reads, validates and resolves the configuration, including every agent's bot module; every problem found is reported at once. */
 export async function loadConfig(options: LoadConfigOptions): Promise<EngineConfig> {
   const path = findConfigFile(options);
-  const raw = path === undefined ? {} : await readConfigFile(path);
+  const source = path === undefined ? undefined : { displayPath: displayPath(path, options.cwd), jsonText: extname(path) === '.json' ? await readText(path) : undefined };
+  const raw = path === undefined || source === undefined ? {} : await readConfigFile(path, source);
+  const problems: ConfigProblem[] = [];
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${path}: ${describeIssue(parsed.error)}`);
-  const file = parsed.data;
+  if (!parsed.success) problems.push(...schemaProblems(parsed.error.issues, configFileSchema, raw));
+  const file: ConfigFile = parsed.success ? parsed.data : {};
   const baseDir = path === undefined ? options.cwd : dirname(path);
 
-  const organizations = mergeOrganizations(EMBEDDED_CONFIG.organizations, file.organizations ?? {});
   const agents: AgentDefinition[] = [];
+  const organizations = parsed.success ? organizationsToServe(parsed.data) : validOrganizations(raw);
   for (const [org, { agents: orgAgents }] of Object.entries(organizations)) {
-    for (const [name, agentConfig] of Object.entries(orgAgents)) agents.push(await resolveAgent(org, name, agentConfig, baseDir));
+    for (const [name, agentConfig] of Object.entries(orgAgents)) {
+      try {
+        agents.push(await resolveAgent(org, name, agentConfig, baseDir));
+      } catch (error) {
+        if (!(error instanceof FieldProblem)) throw error;
+        problems.push({ path: error.path, message: error.message });
+      }
+    }
   }
+  problems.push(...phoneNumberProblems(agents));
+  if (parsed.success && Object.keys(organizations).length === 0) problems.push({ path: ['includeDefaultOrg'], message: 'no agent is left to serve: define organizations, or remove includeDefaultOrg: false' });
 
-  checkPhoneNumbers(agents);
   const env = options.env;
   const telnyx: TelnyxSettings = {
     apiKey: nonEmpty(env['TELNYX_API_KEY']) ?? file.telnyx?.apiKey,
@@ -122,16 +129,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     try {
       webhookPublicKey(telnyx.publicKey);
     } catch (error) {
-      throw new ConfigError(`telnyx.publicKey (or TELNYX_PUBLIC_KEY): ${(error as Error).message}`, { cause: error });
+      const fromEnv = nonEmpty(env['TELNYX_PUBLIC_KEY']) !== undefined;
+      problems.push({ path: fromEnv ? undefined : ['telnyx', 'publicKey'], message: `${fromEnv ? 'TELNYX_PUBLIC_KEY: ' : ''}${(error as Error).message}` });
     }
   }
   const publicUrl = nonEmpty(env['CALLWIRE_PUBLIC_URL']) ?? file.publicUrl;
-  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(publicUrl)) throw new ConfigError(`CALLWIRE_PUBLIC_URL must be an http:// or https:// URL, got "${publicUrl}"`);
-  const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem) ?? file.trustedProxies ?? [];
-  const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem) ?? file.allowedHosts ?? [];
-  const events = eventsFromEnv(env) ?? file.events;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(publicUrl)) problems.push({ path: undefined, message: `CALLWIRE_PUBLIC_URL must be an http:// or https:// URL, got "${publicUrl}"` });
+  const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem, problems) ?? file.trustedProxies ?? [];
+  const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem, problems) ?? file.allowedHosts ?? [];
+  const events = eventsFromEnv(env, problems) ?? file.events;
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
+  const envPort = parsePort(env['CALLWIRE_PORT'], problems);
+  const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
+  const optionLogLevel = parseLogLevel(options.logLevel, '--log-level', problems);
 
+  if (problems.length > 0) throw new ConfigError(formatConfigProblems(problems, source));
   return {
     publicUrl,
     trustedProxies,
@@ -140,8 +152,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     telnyx,
     events,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
-    port: options.port ?? parsePort(options.env['CALLWIRE_PORT']) ?? file.port ?? EMBEDDED_CONFIG.port,
-    logLevel: options.logLevel ?? parseLogLevel(options.env['CALLWIRE_LOG_LEVEL']) ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
+    port: options.port ?? envPort ?? file.port ?? EMBEDDED_CONFIG.port,
+    logLevel: optionLogLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
     limits: {
       maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
       maxPayloadBytes: file.limits?.maxPayloadBytes ?? EMBEDDED_CONFIG.limits.maxPayloadBytes,
@@ -169,36 +181,40 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
 }
 
 /** `CALLWIRE_EVENTS_URL` and `CALLWIRE_EVENTS_SECRET`, checked as the file's `events` is. */
-function eventsFromEnv(env: Readonly<Record<string, string | undefined>>): EventTarget | undefined {
+function eventsFromEnv(env: Readonly<Record<string, string | undefined>>, problems: ConfigProblem[]): EventTarget | undefined {
   const url = nonEmpty(env['CALLWIRE_EVENTS_URL']);
   const secret = nonEmpty(env['CALLWIRE_EVENTS_SECRET']);
   if (url === undefined && secret === undefined) return undefined;
   const parsed = configFileSchema.shape.events.safeParse({ url, secret });
-  if (!parsed.success) {
-    throw new ConfigError(`CALLWIRE_EVENTS_URL and CALLWIRE_EVENTS_SECRET: ${parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`)).join('; ')}`);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const variable = issue.path[0] === 'secret' ? 'CALLWIRE_EVENTS_SECRET' : 'CALLWIRE_EVENTS_URL';
+    problems.push({ path: undefined, message: `${variable}: ${issue.message.replace(/^events\.(url|secret)/, variable)}` });
   }
-  return parsed.data;
+  return undefined;
 }
 
-/** Each phone number may route to one agent only. */
-function checkPhoneNumbers(agents: readonly AgentDefinition[]): void {
+/** Each phone number may route to one agent only: a problem at each later mention of a number. */
+function phoneNumberProblems(agents: readonly AgentDefinition[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const owners = new Map<string, string>();
   for (const agent of agents) {
-    for (const number of agent.phoneNumbers) {
+    agent.phoneNumbers.forEach((number, index) => {
       const owner = owners.get(number);
       const name = `${agent.name}.${agent.org}`;
-      if (owner !== undefined) throw new ConfigError(`phone number ${number} is routed to both ${owner} and ${name}; a number routes to one agent`);
-      owners.set(number, name);
-    }
+      if (owner === undefined) owners.set(number, name);
+      else problems.push({ path: ['organizations', agent.org, 'agents', agent.name, 'phoneNumbers', index], message: `${number} is already routed to ${owner}; a number routes to one agent` });
+    });
   }
+  return problems;
 }
 
 /** A comma-separated list from the environment, each entry checked by `problem`; undefined when the variable is unset or blank. */
-function listFromEnv(env: LoadConfigOptions['env'], name: string, problem: (entry: string) => string | undefined): string[] | undefined {
+function listFromEnv(env: LoadConfigOptions['env'], name: string, problem: (entry: string) => string | undefined, problems: ConfigProblem[]): string[] | undefined {
   const entries = nonEmpty(env[name])?.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
   for (const entry of entries ?? []) {
     const message = problem(entry);
-    if (message !== undefined) throw new ConfigError(`${name}: ${message}`);
+    if (message !== undefined) problems.push({ path: undefined, message: `${name}: ${message}` });
   }
   return entries;
 }
@@ -211,7 +227,7 @@ function findConfigFile(options: LoadConfigOptions): string | undefined {
   const explicit = options.path ?? options.env['CALLWIRE_CONFIG'];
   if (explicit !== undefined && explicit !== '') {
     const path = resolve(options.cwd, explicit);
-    if (!existsSync(path)) throw new ConfigError(`configuration file not found: ${path}`);
+    if (!existsSync(path)) throw new ConfigError([`configuration file not found: ${path} (check --config or CALLWIRE_CONFIG)`]);
     return path;
   }
   for (const name of CONFIG_FILE_NAMES) {
@@ -221,15 +237,38 @@ function findConfigFile(options: LoadConfigOptions): string | undefined {
   return undefined;
 }
 
-async function readConfigFile(path: string): Promise<unknown> {
-  if (extname(path) === '.json') {
-    try {
-      return JSON.parse(await readFile(path, 'utf8')) as unknown;
-    } catch (error) {
-      throw new ConfigError(`${path}: ${(error as Error).message}`, { cause: error });
-    }
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read: ${fileErrorReason(error)}`]);
   }
-  return exportedValue(await importModule(path), 'default');
+}
+
+async function readConfigFile(path: string, source: ConfigSource): Promise<unknown> {
+  if (source.jsonText !== undefined) return parseJsonConfig(source.jsonText, source.displayPath);
+  let module: unknown;
+  try {
+    module = await importModule(path);
+  } catch (error) {
+    throw new ConfigError([`${source.displayPath}: could not be loaded: ${firstLine(error)}`]);
+  }
+  return exportedValue(module, 'default');
+}
+
+/** The file's value, or a ConfigError at the line and column where JSON.parse gave up. */
+function parseJsonConfig(text: string, displayPath: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    // V8 says "… in JSON at position 42", and newer versions add "(line 3 column 5)".
+    const position = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
+    const offset = position === null ? text.length : Number(position[2]);
+    const { line, column } = lineAndColumn(text, offset);
+    const reason = position === null ? message : position[1]!;
+    throw new ConfigError([`${displayPath}:${line}:${column}: not valid JSON: ${reason}`]);
+  }
 }
 
 /** Imports a JavaScript or TypeScript module; TypeScript goes through tsx so users need no build step. */
@@ -244,6 +283,33 @@ async function importModule(path: string): Promise<unknown> {
 
 type OrganizationsConfig = Readonly<Record<string, { readonly agents: Readonly<Record<string, AgentConfig>> }>>;
 
+/**
+ * The organizations the engine serves: the file's own, and the embedded `default` (echo, menu) only
+ * when the file defines none or asks for it with `includeDefaultOrg: true`. A `default`
+ * organization of the file's own then gains the embedded agents it does not redefine.
+ */
+function organizationsToServe(file: ConfigFile): OrganizationsConfig {
+  const own = (file.organizations ?? {}) as OrganizationsConfig;
+  const includeDefault = file.includeDefaultOrg ?? Object.keys(own).length === 0;
+  return includeDefault ? mergeOrganizations(EMBEDDED_CONFIG.organizations, own) : own;
+}
+
+/** The agents of a file that failed validation that are valid on their own, so their bots can be checked too. */
+function validOrganizations(raw: unknown): OrganizationsConfig {
+  const organizations: Record<string, { agents: Record<string, AgentConfig> }> = {};
+  const rawOrgs = (raw as { organizations?: unknown } | undefined)?.organizations;
+  if (typeof rawOrgs !== 'object' || rawOrgs === null) return organizations;
+  for (const [org, value] of Object.entries(rawOrgs)) {
+    const rawAgents = (value as { agents?: unknown } | undefined)?.agents;
+    if (typeof rawAgents !== 'object' || rawAgents === null) continue;
+    for (const [name, agent] of Object.entries(rawAgents)) {
+      const parsed = agentConfigSchema.safeParse(agent);
+      if (parsed.success) (organizations[org] ??= { agents: {} }).agents[name] = parsed.data;
+    }
+  }
+  return organizations;
+}
+
 function mergeOrganizations(base: OrganizationsConfig, extra: OrganizationsConfig): OrganizationsConfig {
   const merged: Record<string, { agents: Record<string, AgentConfig> }> = {};
   for (const source of [base, extra]) {
@@ -255,30 +321,38 @@ function mergeOrganizations(base: OrganizationsConfig, extra: OrganizationsConfi
   return merged;
 }
 
+/** @throws FieldProblem naming the agent's field that cannot be used. */
 async function resolveAgent(org: string, name: string, config: AgentConfig, baseDir: string): Promise<AgentDefinition> {
-  const where = `organizations.${org}.agents.${name}`;
-  const { bot, botName } = await resolveBot(config.bot, baseDir, where);
+  const where = ['organizations', org, 'agents', name];
+  const { bot, botName } = await resolveBot(config.bot, baseDir, [...where, 'bot']);
   let options: Readonly<Record<string, unknown>>;
   try {
     options = await loadBotOptions(bot, config.options ?? {}, { baseDir, importModule });
     checkBotOptions(bot, options);
   } catch (error) {
-    throw new ConfigError(`${where}.options: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FieldProblem([...where, 'options'], firstLine(error));
   }
   return buildAgent(org, name, bot, botName, { ...config, options });
 }
 
-async function resolveBot(reference: AgentConfig['bot'], baseDir: string, where: string): Promise<{ bot: BotLogic; botName: string }> {
+async function resolveBot(reference: AgentConfig['bot'], baseDir: string, where: readonly JsonPathSegment[]): Promise<{ bot: BotLogic; botName: string }> {
   if (typeof reference !== 'string') return { bot: reference, botName: 'inline' };
   const shipped = SHIPPED_BOTS.get(reference);
   if (shipped !== undefined) return { bot: shipped, botName: reference };
   if (!reference.startsWith('.') && !isAbsolute(reference)) {
-    throw new ConfigError(`${where}.bot: "${reference}" is neither a shipped bot (${[...SHIPPED_BOTS.keys()].join(', ')}) nor a path starting with ./ or /`);
+    const shippedNames = [...SHIPPED_BOTS.keys()];
+    throw new FieldProblem(where, `"${reference}" is neither a shipped bot (${shippedNames.join(', ')}) nor a path starting with ./ or /${didYouMean(reference, shippedNames)}`);
   }
   const path = resolve(baseDir, reference);
-  if (!existsSync(path)) throw new ConfigError(`${where}.bot: module not found: ${path}`);
-  const bot = exportedValue(await importModule(path), 'bot');
-  if (!isActorLogic(bot)) throw new ConfigError(`${where}.bot: ${path} must export bot logic (defineBot(...)) as default or as "bot"`);
+  if (!existsSync(path)) throw new FieldProblem(where, `module not found: ${path} (a relative path starts from the configuration file's folder)`);
+  let module: unknown;
+  try {
+    module = await importModule(path);
+  } catch (error) {
+    throw new FieldProblem(where, `${path} could not be loaded: ${firstLine(error)}`);
+  }
+  const bot = exportedValue(module, 'bot');
+  if (!isActorLogic(bot)) throw new FieldProblem(where, `${path} must export bot logic (defineBot(...)) as default or as "bot"`);
   return { bot, botName: reference };
 }
 
@@ -295,25 +369,33 @@ function exportedValue(module: unknown, fallbackName: string): unknown {
   return value;
 }
 
-function parsePort(value: string | undefined): number | undefined {
+function parsePort(value: string | undefined, problems: ConfigProblem[]): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`CALLWIRE_PORT must be a port number, got "${value}"`);
-  return port;
+  if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+  problems.push({ path: undefined, message: `CALLWIRE_PORT must be a port number, got "${value}"` });
+  return undefined;
 }
 
-function parseLogLevel(value: string | undefined): LogLevel | undefined {
+function parseLogLevel(value: string | undefined, name: string, problems: ConfigProblem[]): LogLevel | undefined {
   if (value === undefined || value === '') return undefined;
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(value)) throw new ConfigError(`CALLWIRE_LOG_LEVEL must be one of ${levels.join(', ')}`);
-  return value as LogLevel;
+  if (levels.includes(value)) return value as LogLevel;
+  problems.push({ path: undefined, message: `${name} must be one of ${levels.join(', ')}, got "${value}"${didYouMean(value, levels)}` });
+  return undefined;
 }
 
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid configuration';
-  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-  // A bad record key nests the useful message (for example the name rule) one level down.
-  const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
-  return `${path}: ${nested === undefined ? issue.message : `${issue.message}: ${nested}`}`;
+/** An error's message up to its first line break: enough to act on without a stack trace. */
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.trim();
+}
+
+/** Why a file could not be read, in words. */
+function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'it does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return firstLine(error);
 }

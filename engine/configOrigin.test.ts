@@ -35,9 +35,9 @@ describe('trustedProxies and allowedHosts configuration', () => {
 
   it('refuses a bad entry in the file, naming the field, the index and the entry', async () => {
     await expect(loadConfig({ cwd: configDir({ trustedProxies: ['10.0.0.0/8', '10.0.0.0/33'] }), env: {} })).rejects.toThrow(
-      /trustedProxies\.1: trustedProxies entry "10\.0\.0\.0\/33": the prefix length must be a number from 1 to 32 for IPv4/,
+      /trustedProxies\[1\]: trustedProxies entry "10\.0\.0\.0\/33": the prefix length must be a number from 1 to 32 for IPv4/,
     );
-    await expect(loadConfig({ cwd: configDir({ allowedHosts: ['https://cw.example.com'] }), env: {} })).rejects.toThrow(/allowedHosts\.0: allowedHosts entry "https:\/\/cw\.example\.com" is a URL/);
+    await expect(loadConfig({ cwd: configDir({ allowedHosts: ['https://cw.example.com'] }), env: {} })).rejects.toThrow(/allowedHosts\[0\]: allowedHosts entry "https:\/\/cw\.example\.com" is a URL/);
   });
 
   it('refuses a bad entry in the environment, naming the variable and the entry', async () => {

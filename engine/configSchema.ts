@@ -10,10 +10,9 @@ export function isActorLogic(value: unknown): value is BotLogic {
   return typeof value === 'object' && value !== null && typeof (value as { transition?: unknown }).transition === 'function';
 }
 
-const botReference = z.union([
-  z.string().min(1),
-  z.custom<BotLogic>(isActorLogic, { message: 'bot must be a shipped bot name, a module path, or bot logic from defineBot()' }),
-]);
+const BOT_REFERENCE = 'must be a shipped bot name, a module path, or bot logic from defineBot()';
+
+const botReference = z.union([z.string().min(1, BOT_REFERENCE), z.custom<BotLogic>(isActorLogic, { message: BOT_REFERENCE })]);
 
 const timeoutsSchema = z
   .object({
@@ -144,6 +143,8 @@ export const configFileSchema = z
       .partial()
       .strict(),
     organizations: z.record(z.string().regex(NAME, 'organization names are letters, digits, - and _'), organizationSchema),
+    /** Serve the embedded org `default` (agents echo and menu) beside the file's organizations; by default only when the file defines none. */
+    includeDefaultOrg: z.boolean(),
     /** How Telnyx reaches this engine, e.g. `https://callwire.example.com`: stream URLs sent to Telnyx are built from it. */
     publicUrl: z.url({ protocol: /^https?$/, error: 'publicUrl must be an http:// or https:// URL' }),
     /** Reverse proxies (IP addresses or CIDR blocks) whose X-Forwarded-Host, -Proto and -For the engine believes. */

@@ -20,6 +20,7 @@ describe('Telnyx configuration', () => {
   it('reads agent numbers, tokens and parameters, and the Telnyx and API settings', async () => {
     const cwd = configDir({
       publicUrl: 'https://cw.example.com',
+      includeDefaultOrg: true,
       apiKeys: ['file-key-0123456789abcdef'],
       telnyx: { apiKey: 'KEYfile', baseUrl: 'http://127.0.0.1:4010', publicKey: publicKeyBase64, connectionId: 'conn-1' },
       organizations: {
@@ -69,7 +70,7 @@ describe('Telnyx configuration', () => {
 
   it('refuses a number routed to two agents, a bad public key, short secrets and non-E.164 numbers', async () => {
     const twice = configDir({ organizations: { a: { agents: { x: { bot: 'echo', phoneNumbers: ['+13125550100'] } } }, b: { agents: { y: { bot: 'echo', phoneNumbers: ['+13125550100'] } } } } });
-    await expect(loadConfig({ cwd: twice, env: {} })).rejects.toThrow(/\+13125550100 is routed to both x\.a and y\.b/);
+    await expect(loadConfig({ cwd: twice, env: {} })).rejects.toThrow(/organizations\.b\.agents\.y\.phoneNumbers\[0\]: \+13125550100 is already routed to x\.a/);
     await expect(loadConfig({ cwd: configDir({}), env: { TELNYX_PUBLIC_KEY: 'c2hvcnQ=' } })).rejects.toThrow(/TELNYX_PUBLIC_KEY.*32 bytes/);
     await expect(loadConfig({ cwd: configDir({ apiKeys: ['short'] }), env: {} })).rejects.toThrow(ConfigError);
     const badNumber = configDir({ organizations: { a: { agents: { x: { bot: 'echo', phoneNumbers: ['3125550100'] } } } } });

@@ -2,6 +2,7 @@ import { AgentCatalog } from './agentCatalog.js';
 import { systemClock } from './clock.js';
 import type { EngineConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { whenLogsWritten } from './logging/boundedSink.js';
 import { startServer, type RunningServer } from './server.js';
 
 /** Process-level options that are not configuration. */
@@ -100,19 +101,24 @@ export function stopOnSignals(server: RunningServer, log: Logger, drainTimeoutMs
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       log.warn({ signal, calls: server.calls.size }, 'second signal: ending every call now');
-      void server.close().then(() => process.exit(0));
+      void server.close().then(() => exitWhenLogsWritten(0));
       return;
     }
     stopping = true;
     log.info({ signal, calls: server.calls.size, drainTimeoutMs }, 'shutting down');
     server.drain(drainTimeoutMs).then(
-      () => process.exit(0),
+      () => exitWhenLogsWritten(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitWhenLogsWritten(1);
       },
     );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Exits with `code` once the log lines written so far have left the process (the drain's last lines included). */
+function exitWhenLogsWritten(code: number): void {
+  void whenLogsWritten().then(() => process.exit(code));
 }

@@ -23,6 +23,8 @@ export function abuseConfigContent(streamAuthToken: string, webhookPublicKey: st
   return {
     ...(limits === undefined ? {} : { limits }),
     organizations: { default: { agents: { guarded: { bot: 'echo', streamAuthToken } } } },
+    // The attacks and the good call use the embedded echo.default beside guarded.default.
+    includeDefaultOrg: true,
     telnyx: { publicKey: webhookPublicKey },
   };
 }

@@ -38,7 +38,7 @@ describe('parseAiAgentOptions', () => {
     [{ temperature: 'hot' }, /temperature must be a number/],
     [{ greeting: { interruptible: false } }, /greeting\.text/],
     [{ instructons: 'typo' }, /unknown option "instructons"/],
-    [{ fallback: { prompt: '/nonexistent/sorry.wav' } }, /fallback\.prompt \/nonexistent\/sorry\.wav: ENOENT/],
+    [{ fallback: { prompt: '/nonexistent/sorry.wav' } }, /fallback\.prompt \/nonexistent\/sorry\.wav: does not exist \(a relative path starts from the configuration file's folder\)/],
     [{ fallback: { prompt: 'a.wav', text: 'Sorry.' } }, /either prompt \(a WAV file\) or text, not both/],
     [{ fallback: { transferTo: 'front desk' } }, /fallback\.transferTo: "front desk" is neither/],
     [{ fallback: { transfer: '+13125550123' } }, /fallback: unknown option "transfer"/],

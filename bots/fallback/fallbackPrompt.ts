@@ -40,12 +40,21 @@ function readWavFile(path: string): Int16Array {
   try {
     wav = readWav(readFileSync(path));
   } catch (error) {
-    throw new FallbackPromptError(`fallback.prompt ${path}: ${(error as Error).message}`);
+    throw new FallbackPromptError(`fallback.prompt ${path}: ${unreadableReason(error)}`);
   }
   if (wav.sampleRate !== PROMPT_SAMPLE_RATE || wav.channels !== 1) {
     throw new FallbackPromptError(`fallback.prompt ${path}: must be 8000 Hz mono 16-bit PCM, is ${wav.sampleRate} Hz with ${wav.channels} channels`);
   }
   return wav.samples;
+}
+
+/** Why the prompt file could not be used, in words that say what to check. */
+function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist (a relative path starts from the configuration file\'s folder)';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  if (code === 'EISDIR') return 'is a folder; give the WAV file';
+  return (error as Error).message;
 }
 
 /** The prompt at 8 kHz, made on first use and kept. @throws FallbackPromptError */

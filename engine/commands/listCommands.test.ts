@@ -13,6 +13,7 @@ const configPath = (() => {
     path,
     JSON.stringify({
       publicUrl: 'https://cw.example.com',
+      includeDefaultOrg: true,
       organizations: {
         acme: {
           agents: {

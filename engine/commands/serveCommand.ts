@@ -2,17 +2,20 @@ import { parseArgs } from 'node:util';
 import { checkoutOfBuild, staleBuildWarning } from '../buildFreshness.js';
 import { loadConfig } from '../config.js';
 import { limitHeapGrowth } from '../heapGrowth.js';
-import { createLogger, type LogLevel } from '../logger.js';
+import { createLogger, stdoutLogDestination, type LogLevel } from '../logger.js';
+import { chooseLogFormat } from '../logging/logFormat.js';
 import { serve, stopOnSignals } from '../serve.js';
 
 /** Usage of `callwire serve`. */
-export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--capture DIR]
+export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR]
       Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
-      /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Without a config
-      file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG) it
-      serves org "default" with the shipped agents "echo" and "menu". --capture DIR writes every
-      call's frames, as they arrived and as sent, to DIR/<call id>.capture.jsonl
-      (bench/capture/FORMAT.md); a capture replays as is.`;
+      /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Unless its config
+      file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG)
+      defines organizations, it serves org "default" with the shipped agents "echo" and "menu".
+      --capture DIR writes every call's frames, as they arrived and as sent, to
+      DIR/<call id>.capture.jsonl (bench/capture/FORMAT.md); a capture replays as is. Logs are
+      readable lines on a terminal and JSON lines otherwise; --log-format (or CALLWIRE_LOG_FORMAT)
+      chooses.`;
 
 /** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -23,6 +26,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       host: { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       capture: { type: 'string' },
     },
     strict: true,
@@ -32,6 +36,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`callwire: --port must be a port number, got "${values.port}"\n`);
     return 2;
   }
+  const logFormat = chooseLogFormat(values['log-format'] ?? process.env['CALLWIRE_LOG_FORMAT'], process.stdout.isTTY === true);
   const config = await loadConfig({
     cwd: process.cwd(),
     env: process.env,
@@ -45,7 +50,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   const stale = checkout === undefined ? undefined : staleBuildWarning(checkout);
   if (stale !== undefined) process.stderr.write(stale);
   limitHeapGrowth();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, await stdoutLogDestination(logFormat));
   const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log, config.limits.drainTimeoutMs);
   return -1;
