@@ -3,15 +3,20 @@ import { loadConfig } from '../config.js';
 import { limitHeapGrowth } from '../heapGrowth.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { serve, stopOnSignals } from '../serve.js';
+import { runClusterPrimary } from '../cluster/primary.js';
+import { isClusterWorker, runClusterWorker } from '../cluster/worker.js';
+import { resolveWorkerCount } from '../cluster/workerCount.js';
 
 /** Usage of `callwire serve`. */
-export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--capture DIR]
+export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--capture DIR] [--workers N]
       Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
       /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Without a config
       file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG) it
       serves org "default" with the shipped agents "echo" and "menu". --capture DIR writes every
       call's frames, as they arrived and as sent, to DIR/<call id>.capture.jsonl
-      (bench/capture/FORMAT.md); a capture replays as is.`;
+      (bench/capture/FORMAT.md); a capture replays as is. --workers N (or CALLWIRE_WORKERS) runs N
+      engine processes behind one port, a call in one of them (default: one per core; one when
+      Telnyx Call Control or webhooks are configured, whose state is not shared between processes).`;
 
 /** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -23,6 +28,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       'log-level': { type: 'string' },
       capture: { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
@@ -41,6 +47,20 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   });
   limitHeapGrowth();
   const log = createLogger(config.logLevel);
+  if (isClusterWorker()) {
+    await runClusterWorker(config, log, { captureDir: values.capture });
+    return -1;
+  }
+  const count = resolveWorkerCount(values.workers ?? process.env.CALLWIRE_WORKERS, config);
+  if (typeof count === 'string') {
+    process.stderr.write(`callwire: ${count}\n`);
+    return 2;
+  }
+  if (count.workers > 1) {
+    log.info({ workers: count.workers, why: count.why }, 'running one engine per worker process');
+    await runClusterPrimary(config, log, count.workers);
+    return -1;
+  }
   const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log, config.limits.drainTimeoutMs);
   return -1;

@@ -1,0 +1,191 @@
+import cluster, { type Worker } from 'node:cluster';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { AggregatorRegistry } from 'prom-client';
+import type { EngineConfig } from '../config.js';
+import type { EngineStatsSnapshot } from '../engineStats.js';
+import type { Logger } from '../logger.js';
+import { isCallwireMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { sumSnapshots, thisProcessShare } from './clusterStats.js';
+import { answerInPrimary, answeredByPrimary, PrimaryMetrics, replyJson, type PrimaryView } from './primaryEndpoints.js';
+import { hasRequestLine, hasWholeHead, parseRequestLine, readUntil, stopReading } from './requestHead.js';
+import { WORKER_ENV } from './worker.js';
+import { WorkerPool } from './workerPool.js';
+
+/** Longest request line the primary reads to route a connection; a longer one is a worker's to refuse. */
+const MAX_REQUEST_LINE_BYTES = 8 * 1024;
+/** Largest head of a request the primary answers itself (Node's own default limit). */
+const MAX_HEAD_BYTES = 16 * 1024;
+/** Workers that die before they are ready, in a row, before the primary gives up (a config that cannot start). */
+const MAX_FAILED_STARTS = 3;
+/** How long the primary waits for workers' `/stats`. */
+const STATS_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs the primary of `callwire serve --workers N`. The primary owns the port and runs no call: it
+ * reads each connection's request line, answers `/healthz`, `/readyz`, `/metrics` and `/stats`
+ * itself (so they answer while workers are busy), and hands every other connection, with the bytes
+ * read, to the worker with the fewest live calls. Workers report each call's start and end; a
+ * worker that dies has its calls logged as ended `worker_crashed` and is replaced. SIGTERM or SIGINT
+ * drains every worker and the primary exits 0 once all have; a second signal ends the calls now.
+ */
+export async function runClusterPrimary(config: EngineConfig, log: Logger, workers: number): Promise<void> {
+  const pool = new WorkerPool();
+  const metrics = new PrimaryMetrics(pool);
+  const aggregator = new AggregatorRegistry();
+  const statsRequests = new Map<number, { readonly replies: EngineStatsSnapshot[]; waiting: number; readonly done: () => void }>();
+  let nextStatsRequest = 0;
+  let draining = false;
+  let failedStarts = 0;
+
+  const send = (worker: Worker, message: PrimaryMessage): void => {
+    if (worker.isConnected()) worker.send(message);
+  };
+  const drainMessage = (now: boolean): PrimaryMessage => ({ type: 'callwire:drain', deadlineMs: config.limits.drainTimeoutMs, now });
+  const fork = (): void => {
+    const worker = cluster.fork({ [WORKER_ENV]: '1' });
+    if (worker.process.pid !== undefined) pool.add(worker.id, worker.process.pid);
+  };
+
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    if (!isCallwireMessage(message)) return;
+    const report = message as WorkerMessage;
+    const pooled = pool.get(worker.id);
+    switch (report.type) {
+      case 'callwire:ready':
+        if (pooled === undefined) return;
+        pooled.ready = true;
+        failedStarts = 0;
+        log.info({ worker: worker.id, pid: pooled.pid }, 'worker ready');
+        if (draining) send(worker, drainMessage(false));
+        return;
+      case 'callwire:call':
+        pool.callEvent(worker.id, report.event, report.callId, report.agent);
+        return;
+      case 'callwire:status':
+        if (pooled !== undefined) pooled.unready = report.unready ?? undefined;
+        return;
+      case 'callwire:stats-reply': {
+        const request = statsRequests.get(report.requestId);
+        if (request === undefined) return;
+        request.replies.push(report.snapshot);
+        if (--request.waiting === 0) request.done();
+        return;
+      }
+      case 'callwire:drained':
+        if (pooled !== undefined) pooled.ready = false;
+        return;
+    }
+  });
+
+  cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+    const pooled = pool.get(worker.id);
+    const wasReady = pooled?.ready === true;
+    const lost = pool.remove(worker.id);
+    const clean = draining && code === 0;
+    if (!clean) {
+      log.error({ worker: worker.id, pid: pooled?.pid, code, signal, calls: lost.length }, 'worker died');
+      for (const call of lost) log.warn({ callId: call.callId, agent: call.agent, reason: 'worker_crashed', worker: worker.id, pid: pooled?.pid }, 'call ended');
+      metrics.workerCrashed(lost.map((call) => call.agent));
+    }
+    if (draining) {
+      if (pool.size === 0) {
+        log.info('every worker has drained; exiting');
+        process.exit(0);
+      }
+      return;
+    }
+    if (!wasReady && ++failedStarts >= MAX_FAILED_STARTS) {
+      log.fatal({ failedStarts }, 'workers keep dying before they are ready; stopping');
+      process.exit(1);
+    }
+    fork();
+  });
+
+  const view: PrimaryView = {
+    pool,
+    metrics,
+    draining: () => draining,
+    workerMetrics: () => aggregator.clusterMetrics(),
+    stats: (resetLoop) =>
+      new Promise((resolve) => {
+        const requestId = nextStatsRequest++;
+        const replies: EngineStatsSnapshot[] = [];
+        const finish = (): void => {
+          clearTimeout(timer);
+          statsRequests.delete(requestId);
+          resolve(sumSnapshots(replies, thisProcessShare()));
+        };
+        const timer = setTimeout(finish, STATS_TIMEOUT_MS);
+        const asked = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && worker.isConnected() && pool.get(worker.id)?.ready === true);
+        statsRequests.set(requestId, { replies, waiting: asked.length, done: finish });
+        if (asked.length === 0) finish();
+        for (const worker of asked) send(worker, { type: 'callwire:stats', requestId, resetLoop });
+      }),
+  };
+
+  const headLimits = { timeoutMs: config.limits.httpHeadersTimeoutMs, maxBytes: MAX_REQUEST_LINE_BYTES };
+  let routing = 0;
+  const route = async (socket: Socket): Promise<void> => {
+    const first = await readUntil(socket, hasRequestLine, headLimits);
+    if (first === undefined) return;
+    const line = parseRequestLine(first);
+    if (line !== undefined && answeredByPrimary(line)) {
+      const head = await readUntil(socket, hasWholeHead, { ...headLimits, maxBytes: MAX_HEAD_BYTES }, first);
+      if (head === undefined) return;
+      if (!hasWholeHead(head)) return replyJson(socket, 431, { error: 'header_too_large' });
+      return answerInPrimary(socket, line, view);
+    }
+    const received = Buffer.concat([first, stopReading(socket)]);
+    const target = pool.pick();
+    const worker = target === undefined ? undefined : cluster.workers?.[target.id];
+    if (worker === undefined || !worker.isConnected()) return replyJson(socket, 503, { error: 'no_workers' });
+    const message: PrimaryMessage = { type: 'callwire:connection', received: received.toString('base64') };
+    worker.send(message, socket, (error: Error | null) => {
+      if (error !== null) socket.destroy();
+    });
+  };
+  const listener = createServer((socket) => {
+    // Connections still to show their request line are the primary's only per-connection state: capped.
+    if (routing >= config.limits.maxIdleConnections) {
+      socket.destroy();
+      return;
+    }
+    routing++;
+    socket.on('error', () => undefined);
+    route(socket).then(
+      () => routing--,
+      (error: unknown) => {
+        routing--;
+        socket.destroy();
+        log.error({ err: error }, 'routing a connection failed');
+      },
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ port: config.port, host: config.host, backlog: 1024 }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const address = listener.address() as AddressInfo;
+  log.info({ host: address.address, port: address.port, workers }, 'callwire listening; starting workers');
+  for (let i = 0; i < workers; i++) fork();
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn({ signal, calls: pool.calls }, 'second signal: ending every call now');
+      for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) send(worker, drainMessage(true));
+      return;
+    }
+    stopping = true;
+    draining = true;
+    log.info({ signal, calls: pool.calls, workers: pool.size, drainTimeoutMs: config.limits.drainTimeoutMs }, 'shutting down: draining every worker');
+    if (pool.size === 0) process.exit(0);
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined && pool.get(worker.id)?.ready === true) send(worker, drainMessage(false));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
