@@ -36,6 +36,7 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
   let nextStatsRequest = 0;
   let draining = false;
   let failedStarts = 0;
+  let allReady: (() => void) | undefined;
 
   const send = (worker: Worker, message: PrimaryMessage): void => {
     if (worker.isConnected()) worker.send(message);
@@ -57,6 +58,7 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
         failedStarts = 0;
         log.info({ worker: worker.id, pid: pooled.pid }, 'worker ready');
         if (draining) send(worker, drainMessage(false));
+        if (allReady !== undefined && pool.list().every((each) => each.ready)) allReady();
         return;
       case 'callwire:call':
         pool.callEvent(worker.id, report.event, report.callId, report.agent);
@@ -162,6 +164,13 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
     );
   });
 
+  // The port opens once every worker is up, as a single engine listens once it can take calls.
+  const started = new Promise<void>((resolve) => {
+    allReady = resolve;
+  });
+  for (let i = 0; i < workers; i++) fork();
+  await started;
+  allReady = undefined;
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen({ port: config.port, host: config.host, backlog: 1024 }, () => {
@@ -170,8 +179,7 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
     });
   });
   const address = listener.address() as AddressInfo;
-  log.info({ host: address.address, port: address.port, workers }, 'callwire listening; starting workers');
-  for (let i = 0; i < workers; i++) fork();
+  log.info({ host: address.address, port: address.port, workers }, 'callwire listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

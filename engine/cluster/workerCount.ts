@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import type { EngineConfig } from '../config.js';
 
 /** How many engine processes `serve` runs, and why, for the start-up log. */
 export interface WorkerCount {
@@ -14,7 +13,7 @@ export interface WorkerCount {
  * worker would not find: with Telnyx settings the default is one process, and more are refused.
  * Returns an error message for a bad or refused value.
  */
-export function resolveWorkerCount(requested: string | undefined, config: Pick<EngineConfig, 'telnyx'>, cores: number = availableParallelism()): WorkerCount | string {
+export function resolveWorkerCount(requested: string | undefined, config: { readonly telnyx: { readonly apiKey?: string | undefined; readonly publicKey?: string | undefined } }, cores: number = availableParallelism()): WorkerCount | string {
   const callControl = config.telnyx.apiKey !== undefined || config.telnyx.publicKey !== undefined;
   if (requested === undefined || requested.trim() === '') {
     if (callControl) return { workers: 1, why: 'Telnyx Call Control or webhooks are configured: their state lives in one process' };
