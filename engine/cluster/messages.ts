@@ -1,3 +1,4 @@
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { EngineStatsSnapshot } from '../engineStats.js';
 
 /** IPC between a cluster's primary and its workers: per-call events and control, never per frame. */
@@ -24,11 +25,12 @@ export interface WorkerStatus {
   readonly unready: string | null;
 }
 
-/** The worker's `/stats` snapshot, answering {@link StatsRequest} `requestId`. */
-export interface WorkerStatsReply {
-  readonly type: 'callwire:stats-reply';
+/** The worker's answer to {@link WorkerQuery} `requestId`. */
+export interface WorkerReply {
+  readonly type: 'callwire:reply';
   readonly requestId: number;
-  readonly snapshot: EngineStatsSnapshot;
+  /** For `stats`, an {@link EngineStatsSnapshot}; for `metrics`, its registry's `getMetricsAsJSON()`. */
+  readonly value: EngineStatsSnapshot | MetricObjectWithValues<MetricValue<string>>[];
 }
 
 /** Every active call has ended (or the drain deadline ended it): the worker exits 0 next. */
@@ -37,7 +39,7 @@ export interface WorkerDrained {
 }
 
 /** What a worker sends its primary. */
-export type WorkerMessage = WorkerReady | WorkerCallEvent | WorkerStatus | WorkerStatsReply | WorkerDrained;
+export type WorkerMessage = WorkerReady | WorkerCallEvent | WorkerStatus | WorkerReply | WorkerDrained;
 
 /** A connection for the worker to serve; its socket travels as the message's handle. */
 export interface HandedConnection {
@@ -46,10 +48,11 @@ export interface HandedConnection {
   readonly received: string;
 }
 
-/** Asks for the worker's `/stats` snapshot; `resetLoop` starts a new event-loop window after it. */
-export interface StatsRequest {
-  readonly type: 'callwire:stats';
+/** Asks for the worker's `/stats` snapshot (`resetLoop`: then start a new event-loop window) or its metrics. */
+export interface WorkerQuery {
+  readonly type: 'callwire:query';
   readonly requestId: number;
+  readonly query: 'stats' | 'metrics';
   readonly resetLoop: boolean;
 }
 
@@ -61,7 +64,7 @@ export interface DrainRequest {
 }
 
 /** What a primary sends its workers. */
-export type PrimaryMessage = HandedConnection | StatsRequest | DrainRequest;
+export type PrimaryMessage = HandedConnection | WorkerQuery | DrainRequest;
 
 /** True for a message of ours (other modules, such as prom-client's aggregation, share the channel). */
 export function isCallwireMessage(message: unknown): message is { readonly type: `callwire:${string}` } {

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { EngineConfig } from '../config.js';
 import type { EngineStatsSnapshot } from '../engineStats.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +10,7 @@ import { answerInPrimary, answeredByPrimary, PrimaryMetrics, replyJson, type Pri
 import { hasRequestLine, hasWholeHead, parseRequestLine, readUntil, stopReading } from './requestHead.js';
 import { WORKER_ENV } from './worker.js';
 import { WorkerPool } from './workerPool.js';
+import { WorkerQueries } from './workerQueries.js';
 
 /** Longest request line the primary reads to route a connection; a longer one is a worker's to refuse. */
 const MAX_REQUEST_LINE_BYTES = 8 * 1024;
@@ -17,8 +18,8 @@ const MAX_REQUEST_LINE_BYTES = 8 * 1024;
 const MAX_HEAD_BYTES = 16 * 1024;
 /** Workers that die before they are ready, in a row, before the primary gives up (a config that cannot start). */
 const MAX_FAILED_STARTS = 3;
-/** How long the primary waits for workers' `/stats`. */
-const STATS_TIMEOUT_MS = 5_000;
+/** How long the primary waits for workers' `/stats` and metrics before answering without a late one. */
+const QUERY_TIMEOUT_MS = 5_000;
 
 /**
  * Runs the primary of `callwire serve --workers N`. The primary owns the port and runs no call: it
@@ -31,9 +32,7 @@ const STATS_TIMEOUT_MS = 5_000;
 export async function runClusterPrimary(config: EngineConfig, log: Logger, workers: number): Promise<void> {
   const pool = new WorkerPool();
   const metrics = new PrimaryMetrics(pool);
-  const aggregator = new AggregatorRegistry();
-  const statsRequests = new Map<number, { readonly replies: EngineStatsSnapshot[]; waiting: number; readonly done: () => void }>();
-  let nextStatsRequest = 0;
+  const queries = new WorkerQueries(pool, QUERY_TIMEOUT_MS);
   let draining = false;
   let failedStarts = 0;
   let allReady: (() => void) | undefined;
@@ -66,13 +65,9 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
       case 'callwire:status':
         if (pooled !== undefined) pooled.unready = report.unready ?? undefined;
         return;
-      case 'callwire:stats-reply': {
-        const request = statsRequests.get(report.requestId);
-        if (request === undefined) return;
-        request.replies.push(report.snapshot);
-        if (--request.waiting === 0) request.done();
+      case 'callwire:reply':
+        queries.replied(report);
         return;
-      }
       case 'callwire:drained':
         if (pooled !== undefined) pooled.ready = false;
         return;
@@ -107,22 +102,11 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
     pool,
     metrics,
     draining: () => draining,
-    workerMetrics: () => aggregator.clusterMetrics(),
-    stats: (resetLoop) =>
-      new Promise((resolve) => {
-        const requestId = nextStatsRequest++;
-        const replies: EngineStatsSnapshot[] = [];
-        const finish = (): void => {
-          clearTimeout(timer);
-          statsRequests.delete(requestId);
-          resolve(sumSnapshots(replies, thisProcessShare()));
-        };
-        const timer = setTimeout(finish, STATS_TIMEOUT_MS);
-        const asked = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && worker.isConnected() && pool.get(worker.id)?.ready === true);
-        statsRequests.set(requestId, { replies, waiting: asked.length, done: finish });
-        if (asked.length === 0) finish();
-        for (const worker of asked) send(worker, { type: 'callwire:stats', requestId, resetLoop });
-      }),
+    workerMetrics: async () => {
+      const registries = (await queries.ask('metrics')) as MetricObjectWithValues<MetricValue<string>>[][];
+      return AggregatorRegistry.aggregate(registries).metrics();
+    },
+    stats: async (resetLoop) => sumSnapshots((await queries.ask('stats', resetLoop)) as EngineStatsSnapshot[], thisProcessShare()),
   };
 
   const headLimits = { timeoutMs: config.limits.httpHeadersTimeoutMs, maxBytes: MAX_REQUEST_LINE_BYTES };

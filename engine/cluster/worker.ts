@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Socket } from 'node:net';
-import { AggregatorRegistry } from 'prom-client';
 import type { EngineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { serve, type ServeOptions } from '../serve.js';
@@ -38,9 +37,6 @@ export async function runClusterWorker(config: EngineConfig, engineLog: Logger, 
       ended: (session, reason) => tell({ type: 'callwire:call', event: 'ended', callId: session.id, agent: `${session.agent.name}.${session.agent.org}`, reason }),
     },
   });
-  // prom-client answers the primary's metric requests itself, from the registries named here.
-  new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([server.metrics.registry]);
   const status = setInterval(() => tell({ type: 'callwire:status', unready: server.unready() ?? null }), 1000);
   status.unref();
   const drain = drainOnce(server, log, () => {
@@ -54,12 +50,14 @@ export async function runClusterWorker(config: EngineConfig, engineLog: Logger, 
       case 'callwire:connection':
         if (handle !== undefined && handle !== null) server.adopt(handle as Socket, Buffer.from(request.received, 'base64'));
         return;
-      case 'callwire:stats': {
-        const snapshot = server.stats.snapshot(server.calls.size);
+      case 'callwire:query':
+        if (request.query === 'metrics') {
+          void server.metrics.registry.getMetricsAsJSON().then((value) => tell({ type: 'callwire:reply', requestId: request.requestId, value }));
+          return;
+        }
+        tell({ type: 'callwire:reply', requestId: request.requestId, value: server.stats.snapshot(server.calls.size) });
         if (request.resetLoop) server.stats.resetEventLoopDelay();
-        tell({ type: 'callwire:stats-reply', requestId: request.requestId, snapshot });
         return;
-      }
       case 'callwire:drain':
         drain(request.deadlineMs, request.now);
         return;
