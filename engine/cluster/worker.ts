@@ -18,7 +18,8 @@ export function isClusterWorker(env: NodeJS.ProcessEnv = process.env): boolean {
  * Runs one worker of `callwire serve --workers N`: the whole engine, minus the port. Connections
  * come from the primary with their first bytes; call starts and ends, and readiness once a second,
  * go back to it. Signals are the primary's to handle (a terminal's Ctrl-C reaches every process of
- * the group): the worker drains when the primary asks, or when the primary is gone.
+ * the group): the worker drains when the primary asks. Should the primary vanish, Node's cluster
+ * ends the worker at once.
  */
 export async function runClusterWorker(config: EngineConfig, engineLog: Logger, options: ServeOptions): Promise<void> {
   const log = engineLog.child({ worker: cluster.worker?.id });
@@ -63,8 +64,6 @@ export async function runClusterWorker(config: EngineConfig, engineLog: Logger, 
         return;
     }
   });
-  // Without its primary nobody hands this worker connections or relays signals: finish the calls and go.
-  process.on('disconnect', () => drain(config.limits.drainTimeoutMs, false));
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   tell({ type: 'callwire:ready' });
