@@ -143,6 +143,21 @@ describe('callwire serve --workers 2', () => {
     expect(framesIn).toBeGreaterThan(0);
   }, 60_000);
 
+  it('answers /healthz and /readyz from the primary while a worker is frozen', async () => {
+    process.kill(firstWorker.pid, 'SIGSTOP');
+    try {
+      // The frozen worker cannot answer anything: these answers can only come from the primary.
+      const state = await health();
+      expect(state.calls).toBe(2);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+    } finally {
+      process.kill(firstWorker.pid, 'SIGCONT');
+    }
+    const heard = first.heard;
+    await until('echo again on the thawed worker’s call', () => first.heard >= heard + 25);
+  }, 60_000);
+
   it('loses only the killed worker’s call, logs it worker_crashed, and a replacement takes a new call', async () => {
     const heardBefore = first.heard;
     process.kill(secondWorker.pid, 'SIGKILL');
