@@ -282,7 +282,7 @@ function machineInfo(cores: CorePlan, options: BenchOptions, loadAtStart: number
   const placement =
     cores.server === null
       ? (cores.note ?? 'nothing pinned')
-      : `${options.url === null ? 'engine and baseline' : 'baseline'} pinned to core ${cores.server}, load generator to core ${cores.generator} (taskset)`;
+      : `${options.url === null ? 'engine and baseline' : 'baseline'} pinned to core ${cores.server}, load generator to core ${cores.generator} (taskset)${options.workers.some((workers) => workers > 1) ? '; an engine with --workers above 1 is not pinned' : ''}`;
   return {
     nproc: availableParallelism(),
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
