@@ -1,21 +1,17 @@
 import cluster, { type Worker } from 'node:cluster';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { EngineConfig } from '../config.js';
 import type { EngineStatsSnapshot } from '../engineStats.js';
 import type { Logger } from '../logger.js';
 import { isCallwireMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 import { sumSnapshots, thisProcessShare } from './clusterStats.js';
-import { answerInPrimary, answeredByPrimary, PrimaryMetrics, replyJson, type PrimaryView } from './primaryEndpoints.js';
-import { hasRequestLine, hasWholeHead, parseRequestLine, readUntil, stopReading } from './requestHead.js';
+import { createConnectionRouter } from './connectionRouter.js';
+import { PrimaryMetrics, type PrimaryView } from './primaryEndpoints.js';
 import { WORKER_ENV } from './worker.js';
 import { WorkerPool } from './workerPool.js';
 import { WorkerQueries } from './workerQueries.js';
 
-/** Longest request line the primary reads to route a connection; a longer one is a worker's to refuse. */
-const MAX_REQUEST_LINE_BYTES = 8 * 1024;
-/** Largest head of a request the primary answers itself (Node's own default limit). */
-const MAX_HEAD_BYTES = 16 * 1024;
 /** Workers that die before they are ready, in a row, before the primary gives up (a config that cannot start). */
 const MAX_FAILED_STARTS = 3;
 /** How long the primary waits for workers' `/stats` and metrics before answering without a late one. */
@@ -109,44 +105,7 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
     stats: async (resetLoop) => sumSnapshots((await queries.ask('stats', resetLoop)) as EngineStatsSnapshot[], thisProcessShare()),
   };
 
-  const headLimits = { timeoutMs: config.limits.httpHeadersTimeoutMs, maxBytes: MAX_REQUEST_LINE_BYTES };
-  let routing = 0;
-  const route = async (socket: Socket): Promise<void> => {
-    const first = await readUntil(socket, hasRequestLine, headLimits);
-    if (first === undefined) return;
-    const line = parseRequestLine(first);
-    if (line !== undefined && answeredByPrimary(line)) {
-      const head = await readUntil(socket, hasWholeHead, { ...headLimits, maxBytes: MAX_HEAD_BYTES }, first);
-      if (head === undefined) return;
-      if (!hasWholeHead(head)) return replyJson(socket, 431, { error: 'header_too_large' });
-      return answerInPrimary(socket, line, view);
-    }
-    const received = Buffer.concat([first, stopReading(socket)]);
-    const target = pool.pick();
-    const worker = target === undefined ? undefined : cluster.workers?.[target.id];
-    if (worker === undefined || !worker.isConnected()) return replyJson(socket, 503, { error: 'no_workers' });
-    const message: PrimaryMessage = { type: 'callwire:connection', received: received.toString('base64') };
-    worker.send(message, socket, (error: Error | null) => {
-      if (error !== null) socket.destroy();
-    });
-  };
-  const listener = createServer((socket) => {
-    // Connections still to show their request line are the primary's only per-connection state: capped.
-    if (routing >= config.limits.maxIdleConnections) {
-      socket.destroy();
-      return;
-    }
-    routing++;
-    socket.on('error', () => undefined);
-    route(socket).then(
-      () => routing--,
-      (error: unknown) => {
-        routing--;
-        socket.destroy();
-        log.error({ err: error }, 'routing a connection failed');
-      },
-    );
-  });
+  const listener = createConnectionRouter(view, { headersTimeoutMs: config.limits.httpHeadersTimeoutMs, maxRouting: config.limits.maxIdleConnections }, log);
 
   // The port opens once every worker is up, as a single engine listens once it can take calls.
   const started = new Promise<void>((resolve) => {
