@@ -66,7 +66,9 @@ export interface ServerOptions {
 
 /** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
 export interface CallEvents {
+  /** The call's `start` frame was accepted. */
   started(session: CallSession): void;
+  /** The call ended (also told for a stream that ended before its `start`). */
   ended(session: CallSession, reason: EndReason): void;
 }
 
