@@ -3,12 +3,16 @@ import { systemClock } from './clock.js';
 import type { EngineConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { whenLogsWritten } from './logging/boundedSink.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type CallLifecycle, type RunningServer } from './server.js';
 
 /** Process-level options that are not configuration. */
 export interface ServeOptions {
   /** Folder for per-call captures; none when undefined. */
   readonly captureDir?: string | undefined;
+  /** Listen on no port: a cluster worker gets its connections from the primary. */
+  readonly handedConnections?: boolean | undefined;
+  /** Told of every call's start and end (a cluster worker reports them to the primary). */
+  readonly callLifecycle?: CallLifecycle | undefined;
 }
 
 /** Starts the engine for a resolved configuration. */
@@ -58,8 +62,9 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       apiKeys: config.apiKeys,
       telnyx: config.telnyx,
       events: config.events,
+      handedConnections: options.handedConnections,
     },
-    { catalog, clock: systemClock, log },
+    { catalog, clock: systemClock, log, callLifecycle: options.callLifecycle },
   );
 }
 

@@ -1,6 +1,6 @@
 import { PreparedCalls } from './preparedCalls.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { config as rxjsConfig } from 'rxjs';
@@ -9,6 +9,7 @@ import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './adm
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { clientAddress } from './clientAddress.js';
+import type { EndReason } from '../bots/api.js';
 import type { CallLimits, CallSession } from './callSession.js';
 import type { Clock } from './clock.js';
 import type { TelnyxSettings } from './config.js';
@@ -65,6 +66,16 @@ export interface ServerOptions {
   readonly events?: EventTarget | undefined;
   /** Retry and queue bounds of event delivery; the defaults suit production. */
   readonly eventDelivery?: Partial<EventDeliveryOptions> | undefined;
+  /** Listen on no port: connections arrive through {@link RunningServer.adopt} (a cluster worker). */
+  readonly handedConnections?: boolean | undefined;
+}
+
+/** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
+export interface CallLifecycle {
+  /** The call's `start` frame was accepted. */
+  started(session: CallSession): void;
+  /** The call ended (also told for a stream that ended before its `start`). */
+  ended(session: CallSession, reason: EndReason): void;
 }
 
 /** Services the server runs on. */
@@ -74,6 +85,8 @@ export interface ServerDeps {
   readonly log: Logger;
   /** Wall-clock milliseconds (webhook timestamps); default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /** Told of every call's start and end (a cluster worker reports them to its primary). */
+  readonly callLifecycle?: CallLifecycle | undefined;
 }
 
 /** A running engine: one HTTP server, the WebSocket endpoint, the call registry and the pacer. */
@@ -99,6 +112,10 @@ export interface RunningServer {
   readonly events: CallEvents;
   /** Ends every call (reason `shutdown`), stops listening and resolves when all sockets are closed. */
   close(): Promise<void>;
+  /** Why the engine takes no new calls now (draining, capacity, overload), or undefined when ready. */
+  unready(): string | undefined;
+  /** Serves a connection accepted elsewhere, whose first bytes `received` were already read from it. */
+  adopt(socket: Socket, received: Buffer): void;
 }
 
 export { TELNYX_STREAM_PATH };
@@ -240,11 +257,13 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       onStarted: (started) => {
         calls.indexByCallControlId(started);
         events.callStarted(started);
+        deps.callLifecycle?.started(started);
       },
       onTranscript: (session, transcript) => events.transcriptReady(session, transcript),
       onRecordingWritten: (session, path) => events.recordingSaved(session, { source: 'callwire', path }),
       onEnded: (ended, output, summary) => {
         events.callEnded(ended, summary);
+        deps.callLifecycle?.ended(ended, output.reason);
         telnyx.callEnded(ended, output.reason);
         calls.delete(ended.id);
         stats.callEnded(summary);
@@ -255,7 +274,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   streams = acceptor;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => acceptor.handleUpgrade(request, socket, head));
 
-  await new Promise<void>((resolve, reject) => {
+  if (options.handedConnections !== true) await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // The accept queue (the kernel caps it at net.core.somaxconn): deeper than Node's 511, so a burst
     // of connections drops fewer SYNs (each dropped one waits a second for its retry), but not so
@@ -265,8 +284,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  log.info(
+  const address = (server.address() as AddressInfo | null) ?? { address: options.host, port: 0 };
+  if (options.handedConnections !== true) log.info(
     {
       host: address.address,
       port: address.port,
@@ -310,6 +329,13 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     telnyx,
     events,
     close,
+    unready: () => admission.unreadyCause(calls.size),
+    adopt: (socket, received) => {
+      // Node's HTTP server takes a socket handed to it as it takes one it accepted; the bytes the
+      // primary read to route the connection go to its parser first.
+      server.emit('connection', socket);
+      if (received.length > 0) socket.emit('data', received);
+    },
     drain: async (deadlineMs: number) => {
       admission.drain();
       log.info({ calls: calls.size, deadlineMs }, 'draining: new calls refused, active calls run on');

@@ -32,9 +32,12 @@ export function engineCliArgs(root: string): string[] {
   throw new Error(`${root} has neither engine/cli.ts nor dist/engine/cli.js`);
 }
 
-/** Environment without CALLWIRE_* and TELNYX_* settings, which would override the bench's config file. */
+/** Environment without the caller's CALLWIRE_* and TELNYX_* settings, which would override the bench's config file, and one worker. */
 function engineEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLWIRE_') && !name.startsWith('TELNYX_')));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLWIRE_') && !name.startsWith('TELNYX_')));
+  // One engine process, as the attacks' figures assume (serve defaults to a worker per core); an
+  // older checkout that has no workers ignores the variable.
+  return { ...inherited, CALLWIRE_WORKERS: '1' };
 }
 
 /** A running engine; see the module comment. */

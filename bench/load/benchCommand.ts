@@ -103,16 +103,25 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
   const runs: RunRecord[] = [];
   const searches: FindMaxRecord[] = [];
   try {
-    if (options.findMax) {
-      const budgetMs = (options.maxTimeSeconds * 1000) / options.profiles.length;
-      for (const profile of options.profiles) searches.push(await searchMax(context, options, profile, budgetMs, cores, progress, notes));
-    } else {
-      for (const profile of options.profiles) runs.push(await runPair(context, options, profile, progress));
+    for (const workers of options.workers) {
+      // A cluster uses every core, so it is not pinned: its workers share the generator's core.
+      const engine: RunContext = { ...context, serverCore: workers > 1 ? null : context.serverCore, engineWorkers: workers };
+      const engineCores = workers > 1 ? { ...cores, server: null } : cores;
+      if (options.findMax) {
+        const budgetMs = (options.maxTimeSeconds * 1000) / options.profiles.length / options.workers.length;
+        for (const profile of options.profiles) searches.push({ ...(await searchMax(engine, options, profile, budgetMs, engineCores, progress, notes)), engineWorkers: workers });
+      } else {
+        for (const profile of options.profiles) runs.push(await runPair(engine, options, profile, progress, options.workers.length > 1 ? workers : undefined));
+      }
     }
   } finally {
     process.off('SIGINT', interrupt);
     await generator.close();
   }
+  if (options.workers.some((workers) => workers > 1)) {
+    notes.push(`with --workers above 1 the engine is not pinned: its workers and the load generator share the machine's ${availableParallelism()} cores, so those figures are noisy and only comparable within one run`);
+  }
+  notes.push(...workerRatios(searches));
   for (const metrics of [...runs.flatMap((run) => [run.callwire.metrics, ...(run.baseline === null ? [] : [run.baseline])]), ...searches.flatMap((s) => s.steps.map((step) => step.run.metrics))]) {
     for (const warning of metrics.warnings) notes.push(`${metrics.target} ${metrics.profile} ${metrics.calls} calls: ${warning}`);
   }
@@ -170,7 +179,7 @@ async function measure(context: RunContext, spec: RunSpec, progress: ProgressRep
   return measureRun(context, spec);
 }
 
-async function runPair(context: RunContext, options: BenchOptions, profile: string, progress: ProgressReporter): Promise<RunRecord> {
+async function runPair(context: RunContext, options: BenchOptions, profile: string, progress: ProgressReporter, workers?: number): Promise<RunRecord> {
   const callwire = callwireRun(await measure(context, specFor(options, 'callwire', profile, options.calls), progress));
   progress.note(describe(callwire.metrics));
   let baseline: RunMetrics | null = null;
@@ -178,7 +187,7 @@ async function runPair(context: RunContext, options: BenchOptions, profile: stri
     baseline = runMetrics(await measure(context, specFor(options, 'baseline', profile, options.calls), progress));
     progress.note(describe(baseline));
   }
-  return { label: `${profile}, ${options.calls} calls`, callwire, baseline, ratios: baseline === null ? null : baselineRatios(callwire.metrics, baseline) };
+  return { label: `${profile}, ${options.calls} calls${workers === undefined ? '' : `, --workers ${workers}`}`, callwire, baseline, ratios: baseline === null ? null : baselineRatios(callwire.metrics, baseline) };
 }
 
 async function searchMax(context: RunContext, options: BenchOptions, profile: string, budgetMs: number, cores: CorePlan, progress: ProgressReporter, notes: string[]): Promise<FindMaxRecord> {
@@ -251,6 +260,18 @@ async function searchMax(context: RunContext, options: BenchOptions, profile: st
   };
 }
 
+/** Per profile, each worker count's largest held call count against one worker's, as report notes. */
+export function workerRatios(searches: readonly FindMaxRecord[]): string[] {
+  const notes: string[] = [];
+  for (const single of searches.filter((search) => search.engineWorkers === 1 && search.maxHeld !== null)) {
+    for (const cluster of searches.filter((search) => search.profile === single.profile && (search.engineWorkers ?? 1) > 1)) {
+      const held = cluster.maxHeld === null ? 'no step held' : `${cluster.maxHeld} calls held, ${(cluster.maxHeld / single.maxHeld!).toFixed(2)}×`;
+      notes.push(`calls per machine (${single.profile}): --workers ${cluster.engineWorkers} ${held} the ${single.maxHeld} of --workers 1`);
+    }
+  }
+  return notes;
+}
+
 /** A failed step that other work on the machine explains: the generator fell behind while far from busy, and the load average says others were running. */
 function isDisturbed(metrics: RunMetrics): boolean {
   const generatorStalled = metrics.generator.lateP99 > 5 || metrics.generator.loopP99 > 5;
@@ -261,7 +282,7 @@ function machineInfo(cores: CorePlan, options: BenchOptions, loadAtStart: number
   const placement =
     cores.server === null
       ? (cores.note ?? 'nothing pinned')
-      : `${options.url === null ? 'engine and baseline' : 'baseline'} pinned to core ${cores.server}, load generator to core ${cores.generator} (taskset)`;
+      : `${options.url === null ? 'engine and baseline' : 'baseline'} pinned to core ${cores.server}, load generator to core ${cores.generator} (taskset)${options.workers.some((workers) => workers > 1) ? '; an engine with --workers above 1 is not pinned' : ''}`;
   return {
     nproc: availableParallelism(),
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',

@@ -41,3 +41,13 @@ describe('helpers', () => {
     expect(timestampFolder(now)).toBe('2025-06-02T15-04-05Z');
   });
 });
+
+describe('--workers', () => {
+  it('lists the engine worker counts to run, one by default', () => {
+    const parsed = (argv: string[]) => parseBenchArgs(argv, process.cwd(), new Date(0));
+    expect(parsed([])).toMatchObject({ kind: 'options', options: { workers: [1] } });
+    expect(parsed(['--workers', '1,2'])).toMatchObject({ kind: 'options', options: { workers: [1, 2] } });
+    expect(parsed(['--workers', '0'])).toMatchObject({ kind: 'error' });
+    expect(parsed(['--workers', '2', '--url', 'ws://127.0.0.1:9/'])).toMatchObject({ kind: 'error' });
+  });
+});

@@ -9,7 +9,7 @@ import { isImpairmentProfileName } from '../impair/index.js';
 export const BENCH_USAGE = `Usage:
   callwire bench [--calls N] [--ramp S] [--duration S] [--profile NAME[,NAME…]] [--seed N]
                  [--fixtures A,B] [--url URL] [--find-max [--max-time S] [--max-calls N]]
-                 [--out DIR] [--no-baseline] [--json]
+                 [--workers N[,N…]] [--out DIR] [--no-baseline] [--json]
 
 bench   Loads the engine like Telnyx would: N concurrent calls over real WebSockets on
         127.0.0.1, each streaming a recorded call (20 ms media frames, DTMF, stop) to the echo
@@ -32,6 +32,9 @@ bench   Loads the engine like Telnyx would: N concurrent calls over real WebSock
                     p99 ≤ 20 ms, then bisect; reports the largest count that held, per core
   --max-time S      time budget of --find-max (default 600)
   --max-calls N     largest call count --find-max tries (default 2000)
+  --workers LIST    run the engine with serve --workers N, once per N, one after the other
+                    (default 1). With N > 1 the engine is not pinned: its workers share the
+                    machine's cores with the generator, so compare counts from the same run only
   --out DIR         where report.html, summary.md and results.json go
                     (default bench/results/<timestamp>/)
   --no-baseline     skip the bare WebSocket echo baseline
@@ -54,6 +57,8 @@ export interface BenchOptions {
   readonly findMax: boolean;
   readonly maxTimeSeconds: number;
   readonly maxCalls: number;
+  /** Engine worker processes, one search or run per entry (`serve --workers N`). */
+  readonly workers: readonly number[];
   readonly outDir: string;
   readonly baseline: boolean;
   readonly json: boolean;
@@ -115,6 +120,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
         'find-max': { type: 'boolean', default: false },
         'max-time': { type: 'string' },
         'max-calls': { type: 'string' },
+        workers: { type: 'string' },
         out: { type: 'string' },
         'no-baseline': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -138,6 +144,10 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { kind: 'error', message: value };
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isSafeInteger(seed)) return { kind: 'error', message: `--seed must be an integer, got "${values.seed}"` };
+
+  const workers = (values.workers ?? '1').split(',').map((word) => Number(word.trim()));
+  if (workers.length === 0 || workers.some((count) => !Number.isInteger(count) || count < 1 || count > 64)) return { kind: 'error', message: `--workers must list whole numbers from 1 to 64, got "${values.workers}"` };
+  if (values.url !== undefined && values.workers !== undefined) return { kind: 'error', message: '--workers starts the engine itself; it cannot be combined with --url' };
 
   const profiles = (values.profile ?? 'clean').split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = profiles.filter((name) => !isImpairmentProfileName(name));
@@ -178,6 +188,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
       findMax,
       maxTimeSeconds: numbers.maxTime as number,
       maxCalls: numbers.maxCalls as number,
+      workers,
       outDir: resolve(cwd, values.out ?? `bench/results/${timestampFolder(now)}`),
       baseline: !values['no-baseline'],
       json: values.json,

@@ -68,6 +68,8 @@ export interface RunContext {
   readonly serviceHost: string;
   /** Config file the bench starts the engine with (`writeBenchEngineConfig`); none: the engine's defaults. */
   readonly engineConfig?: string;
+  /** `serve --workers` of the engine the bench starts; default 1. */
+  readonly engineWorkers?: number;
   readonly onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -84,7 +86,7 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
     ({ streamUrl, statsUrl } = context.external);
   } else {
     const port = await freePort();
-    handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig) : spawnBaseline(port, context.serverCore);
+    handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig, undefined, context.engineWorkers) : spawnBaseline(port, context.serverCore);
     streamUrl =
       spec.target === 'callwire'
         ? `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${encodeURIComponent(context.serviceHost)}`

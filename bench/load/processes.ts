@@ -128,12 +128,13 @@ function spawnPinned(name: string, core: number | null, nodeArgs: readonly strin
 }
 
 /**
- * Starts `callwire serve` on 127.0.0.1:`port`. From source it runs `engine/cli.ts` through tsx (the
- * compiled `dist` may be older than the source being measured; tsx only costs at start-up); from
- * the compiled package it runs `dist/engine/cli.js`.
+ * Starts `callwire serve --workers W` on 127.0.0.1:`port` (one process by default: the per-core
+ * figures). From source it runs `engine/cli.ts` through tsx (the compiled `dist` may be older than
+ * the source being measured; tsx only costs at start-up); from the compiled package it runs
+ * `dist/engine/cli.js`.
  */
-export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv): ChildHandle {
-  const args = [...nodeArgsFor('../../engine/cli'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv, workers = 1): ChildHandle {
+  const args = [...nodeArgsFor('../../engine/cli'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--workers', String(workers)];
   if (configPath !== undefined) args.push('--config', configPath);
   return spawnPinned('callwire', core, args, false, env);
 }

@@ -50,6 +50,8 @@ export interface FindMaxRecord {
   readonly maxHeldAtTarget: number | null;
   /** Cores the engine had (1 when pinned). */
   readonly engineCores: number;
+  /** Worker processes of the engine (`serve --workers`); absent in reports from before the option. */
+  readonly engineWorkers?: number;
   /** Why the search stopped. */
   readonly stoppedBecause: string;
   /** The baseline at `maxHeld`, and callwire's ratios to it there. */

@@ -143,7 +143,7 @@ export function findMaxTable(search: FindMaxRecord): ReportTable {
   const emphasis = search.steps.flatMap((step, index) => (step.calls === search.maxHeld ? [index] : []));
   const max = search.maxHeld === null ? 'no step held' : `${search.maxHeld} calls held on ${search.engineCores} engine core${search.engineCores === 1 ? '' : 's'}: ${Math.floor(search.maxHeld / search.engineCores)} per core`;
   return {
-    title: `Find max (${search.profile})`,
+    title: `Find max (${search.profile}${search.engineWorkers === undefined ? '' : `, --workers ${search.engineWorkers}`})`,
     headers: ['calls', 'verdict', 'pacing p99 (ms)', 'event loop p99 (ms)', 'CPU (% core)', 'CPU ms per call-second', 'RSS per call (KB)', 'echo p95 (ms)', 'concealment', 'generator CPU %', 'generator late p99 (ms)', 'why'],
     rows,
     emphasis,

@@ -5,9 +5,12 @@ import { limitHeapGrowth } from '../heapGrowth.js';
 import { createLogger, stdoutLogDestination, type LogLevel } from '../logger.js';
 import { chooseLogFormat } from '../logging/logFormat.js';
 import { serve, stopOnSignals } from '../serve.js';
+import { runClusterPrimary } from '../cluster/primary.js';
+import { isClusterWorker, runClusterWorker } from '../cluster/worker.js';
+import { resolveWorkerCount } from '../cluster/workerCount.js';
 
 /** Usage of `callwire serve`. */
-export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR]
+export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR] [--workers N]
       Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
       /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Unless its config
       file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG)
@@ -15,7 +18,9 @@ export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config 
       --capture DIR writes every call's frames, as they arrived and as sent, to
       DIR/<call id>.capture.jsonl (bench/capture/FORMAT.md); a capture replays as is. Logs are
       readable lines on a terminal and JSON lines otherwise; --log-format (or CALLWIRE_LOG_FORMAT)
-      chooses.`;
+      chooses. --workers N (or CALLWIRE_WORKERS) runs N engine processes behind one port, a call in
+      one of them (default: one per core; one when Telnyx Call Control or webhooks are configured,
+      whose state is not shared between processes).`;
 
 /** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -28,6 +33,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       capture: { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
@@ -46,11 +52,25 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     logLevel: values['log-level'] as LogLevel | undefined,
   });
   // Only a build run inside its checkout can be older than its sources (`npm start` after an edit or a pull).
-  const checkout = checkoutOfBuild(import.meta.url);
+  const checkout = isClusterWorker() ? undefined : checkoutOfBuild(import.meta.url);
   const stale = checkout === undefined ? undefined : staleBuildWarning(checkout);
   if (stale !== undefined) process.stderr.write(stale);
   limitHeapGrowth();
   const log = createLogger(config.logLevel, await stdoutLogDestination(logFormat));
+  if (isClusterWorker()) {
+    await runClusterWorker(config, log, { captureDir: values.capture });
+    return -1;
+  }
+  const count = resolveWorkerCount(values.workers ?? process.env.CALLWIRE_WORKERS, config);
+  if (typeof count === 'string') {
+    process.stderr.write(`callwire: ${count}\n`);
+    return 2;
+  }
+  if (count.workers > 1) {
+    log.info({ workers: count.workers, why: count.why }, 'running one engine per worker process');
+    await runClusterPrimary(config, log, count.workers);
+    return -1;
+  }
   const server = await serve(config, log, { captureDir: values.capture });
   stopOnSignals(server, log, config.limits.drainTimeoutMs);
   return -1;
