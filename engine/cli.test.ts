@@ -31,7 +31,7 @@ function runCli(args: readonly string[], env = cleanEnv()): Promise<{ code: numb
 /** Starts `callwire serve` on a free port, stops it with SIGTERM once it listens, and returns what it wrote. */
 function serveUntilListening(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/cli.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--workers', '1', ...args], {
       cwd: ROOT,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -114,13 +114,20 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
   for (let i = 0; i < workers; i++) fork();
   await started;
   allReady = undefined;
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen({ port: config.port, host: config.host, backlog: 1024 }, () => {
-      listener.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen({ port: config.port, host: config.host, backlog: 1024 }, () => {
+        listener.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // No port, no engine: the workers go too (not replaced), or they would keep the process alive after the error is reported.
+    cluster.removeAllListeners('exit');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    throw error;
+  }
   const address = listener.address() as AddressInfo;
   log.info({ host: address.address, port: address.port, workers }, 'callwire listening');
 

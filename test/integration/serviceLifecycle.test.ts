@@ -2,7 +2,8 @@
  * The production entry point as a service manager runs it: `node dist/engine/cli.js serve` as its
  * own process (no npm, no compiler in between), stopped with SIGTERM while a call is live. The
  * call must run to its own end during the drain, new calls must be refused meanwhile, and the
- * process must exit 0 once the call is gone.
+ * process must exit 0 once the call is gone. One process (`--workers 1`): the cluster's own drain is
+ * tested in workers.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +33,7 @@ class EngineProcess {
   constructor(port: number, configPath: string, cwd: string) {
     // No CALLWIRE_* or TELNYX_* from the test's environment: the config file alone decides.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLWIRE_') && !name.startsWith('TELNYX_')));
-    this.#child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configPath], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configPath, '--workers', '1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.#child.once('exit', (code, signal) => resolve({ code, signal })));
     let partial = '';
     this.#child.stdout!.on('data', (chunk: Buffer) => {
@@ -118,7 +119,7 @@ describe('node dist/engine/cli.js serve as a service', () => {
     await engine.logged('callwire listening');
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', calls: 0 });
+    expect(await health.json()).toMatchObject({ status: 'ok', calls: 0 });
     expect(engine.stderr()).toBe(''); // a fresh build: no stale-build line
 
     const url = `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=echo.default`;
