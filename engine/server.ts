@@ -9,7 +9,8 @@ import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './adm
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { clientAddress } from './clientAddress.js';
-import type { CallLimits, CallSession } from './callSession.js';
+import type { CallLimits } from './session/callLimits.js';
+import type { CallSession } from './session/callSession.js';
 import type { Clock } from './clock.js';
 import type { TelnyxSettings } from './config.js';
 import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
