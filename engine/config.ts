@@ -12,6 +12,7 @@ import { webhookPublicKey } from './telnyx/webhookSignature.js';
 import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
 import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
+import { errorWithCode } from './errors/codedError.js';
 
 /** Configuration file names looked for in the working directory, in order. */
 export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', 'callwire.config.js', 'callwire.config.mjs', 'callwire.config.json'] as const;
@@ -80,10 +81,8 @@ export interface LoadConfigOptions {
 }
 
 /** A configuration that cannot be used; the message says which field and why. */
-export class ConfigError extends Error {
+export class ConfigError extends errorWithCode('CW_CONFIG') {
   override readonly name = 'ConfigError';
-  /** Stable code. */
-  readonly code = 'CW_CONFIG';
 }
 
 /** Typed identity for `callwire.config.ts`: `export default defineConfig({ ... })`. */
