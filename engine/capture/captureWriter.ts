@@ -5,7 +5,7 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CAPTURE_FILE_SUFFIX, CAPTURE_MAGIC, CAPTURE_VERSION, type CaptureMediaFormat, type DroppedCounts } from '../../bench/capture/captureFormat.js';
+import { CAPTURE_FILE_SUFFIX, CAPTURE_MAGIC, CAPTURE_VERSION, type CaptureHeader, type CaptureMediaFormat, type DroppedCounts } from '../../bench/capture/captureFormat.js';
 import { encodeCaptureEvent, encodeCaptureHeader } from '../../bench/capture/encodeCapture.js';
 import { systemClock, type Clock } from '../clock.js';
 import { BatchedFileWriter, skipBytes } from '../files/batchedFileWriter.js';
@@ -34,17 +34,8 @@ export interface CaptureFile {
 /** Opens the file a capture goes to. */
 export type OpenCaptureFile = (path: string) => Promise<CaptureFile>;
 
-/** The header fields a caller provides; `callwire` and `version` are the writer's. */
-export interface CaptureWriterHeader {
-  readonly callId: string;
-  readonly serviceHost: string;
-  /** Wall-clock time the socket opened, ISO 8601. */
-  readonly startedAt: string;
-  /** `start.media_format` when known; see {@link CaptureWriter.setInbound}. */
-  readonly inbound: CaptureMediaFormat | null;
-  readonly outbound: CaptureMediaFormat | null;
-  readonly note?: string;
-}
+/** The header fields a caller provides; `callwire` and `version` are the writer's. `inbound` may be set later: see {@link CaptureWriter.setInbound}. */
+export type CaptureWriterHeader = Omit<CaptureHeader, 'callwire' | 'version'>;
 
 /** Tuning of {@link CaptureWriter}. */
 export interface CaptureWriterOptions {
