@@ -7,16 +7,7 @@ import { OpusFrameDecoder } from './opus/opusFrameDecoder.js';
 import { OpusFrameEncoder } from './opus/opusFrameEncoder.js';
 import { PcmaDecoder, PcmaEncoder } from './pcma.js';
 import { PcmuDecoder, PcmuEncoder } from './pcmu.js';
-
-/** Runs `fn` and returns what it threw, failing the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './fixtures/thrown.js';
 
 describe('createDecoder / createEncoder', () => {
   it.each([

@@ -1,3 +1,5 @@
+import { CodedError } from '../engine/errors/codedError.js';
+
 /** Stable codes for errors raised by `codecs/`. */
 export const CodecErrorCode = {
   /** The stream asks for an encoding or sample rate this build cannot code. */
@@ -13,10 +15,8 @@ export type CodecErrorCode = (typeof CodecErrorCode)[keyof typeof CodecErrorCode
  * @remarks Not retryable: the same `start` frame will fail the same way, so the leg should be
  * refused rather than retried.
  */
-export class UnsupportedCodecError extends Error {
+export class UnsupportedCodecError extends CodedError<typeof CodecErrorCode.UnsupportedCodec> {
   override readonly name = 'UnsupportedCodecError';
-  /** Stable, documented code. */
-  readonly code = CodecErrorCode.UnsupportedCodec;
   /** Retrying with the same format cannot succeed. */
   readonly retryable = false;
   /** The encoding as the stream spelled it. */
@@ -25,7 +25,7 @@ export class UnsupportedCodecError extends Error {
   readonly sampleRate: number;
 
   constructor(encoding: string, sampleRate: number, message: string) {
-    super(message);
+    super(CodecErrorCode.UnsupportedCodec, message);
     this.encoding = encoding;
     this.sampleRate = sampleRate;
   }

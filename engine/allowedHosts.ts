@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { errorWithCode } from './errors/codedError.js';
 
 /** A host as a request names it (`Host` or `X-Forwarded-Host`), checked and lower-cased. */
 export interface RequestHost {
@@ -11,10 +12,8 @@ export interface RequestHost {
 }
 
 /** An `allowedHosts` entry that is not a host name, `*.` wildcard or address, with an optional port. */
-export class AllowedHostError extends Error {
+export class AllowedHostError extends errorWithCode('CW_BAD_ALLOWED_HOST') {
   override readonly name = 'AllowedHostError';
-  /** Stable code. */
-  readonly code = 'CW_BAD_ALLOWED_HOST';
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

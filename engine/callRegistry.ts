@@ -1,4 +1,4 @@
-import type { CallSession } from './callSession.js';
+import type { CallSession } from './session/callSession.js';
 import type { CallId } from './ids.js';
 
 /** The engine's live calls, by id. A call leaves it when its actor reaches `ended`. */

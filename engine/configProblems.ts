@@ -2,6 +2,7 @@ import { relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { didYouMean } from './didYouMean.js';
 import { lineAndColumn, locateJsonPath, type JsonPathSegment } from './jsonLocation.js';
+import { errorWithCode } from './errors/codedError.js';
 
 /** One thing wrong with the configuration. */
 export interface ConfigProblem {
@@ -22,10 +23,8 @@ export interface ConfigSource {
 }
 
 /** A configuration that cannot be used; each line of {@link ConfigError.problems} names a field and says what to change. */
-export class ConfigError extends Error {
+export class ConfigError extends errorWithCode('CW_CONFIG') {
   override readonly name = 'ConfigError';
-  /** Stable code. */
-  readonly code = 'CW_CONFIG';
   /** One line per problem: where (file, line and column, field) and what to change. */
   readonly problems: readonly string[];
 
@@ -33,6 +32,7 @@ export class ConfigError extends Error {
     super(problems.length === 1 ? problems[0] : `the configuration has ${problems.length} problems:\n  ${problems.join('\n  ')}`);
     this.problems = problems;
   }
+}
 }
 
 /** An error that concerns one field of the configuration file; the loader turns it into a {@link ConfigProblem}. */

@@ -1,5 +1,12 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { EndReason } from '../bots/api.js';
+import type { JitterStatsSnapshot } from '../codecs/jitter/jitterStats.js';
+
+/**
+ * How a call's inbound playout ticks were filled, or the sum over ended calls: the part of the
+ * jitter buffer's counters a call's summary and `/stats` share.
+ */
+export type PlayoutCounts = Pick<JitterStatsSnapshot, 'ticks' | 'concealedFrames' | 'silenceFrames' | 'underruns' | 'late' | 'lost' | 'addedDelayMeanMs'>;
 
 /** What one ended call adds to the engine's totals; also the body of its last log line. */
 export interface CallSummary {
@@ -10,16 +17,7 @@ export interface CallSummary {
   readonly messagesOut: number;
   readonly rejectedFrames: number;
   /** Inbound playout ticks, and how they were filled. */
-  readonly jitter: {
-    readonly ticks: number;
-    readonly concealedFrames: number;
-    readonly silenceFrames: number;
-    readonly underruns: number;
-    readonly late: number;
-    readonly lost: number;
-    readonly addedDelayMeanMs: number;
-    readonly addedDelayP95Ms: number;
-  };
+  readonly jitter: PlayoutCounts & Pick<JitterStatsSnapshot, 'addedDelayP95Ms'>;
 }
 
 /** The engine's counters as JSON, for `GET /stats` and the bench harness. */
@@ -36,16 +34,8 @@ export interface EngineStatsSnapshot {
     readonly endedByReason: Readonly<Record<string, number>>;
   };
   readonly frames: { readonly in: number; readonly out: number; readonly messagesOut: number; readonly rejected: number };
-  /** Inbound jitter buffers of ended calls, summed. */
-  readonly jitter: {
-    readonly ticks: number;
-    readonly concealedFrames: number;
-    readonly silenceFrames: number;
-    readonly underruns: number;
-    readonly late: number;
-    readonly lost: number;
-    /** Mean added delay over all ended calls, weighted by ticks. */
-    readonly addedDelayMeanMs: number;
+  /** Inbound jitter buffers of ended calls, summed; the mean added delay is weighted by ticks. */
+  readonly jitter: PlayoutCounts & {
     /** Largest per-call 95th percentile of added delay. */
     readonly addedDelayP95MaxMs: number;
   };

@@ -6,7 +6,7 @@ import type { Admission, RefusalCause } from './admission.js';
 import type { AgentDefinition } from './agent.js';
 import type { AgentCatalog } from './agentCatalog.js';
 import type { CallRegistry } from './callRegistry.js';
-import { CallSession, type CallSessionDeps, type StreamAdmission } from './callSession.js';
+import { CallSession, type CallSessionDeps } from './session/callSession.js';
 import type { EngineStats } from './engineStats.js';
 import { closeRefused } from './closeRefused.js';
 import { clip } from './logging/clip.js';
@@ -15,7 +15,7 @@ import type { Logger } from './logger.js';
 import type { EngineMetrics, RejectionCause } from './metrics.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
 import { routeStream } from './routing.js';
-import { admitStream } from './streamAdmission.js';
+import { admitStream, type StreamAdmission } from './streamAdmission.js';
 import { StreamGate, type GateRefusal } from './streamGate.js';
 
 /** Limits on media streams that have not started yet. */

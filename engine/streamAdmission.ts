@@ -1,8 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AgentDefinition } from './agent.js';
-import type { StreamAdmission } from './callSession.js';
 import { secretsEqual } from './secrets.js';
 import { AUTH_TOKEN_FIELD } from './telnyx/inboundSchemas.js';
+
+/** What the engine learned about a stream before its first frame. */
+export interface StreamAdmission {
+  /**
+   * True when the agent needs no stream auth token, or the upgrade request already presented it
+   * (header or URL `token`). False: the `connected` frame must carry it, or the stream is refused.
+   */
+  readonly authenticated: boolean;
+  /** Parameters the engine holds for this stream (a dial-out's), under the `start` frame's own. */
+  readonly parameters: Readonly<Record<string, string>>;
+  /**
+   * Key of the work the agent's bot prepared for this call before the stream (a Call Control call);
+   * undefined for a stream the engine did not start itself (TeXML), which prepares at `connected`.
+   */
+  readonly preparedKey?: string | undefined;
+}
+
+/** A stream that needs nothing more. */
+export const OPEN_ADMISSION: StreamAdmission = { authenticated: true, parameters: {} };
 
 /** The outcome of {@link admitStream}. */
 export type AdmissionResult = { readonly ok: true; readonly admission: StreamAdmission } | { readonly ok: false; readonly detail: string };

@@ -4,7 +4,7 @@ import { defineBot } from '../bots/defineBot.js';
 import { buildAgent } from './agent.js';
 import { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
-import type { CallSession } from './callSession.js';
+import type { CallSession } from './session/callSession.js';
 import { ManualClock } from './clock.js';
 import type { CallId } from './ids.js';
 import { silentLogger } from './logger.js';

@@ -7,7 +7,7 @@ import type { AgentDefinition } from './agent.js';
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallLegs, type CallLeg } from './callLegs.js';
 import type { CallRegistry } from './callRegistry.js';
-import type { CallSession } from './callSession.js';
+import type { CallSession } from './session/callSession.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Logger } from './logger.js';
 import { mediaStreamUrl, type PublicOrigin } from './publicUrl.js';

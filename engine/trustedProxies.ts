@@ -1,10 +1,9 @@
 import { BlockList, isIP } from 'node:net';
+import { errorWithCode } from './errors/codedError.js';
 
 /** A `trustedProxies` entry that is neither an IP address nor a CIDR block. */
-export class TrustedProxyError extends Error {
+export class TrustedProxyError extends errorWithCode('CW_BAD_TRUSTED_PROXY') {
   override readonly name = 'TrustedProxyError';
-  /** Stable code. */
-  readonly code = 'CW_BAD_TRUSTED_PROXY';
 }
 
 /**

@@ -29,22 +29,9 @@ export function countOpenFds(pid: number): number | undefined {
   }
 }
 
-/** The `p`-th percentile (0..100, nearest rank) of `values`; undefined for none. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 /** The largest of `values`, or undefined for none. */
 export function maximum(values: readonly number[]): number | undefined {
   let largest: number | undefined;
   for (const value of values) if (largest === undefined || value > largest) largest = value;
   return largest;
-}
-
-/** The median of `values`, or undefined for none. */
-export function median(values: readonly number[]): number | undefined {
-  return percentile(values, 50);
 }

@@ -3,7 +3,8 @@
  * fed the engine samples and the moments that matter (idle, attack start, recovery sample, exit).
  */
 import type { EngineSample } from './engineSampler.js';
-import { maximum, median, percentile } from './procReadings.js';
+import { quantile } from '../support/quantiles.js';
+import { maximum } from './procReadings.js';
 
 /** The engine's figures over one scenario. */
 export interface EngineFigures {
@@ -61,7 +62,7 @@ const defined = (value: number | undefined): value is number => value !== undefi
 export function engineFigures(samples: readonly EngineSample[], moments: RunMoments): EngineFigures {
   const idle = samples.filter((sample) => sample.at < moments.goodCallStart).slice(-3);
   const attacked = samples.filter((sample) => sample.at >= moments.attackStart);
-  const idleRssMb = median(idle.map((sample) => sample.rssMb).filter(defined));
+  const idleRssMb = quantile(idle.map((sample) => sample.rssMb).filter(defined), 0.5);
   const rssAfterMb = moments.recoverySample?.rssMb;
   const timings = attacked.map((sample) => sample.healthz).filter((probe) => probe !== undefined);
   const times = timings.flatMap((probe) => ('ms' in probe ? [probe.ms] : []));
@@ -71,10 +72,10 @@ export function engineFigures(samples: readonly EngineSample[], moments: RunMome
     peakRssMb: maximum(attacked.map((sample) => sample.rssMb).filter(defined)),
     rssAfterMb,
     rssAfterToIdle: rssAfterMb !== undefined && idleRssMb !== undefined && idleRssMb > 0 ? rssAfterMb / idleRssMb : undefined,
-    idleFds: median(idle.map((sample) => sample.fds).filter(defined)),
+    idleFds: quantile(idle.map((sample) => sample.fds).filter(defined), 0.5),
     peakFds: maximum(attacked.map((sample) => sample.fds).filter(defined)),
     logMb: (maximum(samples.map((sample) => sample.logBytes)) ?? 0) / 1e6,
-    healthz: { probes: timings.length, failures: timings.length - times.length, maxMs: maximum(times), p99Ms: percentile(times, 99) },
+    healthz: { probes: timings.length, failures: timings.length - times.length, maxMs: maximum(times), p99Ms: quantile(times, 0.99) },
     alive: exit === undefined,
     diedAtSeconds: exit === undefined ? undefined : (exit.at - moments.attackStart) / 1000,
     exit: exit === undefined ? undefined : { code: exit.code, signal: exit.signal },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile } from '../abuse/procReadings.js';
+import { quantile } from '../support/quantiles.js';
 import { spread, type Spread } from '../support/figures.js';
 import { FakeGeminiLive } from '../fakes/fakeGeminiLive.js';
 import { FakeOpenAIRealtime } from '../fakes/fakeOpenAIRealtime.js';
@@ -195,7 +195,7 @@ export async function runAiBench(options: AiBenchOptions): Promise<AiBenchReport
       answerLatencyMs: spread(figures.map((figure) => figure.answerLatencyMs)),
       greetingMs: spread(greetingMs),
       bargeInMs: spread(figures.map((figure) => figure.bargeInMs)),
-      truncationErrorMs: truncation.length === 0 ? undefined : { ...spread(truncation.map(Math.abs)), signedP50Ms: percentile(truncation, 50) ?? Number.NaN },
+      truncationErrorMs: truncation.length === 0 ? undefined : { ...spread(truncation.map(Math.abs)), signedP50Ms: quantile(truncation, 0.5) ?? Number.NaN },
       cpuMsPerCallSecond: { echo, ai },
       estimatedAiCallsPerCore: Math.floor(1000 / ai),
       engineWithAiCalls: aiPhase.load,

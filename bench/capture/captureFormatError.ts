@@ -1,3 +1,5 @@
+import { CodedError } from '../../engine/errors/codedError.js';
+
 /** Stable codes for files that are not valid captures (see bench/capture/FORMAT.md). */
 export const CaptureFormatErrorCode = {
   /** The file has no lines at all. */
@@ -22,18 +24,15 @@ export type CaptureFormatErrorCode = (typeof CaptureFormatErrorCode)[keyof typeo
  *
  * @remarks Not retryable: the file itself is wrong.
  */
-export class CaptureFormatError extends Error {
+export class CaptureFormatError extends CodedError<CaptureFormatErrorCode> {
   override readonly name = 'CaptureFormatError';
-  /** Stable, documented code. */
-  readonly code: CaptureFormatErrorCode;
   /** 1-based line number in the file. */
   readonly line: number;
   /** Reading the same file again fails the same way. */
   readonly retryable = false;
 
-  constructor(code: CaptureFormatErrorCode, line: number, message: string, options?: { cause?: unknown }) {
-    super(`line ${line}: ${message}`, options);
-    this.code = code;
+  constructor(code: CaptureFormatErrorCode, line: number, message: string, options?: ErrorOptions) {
+    super(code, `line ${line}: ${message}`, options);
     this.line = line;
   }
 }

@@ -9,13 +9,13 @@ import { impairSchedule } from './impairSchedule.js';
 import { impairmentProfiles } from './profiles.js';
 import { deriveSeed } from './random.js';
 import { summarizeSchedule } from './summarizeSchedule.js';
+import { median } from '../support/quantiles.js';
 
 const FRAMES_PER_CALL = 9000;
 const FIXED_DELAY_MS = 200;
 const calls = Number(process.argv[2] ?? 200);
 const runSeed = Number(process.argv[3] ?? 2024);
 
-const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(2)} %`;
 
 console.log(`${calls} calls × 3 min per profile, run seed ${runSeed}; call c uses deriveSeed(${runSeed}, c).\n`);

@@ -5,6 +5,7 @@
 
 import type { Delivery } from './impairSchedule.js';
 import { DEFAULT_FRAME_MS } from './profiles.js';
+import { quantileOfSorted } from '../support/quantiles.js';
 
 /** Options of {@link summarizeSchedule}. */
 export interface ScheduleSummaryOptions {
@@ -48,11 +49,6 @@ export interface ScheduleSummary {
   readonly lateFrames: number;
   /** lateFrames / framesDelivered (0 when nothing was delivered). */
   readonly lateFraction: number;
-}
-
-function nearestRank(sorted: Float64Array, quantile: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))] ?? 0;
 }
 
 /**
@@ -134,8 +130,8 @@ export function summarizeSchedule(deliveries: readonly Delivery[], options: Sche
     longestBurst,
     transitFloorMs,
     meanLatenessMs: framesDelivered > 0 ? latenessSum / framesDelivered : 0,
-    latenessP95Ms: nearestRank(lateness, 0.95),
-    latenessP99Ms: nearestRank(lateness, 0.99),
+    latenessP95Ms: quantileOfSorted(lateness, 0.95),
+    latenessP99Ms: quantileOfSorted(lateness, 0.99),
     maxLatenessMs: framesDelivered > 0 ? (lateness[framesDelivered - 1] ?? 0) : 0,
     lateFrames,
     lateFraction: framesDelivered > 0 ? lateFrames / framesDelivered : 0,

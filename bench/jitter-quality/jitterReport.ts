@@ -1,6 +1,6 @@
 /** The serialisable form of a `bench --jitter` run: what `--json` prints and the HTML embeds. */
 import { availableParallelism, cpus } from 'node:os';
-import type { ProfileResult, StrategySummary, TargetCheck } from './runJitterQuality.js';
+import type { ProfileResult } from './runJitterQuality.js';
 import type { StrategyName } from './playoutOutcome.js';
 
 /** The machine a run was measured on. */
@@ -12,17 +12,7 @@ export interface MachineInfo {
 }
 
 /** One profile, without the per-frame arrays. */
-export interface ProfileReport {
-  readonly profile: string;
-  readonly summary: string;
-  readonly calls: number;
-  readonly delivered: number;
-  readonly senderLossPct: number;
-  readonly disconnectedCalls: number;
-  readonly oracleExactDelayMeanMs: number;
-  readonly sameConcealmentExactDelayMeanMs: number;
-  readonly strategies: readonly StrategySummary[];
-  readonly target: TargetCheck;
+export interface ProfileReport extends Omit<ProfileResult, 'callResults'> {
   /** Per call: which audio, the tick phase, and per strategy mean delay / concealment / late. */
   readonly callDetails: readonly {
     readonly call: number;

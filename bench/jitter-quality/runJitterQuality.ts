@@ -6,7 +6,7 @@
 import { createDecoder } from '../../codecs/createCodec.js';
 import type { PlayoutOptions } from '../../codecs/jitter/playoutStage.js';
 import type { ImpairmentProfile } from '../impair/index.js';
-import { distribution } from '../replay/quantiles.js';
+import { distribution } from '../support/quantiles.js';
 import type { ArrivalTrace } from './arrivalTrace.js';
 import type { CallMedia } from './callMedia.js';
 import { CallReferences, scoreCallAudio } from './callQuality.js';

@@ -4,6 +4,7 @@
  * documented stand-in in their spirit (see {@link speechQuality}).
  */
 import { BandAnalyzer } from './bandLevels.js';
+import { quantile } from '../support/quantiles.js';
 
 /** Best score: the played audio is the reference. */
 export const TOP_SCORE = 5;
@@ -34,6 +35,8 @@ const MAX_BAND_DIFFERENCE_DB = 40;
 const BAND_FLOOR_BELOW_DB = 55;
 /** A window takes part when its level is within this of the reference's loud windows. */
 const ACTIVE_BELOW_DB = 40;
+/** The level of a reference with no windows to measure, dB re full scale. */
+const SILENCE_DB = -120;
 /** Mean disturbance (dB) at which the score has fallen 1/e of the way from 5 to 1. */
 const DISTURBANCE_SCALE_DB = 1.25;
 /** Every how many reference windows (2.5 ms apart) its loudness is sampled: every 400 ms. */
@@ -102,8 +105,8 @@ export class ReferenceSpeech {
       for (let b = 0; b < this.analyzer.bandCount; b++) peak = Math.max(peak, this.#levels[offset + b]!);
       bandPeaks.push(peak);
     }
-    this.activeDb = percentile(loud, 0.95) - ACTIVE_BELOW_DB;
-    this.bandFloorDb = percentile(bandPeaks, 0.95) - BAND_FLOOR_BELOW_DB;
+    this.activeDb = (quantile(loud, 0.95) ?? SILENCE_DB) - ACTIVE_BELOW_DB;
+    this.bandFloorDb = (quantile(bandPeaks, 0.95) ?? SILENCE_DB) - BAND_FLOOR_BELOW_DB;
   }
 
   /** Samples between window starts. */
@@ -326,8 +329,3 @@ function windowPowerDb(samples: Int16Array, start: number, length: number, end: 
   return 10 * Math.log10(sum / (length * 32768 * 32768) + 1e-12);
 }
 
-function percentile(values: number[], quantile: number): number {
-  if (values.length === 0) return -120;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!;
-}

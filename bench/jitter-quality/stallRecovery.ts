@@ -7,6 +7,7 @@ import { simulateTrace, type TracePacket } from '../../codecs/jitter/simulateTra
 import type { AudioDecoder } from '../../codecs/types.js';
 import type { StallWindow } from '../impair/index.js';
 import { earliestPlayoutMs, type ArrivalTrace, type TickGrid } from './arrivalTrace.js';
+import { median } from '../support/quantiles.js';
 
 /** `sequence_number` of frame 0, as in `playWithCallwire`. */
 const FIRST_SEQUENCE = 2;
@@ -138,7 +139,6 @@ function recoveryShare(outcomes: readonly StallRecoveryOutcome[], withinMs: numb
   const times = outcomes.map((outcome) => (Number.isNaN(outcome.speechToRecoverMs) ? Number.POSITIVE_INFINITY : outcome.speechToRecoverMs));
   times.sort((a, b) => a - b);
   const recovered = times.filter((ms) => ms <= withinMs).length;
-  const middle = Math.floor(times.length / 2);
-  const median = times.length === 0 ? Number.POSITIVE_INFINITY : times.length % 2 === 1 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
-  return { stalls: outcomes.length, recovered, recoveredPct: outcomes.length > 0 ? (100 * recovered) / outcomes.length : 0, medianSpeechToRecoverMs: median };
+  const middle = times.length === 0 ? Number.POSITIVE_INFINITY : median(times);
+  return { stalls: outcomes.length, recovered, recoveredPct: outcomes.length > 0 ? (100 * recovered) / outcomes.length : 0, medianSpeechToRecoverMs: middle };
 }

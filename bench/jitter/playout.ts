@@ -19,6 +19,7 @@ import { PcmuDecoder } from '../../codecs/pcmu.js';
 import { MediaPacket } from '../../engine/telnyx/frames.js';
 import { measureAllocations } from '../support/allocations.js';
 import { cpuModel } from '../support/machine.js';
+import { median } from '../support/quantiles.js';
 
 const ROUNDS = 3;
 const ALLOCATION_CALLS = 100_000;
@@ -121,11 +122,6 @@ const contenders: readonly Contender[] = [
   },
 ];
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** Checks the playout path plays a clean stream exactly as the plain decode stage decodes it. */
 function verify(): void {

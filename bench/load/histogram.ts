@@ -1,11 +1,7 @@
+import type { Distribution } from '../support/quantiles.js';
+
 /** Percentiles and a bar chart's worth of bins, as sent over IPC and written to reports. */
-export interface HistogramSummary {
-  readonly count: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
+export interface HistogramSummary extends Distribution {
   /** Values below 0 (recorded as 0). */
   readonly belowRange: number;
   /** Values at or above the histogram's range (recorded in the last bucket; `max` is exact). */

@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
 import { measureAllocations } from '../support/allocations.js';
 import { contendersAt, type Contender } from './contenders.js';
+import { median } from '../support/quantiles.js';
 
 /** Time budget of each contender's timed run, in ms. */
 const RUN_TIME_MS = 800;
@@ -54,7 +55,7 @@ function bytesPerCall(op: () => void, n: number): number {
     const twice = measureAllocations(op, 2 * n);
     estimates.push(Math.max(0, (twice.heapBytesPerOp * 2 * n - once.heapBytesPerOp * n) / n));
   }
-  return estimates.sort((a, b) => a - b)[HEAP_ROUNDS >> 1]!;
+  return median(estimates);
 }
 
 /** Times `contenders` in one tinybench run, then measures what each allocates per call. */

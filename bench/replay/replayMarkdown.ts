@@ -1,5 +1,5 @@
 /** The Markdown summary `callwire replay` prints. */
-import type { Distribution } from './quantiles.js';
+import type { Distribution } from '../support/quantiles.js';
 import type { ReplayReport } from './replayReport.js';
 
 const ms = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(1)} ms`);

@@ -3,7 +3,7 @@
  * when, what came back, marks and clears, how the socket closed, and the outbound pacing.
  */
 import { audioMsOf, decodeOutboundAudio } from './outboundAudio.js';
-import { distribution, type Distribution } from './quantiles.js';
+import { distribution, type Distribution } from '../support/quantiles.js';
 import type { ReplayClose, ReplayRecording } from './replaySession.js';
 
 /** A gap longer than this between the end of queued audio and the next message ends a talk spurt (not a pacing fault). */

@@ -1,4 +1,4 @@
-import { percentile } from '../abuse/procReadings.js';
+import { quantile } from './quantiles.js';
 
 /** p50, p95 and the largest of a set of measurements, in ms, and how many there were. */
 export interface Spread {
@@ -10,7 +10,7 @@ export interface Spread {
 
 /** The {@link Spread} of `values` (NaN percentiles when there are none). */
 export function spread(values: readonly number[]): Spread {
-  return { p50: percentile(values, 50) ?? Number.NaN, p95: percentile(values, 95) ?? Number.NaN, max: values.length === 0 ? Number.NaN : Math.max(...values), samples: values.length };
+  return { p50: quantile(values, 0.5) ?? Number.NaN, p95: quantile(values, 0.95) ?? Number.NaN, max: values.length === 0 ? Number.NaN : Math.max(...values), samples: values.length };
 }
 
 /**

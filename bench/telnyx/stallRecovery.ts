@@ -15,6 +15,7 @@ import { loadSpeech } from '../fixtures/fixtureAudio.js';
 import { locateEchoedFrames } from './echoDelayTrack.js';
 import { TelnyxMediaClient } from './mediaClient.js';
 import { playedPcmuFrames } from './playedFrames.js';
+import { median, quantileOfSorted } from '../support/quantiles.js';
 
 const FRAME = 160;
 /** Frames quieter than this peak are not placed: line noise alone is too alike. */
@@ -155,14 +156,7 @@ function delayRange(points: readonly DelayPoint[]): string {
     if (!Number.isNaN(level)) levels.push(level);
   }
   levels.sort((a, b) => a - b);
-  const at = (q: number): number => levels[Math.min(levels.length - 1, Math.floor(q * levels.length))]!;
-  return `${at(0.05).toFixed(0)}–${at(0.95).toFixed(0)}`;
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return `${quantileOfSorted(levels, 0.05).toFixed(0)}–${quantileOfSorted(levels, 0.95).toFixed(0)}`;
 }
 
 /** Median delay of the points spoken in `[fromMs, toMs)`. */

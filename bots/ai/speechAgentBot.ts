@@ -14,16 +14,17 @@ import { atRate, fallbackPrompt } from '../fallback/fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder } from './providerAudio.js';
 import type { SpeechAudioFormat, SpeechErrorCode, SpeechEvent, SpeechSession, SpeechToSpeechAdapter, SpeechUsage } from './speechToSpeech.js';
+import { CodedError } from '../../engine/errors/codedError.js';
 
 /** A provider session that failed; the call's log line carries its code. */
-export class SpeechSessionError extends Error {
+export class SpeechSessionError extends CodedError<SpeechErrorCode> {
   override readonly name = 'SpeechSessionError';
   constructor(
     readonly provider: string,
-    readonly code: SpeechErrorCode,
+    code: SpeechErrorCode,
     message: string,
   ) {
-    super(`${provider} session failed (${code}): ${message}`);
+    super(code, `${provider} session failed (${code}): ${message}`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { errorWithCode } from '../../engine/errors/codedError.js';
+
 /** Stable codes for errors raised by `bots/wav/`. */
 export const WavErrorCode = {
   /** The bytes are not a RIFF/WAVE file this reader supports, or the audio is not what was asked for. */
@@ -16,10 +18,8 @@ export type WavErrorCode = (typeof WavErrorCode)[keyof typeof WavErrorCode];
  * @remarks Not retryable: the same bytes fail the same way. Prompts are committed files, so this
  * signals a bad checkout or a bad regeneration, and should stop the bot from starting.
  */
-export class WavFormatError extends Error {
+export class WavFormatError extends errorWithCode(WavErrorCode.Format) {
   override readonly name = 'WavFormatError';
-  /** Stable, documented code. */
-  readonly code = WavErrorCode.Format;
   /** Reading the same bytes again cannot succeed. */
   readonly retryable = false;
 }
@@ -29,10 +29,8 @@ export class WavFormatError extends Error {
  *
  * @remarks Not retryable: it means the package was installed or built without its prompt files.
  */
-export class PromptsMissingError extends Error {
+export class PromptsMissingError extends errorWithCode(WavErrorCode.PromptsMissing) {
   override readonly name = 'PromptsMissingError';
-  /** Stable, documented code. */
-  readonly code = WavErrorCode.PromptsMissing;
   /** Looking again finds the same file tree. */
   readonly retryable = false;
 }

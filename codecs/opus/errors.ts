@@ -1,3 +1,5 @@
+import { CodedError } from '../../engine/errors/codedError.js';
+
 /** Stable codes for errors raised by `codecs/opus/`. */
 export const OpusErrorCode = {
   /** libopus rejected the packet (corrupt or truncated framing), or the payload was empty or oversized. */
@@ -24,18 +26,15 @@ const RECOVERABLE: ReadonlySet<OpusErrorCode> = new Set([OpusErrorCode.InvalidPa
  * @remarks `recoverable` says whether the coder can be used for the next frame (a bad packet is
  * dropped, not fatal); nothing here is `retryable`, since the same input fails the same way.
  */
-export class OpusCodecError extends Error {
+export class OpusCodecError extends CodedError<OpusErrorCode> {
   override readonly name = 'OpusCodecError';
-  /** Stable, documented code. */
-  readonly code: OpusErrorCode;
   /** Retrying with the same input cannot succeed. */
   readonly retryable = false;
   /** The coder is still usable for the next frame. */
   readonly recoverable: boolean;
 
   constructor(code: OpusErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.recoverable = RECOVERABLE.has(code);
   }
 }

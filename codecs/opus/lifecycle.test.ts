@@ -5,16 +5,7 @@ import { OpusErrorCode } from './errors.js';
 import { loadOpusNative, type OpusNative, type OpusNativeConstructor } from './native.js';
 import { OpusFrameDecoder } from './opusFrameDecoder.js';
 import { OpusFrameEncoder } from './opusFrameEncoder.js';
-
-/** Runs `fn` and returns what it threw, failing the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../fixtures/thrown.js';
 
 /** The real binding, counting every call made on the native objects it creates. */
 function countingBinding(): { Native: OpusNativeConstructor; calls: () => number } {

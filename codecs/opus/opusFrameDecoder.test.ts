@@ -10,6 +10,7 @@ import { OPUS_MAX_PACKET_BYTES, OpusFrameDecoder } from './opusFrameDecoder.js';
 import { OpusFrameEncoder } from './opusFrameEncoder.js';
 import { OPUS_SAMPLE_RATES } from './packet.js';
 import { snrDb } from '../fixtures/snr.js';
+import { thrown } from '../fixtures/thrown.js';
 
 const RATE = 16000;
 const FRAME = RATE / 50;
@@ -18,16 +19,6 @@ const tonePackets = readPacketFixture('tone440-16k-500ms.opus.bin');
 /** 25 packets of a voiced signal at 16 kHz; most carry LBRR (in-band FEC). */
 const voicedPackets = readPacketFixture('voiced-16k-500ms-fec.opus.bin');
 const TONE_RMS = 8000 / Math.SQRT2;
-
-/** Runs `fn` and returns what it threw, failing the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Decodes `packets` in order into one Int16Array. */
 function decodeAll(decoder: OpusFrameDecoder, packets: readonly Uint8Array[]): Int16Array {

@@ -5,16 +5,7 @@ import { silkHeaderFlags } from './fixtures/silkHeader.js';
 import { tone, voiced } from './fixtures/signals.js';
 import { OpusFrameEncoder, defaultOpusBitrate } from './opusFrameEncoder.js';
 import { OPUS_SAMPLE_RATES, opusPacketSampleCount } from './packet.js';
-
-/** Runs `fn` and returns what it threw, failing the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../fixtures/thrown.js';
 
 /** Encodes `pcm` frame by frame; returns copies of the packets. */
 function encodeAll(encoder: OpusFrameEncoder, pcm: Int16Array): Uint8Array[] {

@@ -5,9 +5,10 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CAPTURE_FILE_SUFFIX, CAPTURE_MAGIC, CAPTURE_VERSION, type CaptureMediaFormat, type DroppedCounts } from '../../bench/capture/captureFormat.js';
+import { CAPTURE_FILE_SUFFIX, CAPTURE_MAGIC, CAPTURE_VERSION, type CaptureHeader, type CaptureMediaFormat, type DroppedCounts } from '../../bench/capture/captureFormat.js';
 import { encodeCaptureEvent, encodeCaptureHeader } from '../../bench/capture/encodeCapture.js';
-import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
+import { BatchedFileWriter, skipBytes } from '../files/batchedFileWriter.js';
 import { CAPTURE_CHUNK_BYTES, CAPTURE_CHUNK_SHIFT, sharedCaptureChunkPool, type CaptureChunkPool } from './captureChunkPool.js';
 import { ChunkCursor } from './chunkCursor.js';
 import { LineBreakMarks } from './lineBreakMarks.js';
@@ -22,10 +23,6 @@ const OFFSET_MASK = CAPTURE_CHUNK_BYTES - 1;
 const LINE_OVERHEAD_ESTIMATE = 24;
 
 const EMPTY = Buffer.alloc(0);
-const STATE_OPEN = 0;
-const STATE_CLOSING = 1;
-const STATE_CLOSED = 2;
-const STATE_FAILED = 3;
 
 /** Where a writer puts its lines; a `FileHandle` is one. Injectable for tests. */
 export interface CaptureFile {
@@ -37,17 +34,8 @@ export interface CaptureFile {
 /** Opens the file a capture goes to. */
 export type OpenCaptureFile = (path: string) => Promise<CaptureFile>;
 
-/** The header fields a caller provides; `callwire` and `version` are the writer's. */
-export interface CaptureWriterHeader {
-  readonly callId: string;
-  readonly serviceHost: string;
-  /** Wall-clock time the socket opened, ISO 8601. */
-  readonly startedAt: string;
-  /** `start.media_format` when known; see {@link CaptureWriter.setInbound}. */
-  readonly inbound: CaptureMediaFormat | null;
-  readonly outbound: CaptureMediaFormat | null;
-  readonly note?: string;
-}
+/** The header fields a caller provides; `callwire` and `version` are the writer's. `inbound` may be set later: see {@link CaptureWriter.setInbound}. */
+export type CaptureWriterHeader = Omit<CaptureHeader, 'callwire' | 'version'>;
 
 /** Tuning of {@link CaptureWriter}. */
 export interface CaptureWriterOptions {
@@ -109,12 +97,9 @@ export class CaptureWriter {
   readonly #clock: Clock;
   readonly #originMs: number;
   readonly #pool: CaptureChunkPool;
-  readonly #openFile: OpenCaptureFile;
-  readonly #onError: ((error: Error) => void) | undefined;
   readonly #maxFileBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #maxEvents: number;
-  readonly #flushIntervalMs: number;
   readonly #chunks: (Buffer | undefined)[];
   readonly #times: Float64Array;
   readonly #kinds: Uint8Array;
@@ -122,7 +107,7 @@ export class CaptureWriter {
   readonly #lengths: Uint32Array;
   readonly #breaks: LineBreakMarks;
   readonly #cursor: ChunkCursor;
-  readonly #onTimer: () => void;
+  readonly #batches: BatchedFileWriter<CaptureFile>;
   #chunkCount = 0;
   #used = 0;
   #count = 0;
@@ -133,13 +118,7 @@ export class CaptureWriter {
   #events = 0;
   #fileBytes = 0;
   #lastT = 0;
-  #state = STATE_OPEN;
   #headerWritten = false;
-  #timer: TimerHandle | undefined = undefined;
-  #inFlight: Promise<void> | undefined = undefined;
-  #file: CaptureFile | undefined = undefined;
-  #closing: Promise<void> | undefined = undefined;
-  #error: Error | undefined = undefined;
 
   constructor(dir: string, header: CaptureWriterHeader, options: CaptureWriterOptions = {}) {
     this.path = join(dir, captureFileName(header.callId));
@@ -147,12 +126,9 @@ export class CaptureWriter {
     this.#clock = options.clock ?? systemClock;
     this.#originMs = this.#clock.now();
     this.#pool = options.pool ?? sharedCaptureChunkPool;
-    this.#openFile = options.openFile ?? openForWriting;
-    this.#onError = options.onError;
     this.#maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
     this.#maxEvents = options.maxBufferedEvents ?? 1024;
-    this.#flushIntervalMs = options.flushIntervalMs ?? 200;
     this.#chunks = new Array<Buffer | undefined>(Math.ceil(this.#maxBufferedBytes / CAPTURE_CHUNK_BYTES)).fill(undefined);
     this.#times = new Float64Array(this.#maxEvents);
     this.#kinds = new Uint8Array(this.#maxEvents);
@@ -160,10 +136,17 @@ export class CaptureWriter {
     this.#lengths = new Uint32Array(this.#maxEvents);
     this.#breaks = new LineBreakMarks(this.#maxEvents);
     this.#cursor = new ChunkCursor(this.#pool);
-    this.#onTimer = () => {
-      this.#timer = undefined;
-      if (this.#state === STATE_OPEN && this.#inFlight === undefined) this.#inFlight = this.#flushOnce();
-    };
+    this.#batches = new BatchedFileWriter<CaptureFile>(this.#clock, options.flushIntervalMs ?? 200, {
+      path: this.path,
+      open: options.openFile ?? openForWriting,
+      writeBatch: () => this.#writeBatch(),
+      hasPending: () => this.#count > 0,
+      release: () => {
+        this.#releaseInput();
+        this.#cursor.release();
+      },
+      onError: options.onError,
+    });
   }
 
   /** Microseconds since the writer was created (the socket opened), on the writer's clock. */
@@ -187,7 +170,7 @@ export class CaptureWriter {
    * `in-text`, binary messages `in-bin`. The bytes are copied; `data` may be reused afterwards.
    */
   inbound(tMicros: number, data: Buffer, isBinary: boolean, validJson: boolean): void {
-    if (this.#state !== STATE_OPEN) return;
+    if (!this.#batches.accepting) return;
     const kind = isBinary ? KIND_IN_BIN : validJson ? KIND_IN : KIND_IN_TEXT;
     const length = data.length;
     if (length > CAPTURE_CHUNK_BYTES) {
@@ -203,7 +186,7 @@ export class CaptureWriter {
 
   /** Records a JSON text frame the engine sent, at `tMicros` since the socket opened. */
   outbound(tMicros: number, text: string): void {
-    if (this.#state !== STATE_OPEN) return;
+    if (!this.#batches.accepting) return;
     const length = Buffer.byteLength(text, 'utf8');
     if (length > CAPTURE_CHUNK_BYTES) {
       // Rare (Telnyx takes up to 30 s per message): a copy is cheaper than splitting UTF-8 across chunks.
@@ -222,18 +205,17 @@ export class CaptureWriter {
    * error is in {@link stats}.
    */
   close(code: number, reason: string, tMicros: number = this.now()): Promise<void> {
-    this.#closing ??= this.#finish(code, reason, tMicros);
-    return this.#closing;
+    return this.#batches.close(() => this.#writeLast(code, reason, tMicros));
   }
 
   /** Resolves once the batch being written, if any, is on disk (or failed). */
   whenIdle(): Promise<void> {
-    return this.#inFlight ?? Promise.resolve();
+    return this.#batches.whenIdle();
   }
 
   /** Counts so far. */
   get stats(): CaptureWriterStats {
-    return { path: this.path, events: this.#events, fileBytes: this.#fileBytes, dropped: this.#droppedCounts(), error: this.#error };
+    return { path: this.path, events: this.#events, fileBytes: this.#fileBytes, dropped: this.#droppedCounts(), error: this.#batches.error };
   }
 
   /**
@@ -268,7 +250,7 @@ export class CaptureWriter {
     this.#kinds[index] = kind;
     this.#starts[index] = start;
     this.#lengths[index] = length;
-    if (this.#timer === undefined && this.#inFlight === undefined) this.#arm();
+    this.#batches.schedule();
   }
 
   /** A message larger than a chunk (rare): copied across chunks, at the cost of a few views. */
@@ -284,46 +266,18 @@ export class CaptureWriter {
     this.#commit(tMicros, kind, start, bytes.length);
   }
 
-  #arm(): void {
-    this.#timer = this.#clock.setTimeout(this.#onTimer, this.#flushIntervalMs);
+  async #writeBatch(): Promise<void> {
+    this.#formatPending();
+    await this.#writeFormatted();
   }
 
-  async #flushOnce(): Promise<void> {
-    try {
-      this.#formatPending();
-      await this.#writeFormatted();
-    } catch (error) {
-      this.#fail(error);
-    }
-    this.#inFlight = undefined;
-    if (this.#state === STATE_OPEN && this.#count > 0 && this.#timer === undefined) this.#arm();
-  }
-
-  async #finish(code: number, reason: string, tMicros: number): Promise<void> {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const failed = this.#state === STATE_FAILED;
-    this.#state = STATE_CLOSING;
-    if (this.#inFlight !== undefined) await this.#inFlight;
-    if (!failed && this.#error === undefined) {
-      try {
-        this.#formatPending();
-        const t = this.#clampTime(tMicros);
-        if (this.#droppedCap + this.#droppedBuffer > 0) this.#appendLine(encodeCaptureEvent({ kind: 'dropped', t, dropped: this.#droppedCounts() }));
-        this.#appendLine(encodeCaptureEvent({ kind: 'close', t, code, reason }));
-        await this.#writeFormatted();
-      } catch (error) {
-        this.#fail(error);
-      }
-    }
-    try {
-      await this.#file?.close();
-    } catch (error) {
-      this.#fail(error);
-    }
-    this.#releaseInput();
-    this.#cursor.release();
-    this.#state = this.#error === undefined ? STATE_CLOSED : STATE_FAILED;
+  /** The last batch: what is pending, the `dropped` line when something was dropped, and the `close` line. */
+  async #writeLast(code: number, reason: string, tMicros: number): Promise<void> {
+    this.#formatPending();
+    const t = this.#clampTime(tMicros);
+    if (this.#droppedCap + this.#droppedBuffer > 0) this.#appendLine(encodeCaptureEvent({ kind: 'dropped', t, dropped: this.#droppedCounts() }));
+    this.#appendLine(encodeCaptureEvent({ kind: 'close', t, code, reason }));
+    await this.#writeFormatted();
   }
 
   /** Formats every pending event (after the header, the first time) into the cursor and frees the input chunks. */
@@ -361,12 +315,12 @@ export class CaptureWriter {
   async #writeFormatted(): Promise<void> {
     const length = this.#cursor.length;
     if (length === 0) return;
-    this.#file ??= await this.#openFile(this.path);
+    const file = await this.#batches.file();
     let views = this.#cursor.views();
-    let written = (await this.#file.writev(views)).bytesWritten;
+    let written = (await file.writev(views)).bytesWritten;
     for (let total = written; total < length; total += written) {
       views = skipBytes(views, written);
-      written = (await this.#file.writev(views)).bytesWritten;
+      written = (await file.writev(views)).bytesWritten;
       if (written <= 0) throw new Error(`capture write made no progress on ${this.path}`);
     }
     this.#fileBytes += length;
@@ -425,15 +379,6 @@ export class CaptureWriter {
   #droppedCounts(): DroppedCounts {
     return { events: this.#droppedCap + this.#droppedBuffer, bytes: this.#droppedBytes, cap: this.#droppedCap, buffer: this.#droppedBuffer };
   }
-
-  #fail(error: unknown): void {
-    if (this.#error !== undefined) return;
-    this.#error = error instanceof Error ? error : new Error(String(error));
-    if (this.#state === STATE_OPEN) this.#state = STATE_FAILED;
-    this.#releaseInput();
-    this.#cursor.release();
-    this.#onError?.(this.#error);
-  }
 }
 
 async function openForWriting(path: string): Promise<CaptureFile> {
@@ -448,19 +393,4 @@ function singleLine(text: string): string {
   } catch {
     return JSON.stringify(text);
   }
-}
-
-/** `views` without their first `count` bytes. */
-function skipBytes(views: Buffer[], count: number): Buffer[] {
-  const rest: Buffer[] = [];
-  let skip = count;
-  for (const view of views) {
-    if (skip >= view.length) {
-      skip -= view.length;
-      continue;
-    }
-    rest.push(skip > 0 ? view.subarray(skip) : view);
-    skip = 0;
-  }
-  return rest;
 }

@@ -1,19 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { DEFAULT_HTTP_TIMEOUTS } from './httpTimeouts.js';
+import { errorWithCode } from '../errors/codedError.js';
 
 /** Chunks a body may be held in before they are folded into one. */
 const MAX_HELD_CHUNKS = 8;
 
 /** A request body larger than the route accepts. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends errorWithCode('CW_BODY_TOO_LARGE') {
   override readonly name = 'BodyTooLargeError';
-  readonly code = 'CW_BODY_TOO_LARGE';
 }
 
 /** A request body that did not arrive in time; the connection has been closed. */
-export class BodyTimeoutError extends Error {
+export class BodyTimeoutError extends errorWithCode('CW_BODY_TIMEOUT') {
   override readonly name = 'BodyTimeoutError';
-  readonly code = 'CW_BODY_TIMEOUT';
 }
 
 /**

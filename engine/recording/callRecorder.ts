@@ -4,7 +4,8 @@
  * file and rewrites the header, so the file is a playable WAV after every flush.
  */
 import { WAV_HEADER_BYTES } from '../../bots/wav/writeWav.js';
-import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
+import { BatchedFileWriter } from '../files/batchedFileWriter.js';
 import { sharedRecordingBlockPool, type RecordingBlockPool } from './recordingBlockPool.js';
 import { openRecordingFile, writeFullyAt, type OpenRecordingFile, type RecordingFile } from './recordingFile.js';
 import { createStereoWavHeader, MAX_WAV_DATA_BYTES, setWavDataBytes } from './stereoWavHeader.js';
@@ -18,11 +19,6 @@ const BOT_CHANNEL = 1;
 /** What {@link CallRecorder}'s slot lookup returns instead of a sample index. */
 const REFUSED_LATE = -1;
 const REFUSED_FULL = -2;
-
-const STATE_OPEN = 0;
-const STATE_CLOSING = 1;
-const STATE_CLOSED = 2;
-const STATE_FAILED = 3;
 
 /** WAV samples are little-endian; blocks hold host order, swapped at write time on the rare big-endian host. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -113,11 +109,7 @@ export interface CallRecorderStats {
 export class CallRecorder {
   /** Absolute or relative path of the WAV file. */
   readonly path: string;
-  readonly #clock: Clock;
   readonly #pool: RecordingBlockPool;
-  readonly #openFile: OpenRecordingFile;
-  readonly #onError: ((error: Error) => void) | undefined;
-  readonly #flushIntervalMs: number;
   readonly #firstTick: number;
   /** Mono samples in one tick. */
   readonly #frameSamples: number;
@@ -132,7 +124,7 @@ export class CallRecorder {
   readonly #maxWriteTicks: number;
   readonly #maxDataTicks: number;
   readonly #header: Buffer;
-  readonly #onTimer: () => void;
+  readonly #batches: BatchedFileWriter<RecordingFile>;
   /** Block the last successful slot lookup found. */
   #target: Int16Array = NO_BLOCK;
   /** Ticks (counted from `firstTick`) below this have their caller frame: final. */
@@ -152,12 +144,6 @@ export class CallRecorder {
   #droppedFrames = 0;
   #truncatedFrames = 0;
   #cutTicks = 0;
-  #state = STATE_OPEN;
-  #timer: TimerHandle | undefined = undefined;
-  #inFlight: Promise<void> | undefined = undefined;
-  #file: RecordingFile | undefined = undefined;
-  #closing: Promise<void> | undefined = undefined;
-  #error: Error | undefined = undefined;
 
   /**
    * @throws RangeError if `sampleRate` is not a positive multiple of 50 that fits a WAV header, if
@@ -178,11 +164,7 @@ export class CallRecorder {
     if (ticksPerBlock < 1) throw new RangeError(`pool blocks of ${pool.blockSamples} samples hold less than a ${sampleRate} Hz stereo tick`);
 
     this.path = path;
-    this.#clock = options.clock ?? systemClock;
     this.#pool = pool;
-    this.#openFile = options.openFile ?? openRecordingFile;
-    this.#onError = options.onError;
-    this.#flushIntervalMs = flushIntervalMs;
     this.#firstTick = options.firstTick ?? 0;
     this.#frameSamples = frameSamples;
     this.#tickSamples = frameSamples * CHANNELS;
@@ -194,11 +176,16 @@ export class CallRecorder {
     this.#maxWriteTicks = (this.#slotCount - 1) * ticksPerBlock;
     this.#maxDataTicks = Math.floor(Math.min(options.maxDataBytes ?? MAX_WAV_DATA_BYTES, MAX_WAV_DATA_BYTES) / this.#tickBytes);
     this.#header = createStereoWavHeader(sampleRate);
-    this.#onTimer = () => {
-      this.#timer = undefined;
-      if (this.#state === STATE_OPEN && this.#inFlight === undefined) this.#inFlight = this.#flushOnce();
-    };
-    this.#arm();
+    this.#batches = new BatchedFileWriter<RecordingFile>(options.clock ?? systemClock, flushIntervalMs, {
+      path,
+      open: options.openFile ?? openRecordingFile,
+      writeBatch: () => this.#writeUpTo(this.#finalTick),
+      // A tick is recorded even when no frame came for it (silence): the timer keeps running.
+      hasPending: () => true,
+      release: () => this.#releaseAll(),
+      onError: options.onError,
+    });
+    this.#batches.schedule();
   }
 
   /**
@@ -206,7 +193,7 @@ export class CallRecorder {
    * `samples[0, count)`, mono at `sampleRate`. Copied; `samples` may be reused. Makes `tick` final.
    */
   caller(tick: number, samples: Int16Array, count: number): void {
-    if (this.#state !== STATE_OPEN) return;
+    if (!this.#batches.accepting) return;
     const relative = tick - this.#firstTick;
     const at = this.#slotFor(relative);
     if (at === REFUSED_LATE) return;
@@ -222,7 +209,7 @@ export class CallRecorder {
    * next flush after `caller(tick)`, else it is late.
    */
   bot(tick: number, samples: Int16Array, count: number): void {
-    if (this.#state !== STATE_OPEN) return;
+    if (!this.#batches.accepting) return;
     const relative = tick - this.#firstTick;
     const at = this.#slotFor(relative);
     if (at < 0) return;
@@ -236,7 +223,7 @@ export class CallRecorder {
    * ahead, never played). Ticks already handed to the disk stay as they are.
    */
   cutBot(fromTick: number): void {
-    if (this.#state !== STATE_OPEN) return;
+    if (!this.#batches.accepting) return;
     const from = Math.max(Math.ceil(fromTick - this.#firstTick), this.#committedTick);
     const end = this.#botEnd;
     if (!(from < end)) return;
@@ -255,13 +242,12 @@ export class CallRecorder {
    * an I/O error goes to `onError` and {@link stats}.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#finish();
-    return this.#closing;
+    return this.#batches.close(() => this.#writeUpTo(Math.max(this.#finalTick, this.#botEnd)));
   }
 
   /** Resolves once the flush in progress, if any, is on disk (or failed). */
   whenIdle(): Promise<void> {
-    return this.#inFlight ?? Promise.resolve();
+    return this.#batches.whenIdle();
   }
 
   /** Counts so far. */
@@ -277,7 +263,7 @@ export class CallRecorder {
       droppedFrames: this.#droppedFrames,
       truncatedFrames: this.#truncatedFrames,
       cutTicks: this.#cutTicks,
-      error: this.#error,
+      error: this.#batches.error,
     };
   }
 
@@ -310,53 +296,15 @@ export class CallRecorder {
     return (relative - block * this.#ticksPerBlock) * this.#tickSamples;
   }
 
-  #arm(): void {
-    this.#timer = this.#clock.setTimeout(this.#onTimer, this.#flushIntervalMs);
-  }
-
-  async #flushOnce(): Promise<void> {
-    try {
-      await this.#writeUpTo(this.#finalTick);
-    } catch (error) {
-      this.#fail(error);
-    }
-    this.#inFlight = undefined;
-    if (this.#state === STATE_OPEN) this.#arm();
-  }
-
-  async #finish(): Promise<void> {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#state === STATE_OPEN) this.#state = STATE_CLOSING;
-    if (this.#inFlight !== undefined) await this.#inFlight;
-    if (this.#error === undefined) {
-      try {
-        await this.#writeUpTo(Math.max(this.#finalTick, this.#botEnd));
-      } catch (error) {
-        this.#fail(error);
-      }
-    }
-    try {
-      await this.#file?.close();
-    } catch (error) {
-      this.#fail(error);
-    }
-    this.#releaseAll();
-    this.#state = this.#error === undefined ? STATE_CLOSED : STATE_FAILED;
-  }
-
   /**
    * Appends ticks up to `end` (exclusive, capped at `maxDataBytes`) in writes of at most
    * {@link #maxWriteTicks}, rewriting the header after each. Opens the file, with an empty WAV's
    * header, the first time.
    */
   async #writeUpTo(end: number): Promise<void> {
-    if (this.#file === undefined) {
-      const file = await this.#openFile(this.path);
-      this.#file = file;
-      await file.write(this.#header, 0, WAV_HEADER_BYTES, 0);
-    }
-    const file = this.#file;
+    const fresh = !this.#batches.opened;
+    const file = await this.#batches.file();
+    if (fresh) await file.write(this.#header, 0, WAV_HEADER_BYTES, 0);
     const last = Math.min(end, this.#maxDataTicks);
     while (this.#committedTick < last) {
       const from = this.#committedTick;
@@ -413,15 +361,6 @@ export class CallRecorder {
       this.#slots[slot] = undefined;
       this.#pool.give(samples);
     }
-  }
-
-  /** Stops recording for good: called only between writes, so no block is being read. */
-  #fail(error: unknown): void {
-    if (this.#error !== undefined) return;
-    this.#error = error instanceof Error ? error : new Error(String(error));
-    if (this.#state === STATE_OPEN) this.#state = STATE_FAILED;
-    this.#releaseAll();
-    this.#onError?.(this.#error);
   }
 }
 

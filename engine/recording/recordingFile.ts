@@ -1,6 +1,7 @@
 /** Where a recording goes: a positioned-write file, a `FileHandle` by default, injectable for tests. */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { skipBytes } from '../files/batchedFileWriter.js';
 
 /**
  * The file a recorder writes. Every write names its position (pwrite), so the header can be
@@ -42,19 +43,4 @@ export async function writeFullyAt(file: RecordingFile, buffers: Buffer[], posit
     if (written <= 0) throw new Error(`recording write made no progress at byte ${position + done}`);
     done += written;
   }
-}
-
-/** `buffers` without their first `count` bytes. */
-function skipBytes(buffers: Buffer[], count: number): Buffer[] {
-  const rest: Buffer[] = [];
-  let skip = count;
-  for (const buffer of buffers) {
-    if (skip >= buffer.length) {
-      skip -= buffer.length;
-      continue;
-    }
-    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-    skip = 0;
-  }
-  return rest;
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/codedError.js';
 /**
  * Stable codes for Call Control failures, as bots and logs see them. Each says whether trying the
  * same command again later could work.
@@ -52,17 +53,15 @@ export interface CallControlErrorDetails {
  * }
  * ```
  */
-export class CallControlError extends Error {
+export class CallControlError extends CodedError<CallControlErrorCode> {
   override readonly name = 'CallControlError';
-  readonly code: CallControlErrorCode;
   readonly retryable: boolean;
   readonly command: string;
   readonly status: number | undefined;
   readonly telnyxCodes: readonly string[];
 
   constructor(code: CallControlErrorCode, message: string, details: CallControlErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.retryable = RETRYABLE.has(code);
     this.command = details.command;
     this.status = details.status;

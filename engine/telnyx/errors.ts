@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/codedError.js';
 /** Stable codes for frames the edge cannot accept. Each is counted per call; its log lines are budgeted. */
 export const ProtocolErrorCode = {
   /** The message is not valid JSON. */
@@ -26,15 +27,8 @@ export const ProtocolErrorCode = {
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 
 /** A frame the edge rejected. The call goes on; the frame is dropped. */
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
-  /** Stable, documented code. */
-  readonly code: ProtocolErrorCode;
-
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** True when `error` is a {@link ProtocolError}. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordingSaved } from '../../bots/api.js';
+import { errorWithCode } from '../errors/codedError.js';
 
 /** Fields every Call Control event carries (reference §4); missing ones are undefined. */
 export interface WebhookCommon {
@@ -34,9 +35,8 @@ const envelopeSchema = z.object({
 });
 
 /** A webhook body that is not a Call Control event envelope. */
-export class WebhookFormatError extends Error {
+export class WebhookFormatError extends errorWithCode('CW_WEBHOOK_FORMAT') {
   override readonly name = 'WebhookFormatError';
-  readonly code = 'CW_WEBHOOK_FORMAT';
 }
 
 /**

@@ -3,7 +3,7 @@
  * asks for: per-IP connection rate, maximum concurrent calls with admission control, per-call
  * inbound message rate, and a cap on a slow reader's send buffer. Each is set low here, so the
  * tests reach it quickly; option names follow `AdmissionLimits` (engine/admission.ts) and
- * `CallLimits` (engine/callSession.ts).
+ * `CallLimits` (engine/session/callLimits.ts).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

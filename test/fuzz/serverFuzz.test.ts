@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoBot } from '../../bots/echo.js';
 import { defineBot } from '../../bots/defineBot.js';
-import type { CallSession } from '../../engine/callSession.js';
+import type { CallSession } from '../../engine/session/callSession.js';
 import { activeTimers, testAgent } from '../support/engine.js';
 import { sleep, until } from '../support/faultKit.js';
 import { FuzzConnection } from '../support/fuzzConnection.js';

@@ -3,7 +3,7 @@ import { AgentCatalog } from '../../engine/agentCatalog.js';
 import { systemClock } from '../../engine/clock.js';
 import { silentLogger, type Logger } from '../../engine/logger.js';
 import type { AdmissionLimits } from '../../engine/admission.js';
-import type { CallLimits } from '../../engine/callSession.js';
+import type { CallLimits } from '../../engine/session/callLimits.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../engine/server.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
 import type { BotLogic } from '../../bots/api.js';

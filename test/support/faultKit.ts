@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { EngineStatsSnapshot } from '../../engine/engineStats.js';
-import type { CallSession } from '../../engine/callSession.js';
+import type { CallSession } from '../../engine/session/callSession.js';
 import type { EchoReport } from './healthyEcho.js';
 import type { ObservedEngine } from './observedEngine.js';
 import type { StallMonitor } from './stallMonitor.js';

@@ -1,21 +1,23 @@
+import { CodedError } from '../../../engine/errors/codedError.js';
+
 /**
  * Telnyx's REST error shape, `{"errors":[{code,title,detail,source?,meta}]}`, with codes and titles
  * from Telnyx's API error table (team-telnyx/knowledge-base wiki/reference/api-error-codes.md).
  */
 
 /** A request the simulated Telnyx refuses; `httpServer` turns it into the JSON error response. */
-export class TelnyxApiError extends Error {
+export class TelnyxApiError extends CodedError {
   override readonly name = 'TelnyxApiError';
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     readonly title: string,
     readonly detail: string,
     /** JSON pointer of the offending body field, e.g. `/to`. */
     readonly pointer?: string,
   ) {
-    super(`${status} ${code} ${title}: ${detail}`);
+    super(code, `${status} ${code} ${title}: ${detail}`);
   }
 
   /** The response body Telnyx sends. */

@@ -1,4 +1,4 @@
-/** Order statistics for bench reports (not for hot paths: they sort a copy). */
+/** Order statistics for bench reports and checks (not for hot paths: they sort a copy). */
 
 /** Count, mean, p50, p95, p99 and max of a sample. */
 export interface Distribution {
@@ -17,6 +17,20 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[rank] ?? 0;
 }
 
+/** Nearest-rank quantile `q` (0..1) of `values` in any order; undefined for none. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  return quantileOfSorted(sortedCopy(values), q);
+}
+
+/** The median of `values`: the middle one, or the mean of the two middle ones; NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = sortedCopy(values);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** The {@link Distribution} of `values` (NaN entries are left out); all zero when none remain. */
 export function distribution(values: ArrayLike<number>): Distribution {
   const sorted = Float64Array.from(values).filter((value) => !Number.isNaN(value)).sort();
@@ -30,4 +44,8 @@ export function distribution(values: ArrayLike<number>): Distribution {
     p99: quantileOfSorted(sorted, 0.99),
     max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
   };
+}
+
+function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
 }
