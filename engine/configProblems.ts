@@ -33,7 +33,6 @@ export class ConfigError extends errorWithCode('CW_CONFIG') {
     this.problems = problems;
   }
 }
-}
 
 /** An error that concerns one field of the configuration file; the loader turns it into a {@link ConfigProblem}. */
 export class FieldProblem extends Error {
