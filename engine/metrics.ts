@@ -55,7 +55,7 @@ export class EngineMetrics {
 
   constructor(liveCalls: () => Iterable<LiveCallView>, edge: () => EdgeView = () => NO_EDGE) {
     const registers = [this.registry];
-    // Includes callwire_process_open_fds and callwire_process_max_fds on Linux.
+    // Includes callwire_process_process_open_fds and callwire_process_process_max_fds on Linux.
     collectDefaultMetrics({ register: this.registry, prefix: 'callwire_process_' });
     const edgeGauge = (name: string, help: string, read: (view: EdgeView) => number): void => {
       new Gauge({

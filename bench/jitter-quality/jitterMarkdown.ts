@@ -42,7 +42,7 @@ export function strategyTable(profiles: readonly ProfileReport[], callwireSettin
   return lines.join('\n');
 }
 
-/** The targets, checked for callwire per profile. */
+/** callwire's quality goals, checked per profile. */
 export function targetTable(profiles: readonly ProfileReport[]): string {
   const lines = [
     '| profile | sender loss | callwire concealment beyond it (target ≤ 1 %) | mean delay / oracle, same late frames | mean delay / oracle, same concealment (target ≤ 1.3×) | clean: mean ≤ 40 ms |',

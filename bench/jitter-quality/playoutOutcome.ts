@@ -8,7 +8,7 @@ export const NO_FRAME = -1;
  * many late frames as callwire; `oracle-same-concealment` the smallest with as many concealed ticks
  * (its late frames may fill the ticks callwire concealed for any reason other than sender loss);
  * `oracle-1pct` the smallest with at most 1 % of the delivered frames late: the price of the
- * issue's 1 % concealment target on that trace.
+ * 1 % concealment goal on that trace.
  */
 export type StrategyName = 'callwire' | 'fixed-200' | 'oracle' | 'oracle-same-concealment' | 'oracle-1pct' | 'no-buffer';
 

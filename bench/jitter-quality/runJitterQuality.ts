@@ -84,7 +84,7 @@ export interface StrategySummary {
   readonly perCall: readonly { readonly meanDelayMs: number; readonly concealmentPct: number; readonly quality: number }[];
 }
 
-/** The quality targets, checked for callwire on one profile. */
+/** callwire's quality goals, checked on one profile. */
 export interface TargetCheck {
   /** Concealment beyond what the sender never sent, % (target ≤ 1). */
   readonly excessConcealmentPct: number;

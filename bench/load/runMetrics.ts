@@ -203,7 +203,7 @@ export function runMetrics(run: RunMeasurement): RunMetrics {
   };
 }
 
-/** callwire ÷ baseline for the three figures the issue compares. */
+/** callwire ÷ baseline for the three figures the report compares. */
 export interface BaselineRatios {
   readonly cpuPerCallSecond: number;
   readonly rssPerCall: number;

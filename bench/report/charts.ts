@@ -17,6 +17,13 @@ export interface Chart {
 const WIDTH = 560;
 const HEIGHT = 260;
 
+/**
+ * Tick labels of quantitative axes: at most 6 significant digits, trailing zeros trimmed,
+ * thousands grouped (`0.5`, `20`, `1,500`). Vega's default derives the decimals from the tick
+ * step, which for a single value (one run) is zero and prints `20.000000`.
+ */
+export const NUMBER_AXIS = { format: ',~r' } as const;
+
 /** Renders a Vega-Lite spec to an SVG document string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
@@ -52,8 +59,8 @@ export function cpuVsCallsSpec(report: BenchReport): TopLevelSpec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'calls', type: 'quantitative', title: 'concurrent calls' },
-      y: { field: 'cpu', type: 'quantitative', title: 'server CPU (% of one core)' },
+      x: { field: 'calls', type: 'quantitative', title: 'concurrent calls', scale: { zero: true }, axis: NUMBER_AXIS },
+      y: { field: 'cpu', type: 'quantitative', title: 'server CPU (% of one core)', scale: { zero: true }, axis: NUMBER_AXIS },
       color: { field: 'server', type: 'nominal', title: null, legend: { labelLimit: 280 } },
     },
   };
@@ -73,8 +80,8 @@ export function pacingDistributionSpec(report: BenchReport): TopLevelSpec {
     data: { values },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
-      x: { field: 'errorMs', type: 'quantitative', title: 'outbound pacing error (ms; last step: everything above)' },
-      y: { field: 'share', type: 'quantitative', title: 'messages (%)', scale: { type: 'sqrt' } },
+      x: { field: 'errorMs', type: 'quantitative', title: 'outbound pacing error (ms; last step: everything above)', axis: NUMBER_AXIS },
+      y: { field: 'share', type: 'quantitative', title: 'messages (%)', scale: { type: 'sqrt' }, axis: NUMBER_AXIS },
       color: { field: 'run', type: 'nominal', title: null, legend: { labelLimit: 280 } },
     },
   };
@@ -95,8 +102,8 @@ export function delayOverTimeSpec(report: BenchReport): TopLevelSpec {
     data: { values },
     mark: { type: 'line' },
     encoding: {
-      x: { field: 't', type: 'quantitative', title: 'seconds since the run started' },
-      y: { field: 'ms', type: 'quantitative', title: 'echo round trip − 200 ms (ms)' },
+      x: { field: 't', type: 'quantitative', title: 'seconds since the run started', axis: NUMBER_AXIS },
+      y: { field: 'ms', type: 'quantitative', title: 'echo round trip − 200 ms (ms)', axis: NUMBER_AXIS },
       color: { field: 'run', type: 'nominal', title: null, legend: { labelLimit: 280 } },
       strokeDash: { field: 'series', type: 'nominal', title: null },
     },
@@ -119,7 +126,7 @@ export function jitterDelaySpec(report: BenchReport): TopLevelSpec {
     encoding: {
       x: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: -20 } },
       xOffset: { field: 'figure', type: 'nominal' },
-      y: { field: 'ms', type: 'quantitative', title: 'added delay (ms)' },
+      y: { field: 'ms', type: 'quantitative', title: 'added delay (ms)', axis: NUMBER_AXIS },
       color: { field: 'figure', type: 'nominal', title: null, legend: { labelLimit: 280 } },
     },
   };

@@ -1,4 +1,5 @@
 /** The Markdown summary `callwire bench` prints on stdout and writes as summary.md. */
+import { loadBenchHowToRead } from './howToRead.js';
 import type { BenchReport } from './reportModel.js';
 import { reportTables, type ReportTable } from './reportTables.js';
 
@@ -22,6 +23,8 @@ export function markdownSummary(report: BenchReport): string {
   const { machine, settings } = report;
   const parts: string[] = [
     `# callwire bench, ${report.startedAt.slice(0, 19).replace('T', ' ')} UTC`,
+    '',
+    `**How to read this.** ${loadBenchHowToRead(report)}`,
     '',
     `- Machine: ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}; ${machine.placement}; load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end.toFixed(1)} at the end.`,
     `- Command: \`${report.command}\``,

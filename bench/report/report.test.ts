@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { baselineRatios, runMetrics } from '../load/runMetrics.js';
 import { syntheticGenerator, syntheticMeasurement } from '../load/syntheticRun.js';
 import { renderCharts } from './charts.js';
-import { escapeHtml, htmlReport } from './htmlReport.js';
+import { escapeHtml } from './htmlPage.js';
+import { htmlReport } from './htmlReport.js';
 import { markdownSummary, markdownTable } from './markdownSummary.js';
 import type { BenchReport, CallwireRun } from './reportModel.js';
 import { reportTables } from './reportTables.js';
@@ -86,5 +87,30 @@ describe('report builders', () => {
     const data = { ...report(), runs: [{ label: 'x', callwire: { ...callwireRun(1000, 12), metrics }, baseline: null, ratios: null }], findMax: [] };
     const generator = reportTables(data).find((table) => table.title.startsWith('Load generator'));
     expect(generator?.rows[0]).toEqual(['x', 'callwire', '42', '0.50 / 1.50 / 3.0', '1.0', '1234', '0.5']);
+  });
+
+  it('opens both reports with how to read them, and never speaks of issues', async () => {
+    const data = report();
+    const markdown = markdownSummary(data);
+    const html = htmlReport(data, await renderCharts(data));
+    expect(markdown).toMatch(/^# callwire bench.*\n\n\*\*How to read this\.\*\* A load generator played Telnyx/);
+    expect(html).toMatch(/<h1>callwire bench<\/h1>\n<p class="how-to-read"><strong>How to read this\.<\/strong> A load generator/);
+    // This run has find-max steps and a baseline: the paragraph explains both.
+    expect(html).toContain('--find-max');
+    expect(html).toContain('callwire ÷ baseline');
+    for (const text of [markdown, html]) expect(text).not.toMatch(/issue/i);
+    expect(markdown).toContain('| goal | measured | verdict |');
+  });
+
+  it('labels chart axes with clean numbers, even when a run has a single point', async () => {
+    const single = { ...report(), findMax: [] };
+    const labels = (await renderCharts(single)).flatMap((chart) => [...chart.svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1] as string));
+    const numeric = labels.filter((label) => /^[\d.,−-]+$/.test(label));
+    expect(numeric.length).toBeGreaterThan(10);
+    // No label carries trailing zeros after a decimal point (`20.000000`, `1.50`), nor more than 3 decimals.
+    expect(numeric.filter((label) => /\.\d*0$/.test(label) || /\.\d{4,}/.test(label))).toEqual([]);
+    // The CPU chart's one point sits on an axis that starts at zero and names its count plainly.
+    expect(labels).toContain('100');
+    expect(labels).toContain('0');
   });
 });

@@ -46,7 +46,7 @@ export interface FindMaxRecord {
   readonly steps: readonly FindMaxStep[];
   /** Largest count that held (pacing p99 ≤ 10 ms, event-loop p99 ≤ 20 ms), or null. */
   readonly maxHeld: number | null;
-  /** Largest count whose pacing p99 was also ≤ 5 ms (the target), or null. */
+  /** Largest count whose pacing p99 was also ≤ 5 ms (the pacing goal), or null. */
   readonly maxHeldAtTarget: number | null;
   /** Cores the engine had (1 when pinned). */
   readonly engineCores: number;

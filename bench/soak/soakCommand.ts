@@ -1,23 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TelnyxMediaClient } from '../telnyx/mediaClient.js';
-import { freePort, planCores, spawnEngine, waitForStats } from '../load/processes.js';
+import { timestampFolder } from '../load/benchOptions.js';
+import { freePort, planCores, spawnEngine, waitForStats, type CorePlan } from '../load/processes.js';
 import { fetchStats } from '../load/serverStats.js';
+import type { MachineInfo } from '../report/reportModel.js';
+import { renderSoakCharts, soakHtml, soakMarkdown, type SoakReport, type SoakSample } from './soakReport.js';
 import { SOAK_USAGE } from './usage.js';
 import { mulawTone } from './tone.js';
 
 export { SOAK_USAGE };
-
-/** One memory sample of the engine under soak. */
-interface SoakSample {
-  readonly atSeconds: number;
-  readonly callsEnded: number;
-  readonly activeCalls: number;
-  readonly heapMb: number;
-  readonly rssMb: number;
-}
 
 /** Parses `600`, `600s`, `10m` or `1h` into seconds. */
 export function parseDuration(text: string): number {
@@ -57,6 +51,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
       'call-seconds': { type: 'string', default: '2' },
       'sample-seconds': { type: 'string', default: '15' },
       warmup: { type: 'string', default: '120' },
+      out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -73,6 +68,9 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   const sampleSeconds = Number(values['sample-seconds']);
   const warmupSeconds = Number(values.warmup);
 
+  const startedAt = new Date();
+  const outDir = resolve(values.out ?? `bench/results/soak-${timestampFolder(startedAt)}`);
+  const loadAtStart = loadavg()[0] ?? 0;
   const cores = planCores();
   const port = await freePort();
   // All soak calls come from 127.0.0.1: lift the per-address connection rate (20/s by default) and
@@ -90,8 +88,8 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   await waitForStats(statsUrl, engine);
   const url = `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=echo.default`;
   const frames = mulawTone(callFrames);
-  const startedAt = performance.now();
-  const deadline = startedAt + durationSeconds * 1000;
+  const soakStartedAt = performance.now();
+  const deadline = soakStartedAt + durationSeconds * 1000;
   let callsDone = 0;
   let callsFailed = 0;
   const failureReasons = new Map<string, number>();
@@ -123,7 +121,7 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   const sample = async (): Promise<void> => {
     const stats = await fetchStats(`${statsUrl}?gc=1`);
     const entry: SoakSample = {
-      atSeconds: Math.round((performance.now() - startedAt) / 1000),
+      atSeconds: Math.round((performance.now() - soakStartedAt) / 1000),
       callsEnded: stats.calls.ended ?? 0,
       activeCalls: stats.calls.active,
       heapMb: stats.memory.heapUsedBytes / 1e6,
@@ -153,10 +151,16 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
   }
   const heapFloorSlope = slope([...floors].map(([minute, heap]) => [minute, heap] as const));
   const range = (pick: (entry: SoakSample) => number): [number, number] => [Math.min(...steady.map(pick)), Math.max(...steady.map(pick))];
-  const result = {
+  const result: SoakReport = {
+    version: 1,
+    command: `callwire bench ${argv.join(' ')}`.trim(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: soakMachine(cores, loadAtStart),
     durationSeconds,
     concurrency,
     callSeconds: callFrames / 50,
+    sampleSeconds,
     callsCompleted: callsDone,
     callsFailed,
     failureReasons: Object.fromEntries(failureReasons),
@@ -169,20 +173,24 @@ export async function runSoakCommand(argv: string[]): Promise<number> {
     rssMbRangeAfterWarmup: steady.length > 0 ? range((entry) => entry.rssMb) : null,
     samples,
   };
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } else {
-    const lines = [
-      `## Soak: ${durationSeconds} s, ${concurrency} concurrent ${callFrames / 50} s echo calls`,
-      '',
-      `Calls completed: ${callsDone}, failed: ${callsFailed}${failureReasons.size > 0 ? ` (${[...failureReasons].map(([reason, n]) => `${reason}: ${n}`).join(', ')})` : ''}; engine ${engineAlive ? 'alive' : 'DIED'} at the end.`,
-      `After the ${warmupSeconds} s warm-up: heap floor (lowest sample each minute) ${heapFloorSlope.toFixed(3)} MB/min, heap ${heapSlope.toFixed(3)} MB/min (range ${result.heapMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB), RSS ${rssSlope.toFixed(3)} MB/min (range ${result.rssMbRangeAfterWarmup?.map((v) => v.toFixed(1)).join('–')} MB).`,
-      '',
-      '| t (s) | calls ended | active | heap MB | RSS MB |',
-      '| ---: | ---: | ---: | ---: | ---: |',
-      ...samples.map((entry) => `| ${entry.atSeconds} | ${entry.callsEnded} | ${entry.activeCalls} | ${entry.heapMb.toFixed(1)} | ${entry.rssMb.toFixed(1)} |`),
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
+  await mkdir(outDir, { recursive: true });
+  await Promise.all([
+    writeFile(join(outDir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`),
+    writeFile(join(outDir, 'summary.md'), soakMarkdown(result)),
+    writeFile(join(outDir, 'report.html'), soakHtml(result, await renderSoakCharts(result))),
+  ]);
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : soakMarkdown(result));
+  process.stderr.write(`Report: ${join(outDir, 'report.html')}\n`);
   return engineAlive && callsFailed === 0 ? 0 : 1;
+}
+
+function soakMachine(cores: CorePlan, loadAtStart: number): MachineInfo {
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    placement: cores.server === null ? (cores.note ?? 'nothing pinned') : `engine pinned to core ${cores.server} (taskset), the calls run in this process`,
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+  };
 }

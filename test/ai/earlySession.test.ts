@@ -8,6 +8,7 @@ import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { connectedFrame, startFrame } from '../../bench/telnyx/mediaFrames.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 import { startTelnyxEngine } from '../support/telnyxEngine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const API_KEY = 'sk-test-early';
 
@@ -69,7 +70,7 @@ describe("an AI agent's provider session opens before the media starts", () => {
       // Opened from the webhook: the caller's number is in the very first configuration.
       expect(session.received[0]).toBe('session.update');
       expect(session.session?.['instructions']).toBe('Front desk. Caller +13125550100.');
-      const media = await leg.streamOpened(3_000);
+      const media = await leg.streamOpened(EVENT_WAIT_MS);
       await until(() => agentSpeechMs(media) >= 800);
       expect(fake.sessions.length).toBe(sessionsBefore + 1);
       expect(session.received.filter((type) => type === 'session.update')).toHaveLength(1);
@@ -96,7 +97,7 @@ describe("an AI agent's provider session opens before the media starts", () => {
       });
       expect(response.status).toBe(201);
       const { callControlId } = (await response.json()) as { callControlId: string };
-      const media = await bed.sim.leg(callControlId)!.streamOpened(3_000);
+      const media = await bed.sim.leg(callControlId)!.streamOpened(EVENT_WAIT_MS);
       await until(() => agentSpeechMs(media) >= 800);
       expect(fake.sessions.length).toBe(sessionsBefore + 1);
       const session = fake.sessions.at(-1)!;

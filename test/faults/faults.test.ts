@@ -34,6 +34,7 @@ import { Opcode, RawWebSocket, clientFrame } from '../support/rawWebSocket.js';
 import { ServerSocketTap } from '../support/serverSockets.js';
 import { mulawTone } from '../support/signals.js';
 import { StallMonitor } from '../support/stallMonitor.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const run = promisify(execFile);
 /** Opens a burst of media streams from its own process (see the script's comment). */
@@ -338,7 +339,7 @@ describe('a client that breaks the protocol only hurts its own frames', () => {
         client.sendMedia(frames[i]!);
         await sleep(20);
       }
-      await client.waitFor(() => client.receivedMs >= 30 * 20, 2_000, 'the L16 call to echo');
+      await client.waitFor(() => client.receivedMs >= 30 * 20, EVENT_WAIT_MS, 'the L16 call to echo');
       expect(Object.fromEntries(session.stats.rejectedByCode)).toEqual({ CW_BAD_PAYLOAD_SIZE: 4 });
       expect(session.stats.framesIn).toBe(40);
       await client.close();

@@ -24,6 +24,7 @@ import { RawWebSocket } from '../support/rawWebSocket.js';
 import { ServerSocketTap } from '../support/serverSockets.js';
 import { mulawTone } from '../support/signals.js';
 import { StallMonitor } from '../support/stallMonitor.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 /** The limits under test, small enough to reach in a test. */
 const PENDING_LIMITS = {
@@ -82,7 +83,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await until(() => engine.calls.size === 0, 'every call to leave the registry', 5_000);
+  await until(() => engine.calls.size === 0, 'every call to leave the registry', EVENT_WAIT_MS);
   expect(watch.describe()).toEqual([]);
 });
 

@@ -22,6 +22,7 @@ import { settledHeapUsed } from '../support/heap.js';
 import { MessageMemoryProbe } from '../support/messageMemoryProbe.js';
 import { startObservedEngine, type ObservedEngine } from '../support/observedEngine.js';
 import { ProcessFaultWatch } from '../support/processFaults.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const SEED = Number(process.env['CALLWIRE_FUZZ_SEED'] ?? 7_042_026);
 const RUNS = Number(process.env['CALLWIRE_FUZZ_RUNS'] ?? 60);
@@ -136,7 +137,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   // A failed run leaves its leftovers; shrinking reruns must not be blamed for them.
   engine.logs.clear();
   watch.faults.length = 0;
-  await until(() => engine.calls.size === 0, 'the previous run to end', 5_000);
+  await until(() => engine.calls.size === 0, 'the previous run to end', EVENT_WAIT_MS);
   const timersBefore = activeTimers();
   memory.reset();
   const connections: Connection[] = [];
@@ -216,7 +217,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   }
   noteSessions();
   try {
-    await until(() => engine.calls.size === 0, 'every call to leave the registry', 2_000);
+    await until(() => engine.calls.size === 0, 'every call to leave the registry', EVENT_WAIT_MS);
   } catch {
     fail(`${engine.calls.size} calls still registered: ${engine.calls.values().map((session) => session.actor.getSnapshot().value).join(', ')}`);
   }
@@ -243,7 +244,7 @@ async function runScenario(steps: readonly Step[]): Promise<void> {
   if (engine.pacer.size !== 0 || engine.pacer.running) fail(`the pacer still drives ${engine.pacer.size} streams`);
   // A refused stream's socket is destroyed a moment after its close frame (ws times the close
   // meanwhile): wait for those, then nothing may be left.
-  const timersDue = performance.now() + 3_000;
+  const timersDue = performance.now() + EVENT_WAIT_MS;
   while (activeTimers() > timersBefore && performance.now() < timersDue) await sleep(20);
   if (activeTimers() > timersBefore) fail(`${activeTimers() - timersBefore} timers left behind`);
 }

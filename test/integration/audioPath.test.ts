@@ -1,5 +1,5 @@
 import alawmulaw from 'alawmulaw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { mediaFrame } from '../../bench/telnyx/mediaFrames.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { AudioFrame, ClearedAudio } from '../../bots/api.js';
@@ -12,6 +12,8 @@ import { openOpusCoders } from '../../codecs/opus/openCoders.js';
 import { rms, toneFrames, zeroCrossingHz } from '../support/audioAnalysis.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
+import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
+import { StallMonitor } from '../support/stallMonitor.js';
 
 const { mulaw } = alawmulaw;
 
@@ -87,6 +89,9 @@ async function sendInOrder(client: TelnyxMediaClient, payloads: readonly Uint8Ar
 
 describe('audio path over real WebSockets', () => {
   it('gives a 16 kHz bot 16 kHz frames from an L16 call and sends its audio back as 8 kHz PCMU', async () => {
+    // Frames a stall of the shared machine could have cost are excused (none on a quiet one).
+    const stalls = new StallMonitor();
+    onTestFinished(() => stalls.stop());
     heard.length = 0;
     const client = await TelnyxMediaClient.connect(engine.url('wideband.test'), { call: { encoding: 'L16', sampleRate: 16000 } });
     client.begin();
@@ -97,12 +102,12 @@ describe('audio path over real WebSockets', () => {
       return bytes;
     });
     await client.streamMedia(payloads);
-    await client.waitFor(() => client.receivedMs >= 800, 3_000, '800 ms of echo');
+    await client.waitFor(() => client.receivedMs >= 800, EVENT_WAIT_MS, '800 ms of echo');
     await client.close();
 
-    expect(heard.length).toBeGreaterThan(40);
+    expect(heard.length, `stalls: ${stalls.describe()}`).toBeGreaterThan(40 - stalls.framesAtRisk());
     expect(heard.every((frame) => frame.sampleRate === 16000 && frame.sampleCount === 320)).toBe(true);
-    expect(heard.filter((frame) => frame.kind === 'speech').length).toBeGreaterThanOrEqual(50);
+    expect(heard.filter((frame) => frame.kind === 'speech').length, `stalls: ${stalls.describe()}`).toBeGreaterThanOrEqual(50 - stalls.framesAtRisk());
     expect(client.media.every((item) => item.payload.length % 160 === 0)).toBe(true);
     const echoed = mulaw.decode(client.receivedAudio());
     const steady = echoed.subarray(1600, 6400);
@@ -111,13 +116,16 @@ describe('audio path over real WebSockets', () => {
   });
 
   it('puts reordered frames back in sequence before the bot hears them', async () => {
+    // Frames a stall of the shared machine could have cost are excused (none on a quiet one).
+    const stalls = new StallMonitor();
+    onTestFinished(() => stalls.stop());
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     const frames = mulawTone(100);
     // Every pair arrives swapped: 1 0 3 2 5 4 ...
     const order = frames.map((_, i) => (i % 2 === 0 ? i + 1 : i - 1));
     await sendInOrder(client, frames, order);
-    await client.waitFor(() => client.receivedMs >= 1500, 3_000, '1.5 s of echo');
+    await client.waitFor(() => client.receivedMs >= 1500, EVENT_WAIT_MS, '1.5 s of echo');
     client.sendStop();
     await client.closed;
 
@@ -133,7 +141,7 @@ describe('audio path over real WebSockets', () => {
       position = at;
       found++;
     }
-    expect(found).toBeGreaterThanOrEqual(63);
+    expect(found, `stalls: ${stalls.describe()}`).toBeGreaterThanOrEqual(63 - stalls.framesAtRisk());
   });
 
   it('decodes and encodes Opus per call, one packet per message, and frees both coders when the call ends', async () => {
@@ -145,7 +153,7 @@ describe('audio path over real WebSockets', () => {
     const packets = toneFrames(60, 700, 16000).map((pcm) => packet.slice(0, encoder.encode(pcm, 0, 320, packet)));
     encoder.close();
     await client.streamMedia(packets);
-    await client.waitFor(() => client.media.length >= 40, 3_000, '40 Opus packets');
+    await client.waitFor(() => client.media.length >= 40, EVENT_WAIT_MS, '40 Opus packets');
     expect(openOpusCoders.decoders - before.decoders).toBe(1);
     expect(openOpusCoders.encoders - before.encoders).toBe(1);
     client.sendStop();
@@ -160,7 +168,7 @@ describe('audio path over real WebSockets', () => {
     const steady = pcm.subarray(320 * 15, 320 * 35);
     expect(zeroCrossingHz(steady, 16000)).toBeGreaterThan(650);
     expect(zeroCrossingHz(steady, 16000)).toBeLessThan(750);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => openOpusCoders.decoders === before.decoders && openOpusCoders.encoders === before.encoders, 'the call to free its Opus coders');
     expect(openOpusCoders).toEqual(before);
   });
 
@@ -169,7 +177,7 @@ describe('audio path over real WebSockets', () => {
     client.begin();
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.sendDtmf('1');
-    await client.waitFor(() => (bargeIns.get(client.call.callControlId)?.marks.length ?? 0) >= 1, 2_000, 'the short answer to play');
+    await client.waitFor(() => (bargeIns.get(client.call.callControlId)?.marks.length ?? 0) >= 1, EVENT_WAIT_MS, 'the short answer to play');
     const entry = bargeIns.get(client.call.callControlId)!;
     expect(client.clears).toBe(1);
     // Telnyx echoes the intro's mark when it clears; the bot does not hear of it as played.

@@ -7,6 +7,7 @@ import { readCapture } from '../../bench/capture/readCapture.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { startTestEngine } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
+import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
 
 let dir: string;
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
@@ -33,10 +34,17 @@ describe('serve --capture', () => {
     send('not json');
     send('{\n  "event": "something_new"\n}');
     await client.streamMedia(mulawTone(25));
-    await client.waitFor(() => client.receivedMs >= 200, 2_000, 'echo');
+    await client.waitFor(() => client.receivedMs >= 200, EVENT_WAIT_MS, 'echo');
     client.sendStop();
     await client.closed;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The engine finishes the file after the socket has closed; its last line is the close (a file
+    // still being written may end mid-line, which does not parse yet).
+    await eventually(async () => {
+      const [file] = await readdir(dir);
+      if (file === undefined) return false;
+      const written = await readCapture(join(dir, file)).catch(() => undefined);
+      return written?.events.at(-1)?.kind === 'close';
+    }, 'the capture to be written to its close');
 
     const files = await readdir(dir);
     expect(files).toHaveLength(1);

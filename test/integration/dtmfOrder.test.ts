@@ -6,6 +6,7 @@ import { createLogger } from '../../engine/logger.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
 import { LogLines } from '../support/telnyxEngine.js';
 import { mulawTone } from '../support/signals.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 describe('key presses over a real stream', () => {
   const running: { close(): Promise<unknown> }[] = [];
@@ -23,7 +24,7 @@ describe('key presses over a real stream', () => {
     client.begin();
     // Pressed 1, 2, 3, 4; Telnyx sent 3 before 2 and repeated 2's frame.
     for (const [sequence, digit] of [[10, '1'], [12, '3'], [11, '2'], [11, '2'], [13, '4']] as const) client.sendRaw(dtmfFrame(client.call, sequence, digit));
-    await client.waitFor(() => heard.length === 4, 5_000, 'four key presses at the bot');
+    await client.waitFor(() => heard.length === 4, EVENT_WAIT_MS, 'four key presses at the bot');
     client.sendStop();
     await client.closed;
     expect(heard).toEqual(['1', '2', '3', '4']);

@@ -1,11 +1,13 @@
 import alawmulaw from 'alawmulaw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
 import { activeTimers, startTestEngine, testAgent } from '../support/engine.js';
 import { alignEcho, framesHeard } from '../support/echoAlignment.js';
 import { mulawTone } from '../support/signals.js';
+import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
+import { StallMonitor } from '../support/stallMonitor.js';
 
 const { mulaw } = alawmulaw;
 
@@ -73,12 +75,15 @@ afterAll(async () => {
 
 describe('engine over real WebSockets on 127.0.0.1', () => {
   it('echoes the caller back about 200 ms later, sample for sample after the µ-law round trip', async () => {
+    // Frames and delay a stall of the shared machine could have cost are excused (none on a quiet one).
+    const stalls = new StallMonitor();
+    onTestFinished(() => stalls.stop());
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     const frames = mulawTone(100);
     const sentAt = performance.now();
     await client.streamMedia(frames);
-    await client.waitFor(() => client.receivedMs >= 90 * 20, 3_000, '90 echoed frames');
+    await client.waitFor(() => client.receivedMs >= 90 * 20, EVENT_WAIT_MS, '90 echoed frames');
     client.sendStop();
     const closed = await client.closed;
 
@@ -90,19 +95,19 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     expect(echoed.length).toBeGreaterThanOrEqual(90 * 160);
     // What the jitter buffer did not time-stretch (on a busy machine it may, by a pitch period) comes back exactly.
     const alignment = alignEcho(mulaw.decode(sent), mulaw.decode(echoed));
-    expect(framesHeard(alignment)).toBeGreaterThanOrEqual(88);
-    expect(alignment.coveredSamples).toBeGreaterThanOrEqual(echoed.length - 3 * 160);
+    expect(framesHeard(alignment), `stalls: ${stalls.describe()}`).toBeGreaterThanOrEqual(88 - stalls.framesAtRisk());
+    expect(alignment.coveredSamples, `stalls: ${stalls.describe()}`).toBeGreaterThanOrEqual(echoed.length - (3 + stalls.framesAtRisk()) * 160);
     expect(alignment.backwardJumps).toBe(0);
     const firstEchoDelay = client.media[0]!.at - sentAt;
     expect(firstEchoDelay).toBeGreaterThanOrEqual(190);
-    expect(firstEchoDelay).toBeLessThan(400);
+    expect(firstEchoDelay, `stalls: ${stalls.describe()}`).toBeLessThan(400 + stalls.stalledMs(true));
   });
 
   it('sends outbound media as Telnyx documents it: JSON text, whole 20 ms PCMU frames, up to 60 ms a message', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     await client.streamMedia(mulawTone(15));
-    await client.waitFor(() => client.receivedMs >= 5 * 20, 2_000, 'echoed frames');
+    await client.waitFor(() => client.receivedMs >= 5 * 20, EVENT_WAIT_MS, 'echoed frames');
     const frame = client.frames.find((candidate) => candidate['event'] === 'media')!;
     expect(Object.keys(frame)).toEqual(['event', 'media']);
     expect(Object.keys(frame['media'] as object)).toEqual(['payload']);
@@ -118,7 +123,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     });
     client.begin();
     for (const digit of ['1', '2', '#']) client.sendDtmf(digit);
-    await client.waitFor(() => (seen.get(client.call.callControlId)?.dtmf.length ?? 0) === 3, 2_000, 'three digits');
+    await client.waitFor(() => (seen.get(client.call.callControlId)?.dtmf.length ?? 0) === 3, EVENT_WAIT_MS, 'three digits');
     const entry = seen.get(client.call.callControlId)!;
     expect(entry.dtmf).toEqual(['1', '2', '#']);
     expect(entry.call).toMatchObject({
@@ -141,7 +146,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
   it('sends each mark right after the audio before it, and the bot hears the echoes in order', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('marker.test'));
     client.begin();
-    await client.waitFor(() => (seen.get(client.call.callControlId)?.marks.length ?? 0) === 3, 3_000, 'three marks');
+    await client.waitFor(() => (seen.get(client.call.callControlId)?.marks.length ?? 0) === 3, EVENT_WAIT_MS, 'three marks');
     expect(seen.get(client.call.callControlId)!.marks).toEqual(['first', 'second', 'third']);
     expect(client.echoedMarks).toEqual(['first', 'second', 'third']);
     // Each mark frame follows exactly its own 100 ms of audio (800 µ-law bytes), whatever the batching.
@@ -164,12 +169,11 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     healthy.begin();
     doomed.begin();
     const streaming = healthy.streamMedia(mulawTone(60));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(engine.calls.size).toBe(2);
+    await healthy.waitFor(() => healthy.receivedMs > 0 && engine.calls.size === 2, EVENT_WAIT_MS, 'both calls to start and the healthy one to echo');
     doomed.sendDtmf('5');
     expect(await doomed.closed).toEqual({ code: 1000, reason: 'bot_error' });
     await streaming;
-    await healthy.waitFor(() => healthy.receivedMs >= 50 * 20, 2_000, 'healthy echo');
+    await healthy.waitFor(() => healthy.receivedMs >= 50 * 20, EVENT_WAIT_MS, 'healthy echo');
     expect(healthy.open).toBe(true);
     expect(engine.calls.size).toBe(1);
     await healthy.close();
@@ -184,7 +188,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     client.sendRaw('{"event":"something_new","stream_id":"x"}');
     client.sendRaw('{"event":"media","sequence_number":"2","media":{"track":"in');
     await client.streamMedia(mulawTone(30));
-    await client.waitFor(() => client.receivedMs >= 15 * 20, 2_000, 'echo after garbage');
+    await client.waitFor(() => client.receivedMs >= 15 * 20, EVENT_WAIT_MS, 'echo after garbage');
     const [session] = engine.calls.values();
     expect(session?.stats.rejectedFrames).toBe(4);
     expect([...session!.stats.rejectedByCode.keys()].sort()).toEqual(['CW_BINARY_MESSAGE', 'CW_INVALID_BASE64', 'CW_MALFORMED_JSON']);
@@ -205,7 +209,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'), { headers: { host: 'us-east.callwire.example' } });
     client.begin();
     await client.streamMedia(mulawTone(20));
-    await client.waitFor(() => client.receivedMs >= 5 * 20, 2_000, 'echo');
+    await client.waitFor(() => client.receivedMs >= 5 * 20, EVENT_WAIT_MS, 'echo');
     await client.close();
   });
 
@@ -221,10 +225,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     await clients[1]!.close();
     clients[2]!.terminate();
     await Promise.all(clients.map((client) => client.closed));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(engine.calls.size).toBe(0);
-    expect(engine.pacer.size).toBe(0);
-    expect(engine.pacer.running).toBe(false);
-    expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
+    // The engine releases a call a moment after its socket closes: wait for it, then nothing may be left.
+    await eventually(() => engine.calls.size === 0 && engine.pacer.size === 0 && !engine.pacer.running && activeTimers() <= timersBefore, 'the calls, paced streams and timers to be released');
   });
 });

@@ -12,6 +12,7 @@ import { startTestEngine, testAgent } from '../support/engine.js';
 import { until } from '../support/faultKit.js';
 import { mulawTone } from '../support/signals.js';
 import { LogLines } from '../support/telnyxEngine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const TOKEN = 'hostile-secret-0123456789';
 const logs = new LogLines();
@@ -81,7 +82,7 @@ describe('before authentication', () => {
     await client.streamMedia(mulawTone(25));
     const session = engine.calls.byCallControlId(client.call.callControlId)!;
     await until(() => session.stats.framesIn === 25, 'every frame to arrive');
-    await client.waitFor(() => client.receivedMs >= 100, 3_000, 'the echo');
+    await client.waitFor(() => client.receivedMs >= 100, EVENT_WAIT_MS, 'the echo');
     expect(session.stats.rejectedFrames).toBe(0);
     await client.close();
   });
@@ -107,7 +108,7 @@ describe('streams that do not start', () => {
     expect(await Promise.race(held.map(({ closed }) => closed))).toEqual({ code: 4401, reason: 'stream_unauthorized' });
     client.begin(TOKEN);
     await client.streamMedia(mulawTone(10));
-    await client.waitFor(() => client.receivedMs > 0, 3_000, 'the echo');
+    await client.waitFor(() => client.receivedMs > 0, EVENT_WAIT_MS, 'the echo');
     await client.close();
     for (const { ws } of held) ws.terminate();
     await until(() => capped.streams.pending === 0, 'the held streams to leave');
@@ -122,7 +123,7 @@ describe('streams that do not start', () => {
     client.begin();
     expect(await Promise.race(held.map(({ closed }) => closed))).toEqual({ code: 1000, reason: 'start_timeout' });
     await client.streamMedia(mulawTone(10));
-    await client.waitFor(() => client.receivedMs > 0, 3_000, 'the echo');
+    await client.waitFor(() => client.receivedMs > 0, EVENT_WAIT_MS, 'the echo');
     await client.close();
     for (const { ws } of held) ws.terminate();
     await until(() => capped.streams.pending === 0 && capped.calls.size === 0, 'the held streams to leave');

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { startTestEngine } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
+import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const engines: Engine[] = [];
@@ -51,7 +52,11 @@ describe('operations: metrics, readiness, drain, limits', () => {
     client.sendStop();
     await client.closed;
     expect(await upgradeStatus(engine.url('ghost.default'))).toBe(101); // refused after the upgrade, with 4404
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Both are counted a moment after the sockets close.
+    await eventually(async () => {
+      const { text } = await getText(engine, '/metrics');
+      return text.includes('callwire_calls_ended_total{') && text.includes('callwire_connections_rejected_total{');
+    }, 'the ended call and the refusal on /metrics');
     const after = await getText(engine, '/metrics');
     expect(after.status).toBe(200);
     expect(after.text).toContain('callwire_calls_ended_total{agent="echo.default",reason="stream_stopped"} 1');
@@ -86,7 +91,7 @@ describe('operations: metrics, readiness, drain, limits', () => {
     const full = await engineWith({ admission: { maxCalls: 1 } });
     const only = await TelnyxMediaClient.connect(full.url('echo.default'));
     only.begin();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => full.calls.size === 1, 'the first call to be admitted');
     expect(await upgradeStatus(full.url('echo.default'))).toBe(503);
     expect(JSON.parse((await getText(full, '/readyz')).text)).toMatchObject({ cause: 'capacity' });
     await only.close();
@@ -108,7 +113,7 @@ describe('operations: metrics, readiness, drain, limits', () => {
     for (let i = 0; i < 180; i++) client.sendMedia(flood[0]!);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await client.streamMedia(mulawTone(10), 25);
-    await client.waitFor(() => client.receivedMs > 0, 2_000, 'the call to go on');
+    await client.waitFor(() => client.receivedMs > 0, EVENT_WAIT_MS, 'the call to go on');
     const session = engine.calls.values()[0]!;
     expect(session.stats.rejectedByCode.get('CW_RATE_LIMITED')).toBeGreaterThan(50);
     expect(client.open).toBe(true);

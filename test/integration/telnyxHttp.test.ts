@@ -5,6 +5,7 @@ import { defineBot } from '../../bots/defineBot.js';
 import { testAgent } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
 import { startTelnyxEngine, type TelnyxTestBed } from '../support/telnyxEngine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const API_KEY = 'cw-test-api-key-0123456789abcdef';
 const TOKEN = 'texml-secret-0123456789';
@@ -55,8 +56,8 @@ describe('POST /v1/calls (dial-out)', () => {
     });
     expect(String(command?.body['stream_url'])).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${bed.engine.port}/ws/telnyx\\?serviceHost=outbound\\.test&dial=[0-9a-f-]{36}$`));
     const leg = bed.sim.leg(created.callControlId)!;
-    const media = await leg.streamOpened(3_000);
-    await bed.sim.waitFor(() => started.has(created.callControlId), 2_000, 'the bot to start');
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
+    await bed.sim.waitFor(() => started.has(created.callControlId), EVENT_WAIT_MS, 'the bot to start');
     expect(started.get(created.callControlId)).toMatchObject({ customParameters: { campaign: 'spring', firstName: 'Ada' }, clientState: 'eyJvcmRlciI6NDJ9' });
     await media.streamMedia(mulawTone(5));
     await leg.hangup();

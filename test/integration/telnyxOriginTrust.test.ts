@@ -5,6 +5,7 @@ import { testAgent } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
 import { startTelnyxEngine, type TelnyxEngineOptions, type TelnyxTestBed } from '../support/telnyxEngine.js';
 import { startWebhookRelay, type WebhookRelay } from '../support/webhookRelay.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const NUMBER = '+13125550500';
 const API_KEY = 'cw-test-api-key-0123456789abcdef';
@@ -34,7 +35,7 @@ const streamUrls = (bed: TelnyxTestBed) => bed.sim.commands.map((command) => com
 /** Resolves once the engine has answered (and so handled) every delivery of `eventType` for `leg`, at least `count` of them. */
 async function delivered(bed: TelnyxTestBed, leg: SimulatedLeg, eventType: string, count = 1): Promise<void> {
   const deliveries = () => bed.sim.webhooks.filter((webhook) => webhook.callControlId === leg.callControlId && webhook.eventType === eventType);
-  await bed.sim.waitFor(() => deliveries().length >= count, 3_000, `${count} ${eventType} deliveries`);
+  await bed.sim.waitFor(() => deliveries().length >= count, EVENT_WAIT_MS, `${count} ${eventType} deliveries`);
   expect(deliveries().map((delivery) => delivery.status)).toEqual(new Array(deliveries().length).fill(200));
 }
 
@@ -51,11 +52,11 @@ describe('stream URLs from a peer that is not a trusted proxy', () => {
     const { bed, relay } = setup;
     relay.headers = { 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' };
     const leg = await bed.sim.inboundCall({ from: '+13125550100', to: NUMBER });
-    const media = await leg.streamOpened(3_000);
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
     const answer = bed.sim.commands.find((command) => command.callControlId === leg.callControlId && command.action === 'answer');
     expect(answer?.body['stream_url']).toBe(`ws://127.0.0.1:${bed.engine.port}/ws/telnyx?serviceHost=echoer.test`);
     await media.streamMedia(mulawTone(20));
-    await media.waitFor(() => media.receivedMs >= 10 * 20, 3_000, 'the echo');
+    await media.waitFor(() => media.receivedMs >= 10 * 20, EVENT_WAIT_MS, 'the echo');
     expect(streamUrls(bed).some((url) => url.includes('attacker'))).toBe(false);
     await leg.hangup();
   });
@@ -78,7 +79,7 @@ describe('stream URLs from a peer that is not a trusted proxy', () => {
     // The refused deliveries were not remembered: the same event, arriving the right way, answers the call.
     relay.headers = {};
     await leg.redeliver('call.initiated');
-    const media = await leg.streamOpened(3_000);
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
     expect(media.call.callControlId).toBe(leg.callControlId);
     expect(streamUrls(bed).some((url) => url.includes('attacker'))).toBe(false);
     await leg.hangup();
@@ -149,11 +150,11 @@ describe('stream URLs behind a trusted proxy', () => {
     const { bed, relay } = setup;
     relay.headers = { host: 'engine.internal:8080', 'x-forwarded-host': `127.0.0.1:${bed.engine.port}`, 'x-forwarded-proto': 'http' };
     const leg = await bed.sim.inboundCall({ from: '+13125550104', to: NUMBER });
-    const media = await leg.streamOpened(3_000);
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
     const answer = bed.sim.commands.find((command) => command.callControlId === leg.callControlId && command.action === 'answer');
     expect(answer?.body['stream_url']).toBe(`ws://127.0.0.1:${bed.engine.port}/ws/telnyx?serviceHost=echoer.test`);
     await media.streamMedia(mulawTone(20));
-    await media.waitFor(() => media.receivedMs >= 10 * 20, 3_000, 'the echo');
+    await media.waitFor(() => media.receivedMs >= 10 * 20, EVENT_WAIT_MS, 'the echo');
     await leg.hangup();
   });
 

@@ -5,6 +5,7 @@ import { defineBot } from '../../bots/defineBot.js';
 import { testAgent } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
 import { startTelnyxEngine, type TelnyxTestBed } from '../support/telnyxEngine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const TOKEN = 'stream-secret-abcdefghijklmnop';
 
@@ -74,7 +75,7 @@ describe('stream auth token', () => {
     clients[2]!.begin();
     await Promise.all(clients.map((client) => client.streamMedia(mulawTone(20))));
     for (const client of clients) {
-      await client.waitFor(() => client.receivedMs >= 10 * 20, 2_000, 'echo');
+      await client.waitFor(() => client.receivedMs >= 10 * 20, EVENT_WAIT_MS, 'echo');
       expect(started.has(client.call.callControlId)).toBe(true);
       await client.close();
     }
@@ -82,9 +83,9 @@ describe('stream auth token', () => {
 
   it('works end to end through Telnyx: streaming_start carries the token', async () => {
     const leg = await bed.sim.inboundCall({ from: '+13125550101', to: '+13125550300' });
-    const media = await leg.streamOpened(3_000);
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
     await media.streamMedia(mulawTone(20));
-    await media.waitFor(() => media.receivedMs >= 10 * 20, 2_000, 'echo');
+    await media.waitFor(() => media.receivedMs >= 10 * 20, EVENT_WAIT_MS, 'echo');
     expect(started.has(leg.callControlId)).toBe(true);
     await leg.hangup();
   });
@@ -103,13 +104,13 @@ describe('without a Telnyx API key', () => {
     const client = await TelnyxMediaClient.connect(bed.streamUrl('open.test'));
     client.begin();
     const streaming = client.streamMedia(mulawTone(50));
-    await client.waitFor(() => client.receivedMs >= 5 * 20, 2_000, 'echo');
+    await client.waitFor(() => client.receivedMs >= 5 * 20, EVENT_WAIT_MS, 'echo');
     client.sendDtmf('1');
     client.sendDtmf('2');
-    await client.waitFor(() => (failures.get(client.call.callControlId)?.length ?? 0) === 2, 2_000, 'two failures');
+    await client.waitFor(() => (failures.get(client.call.callControlId)?.length ?? 0) === 2, EVENT_WAIT_MS, 'two failures');
     const heardBefore = client.receivedMs;
     await streaming;
-    await client.waitFor(() => client.receivedMs >= heardBefore + 10 * 20, 2_000, 'more echo after the failures');
+    await client.waitFor(() => client.receivedMs >= heardBefore + 10 * 20, EVENT_WAIT_MS, 'more echo after the failures');
     expect(failures.get(client.call.callControlId)).toEqual([
       expect.objectContaining({ name: 'CallControlError', code: 'CW_CALL_CONTROL_UNAVAILABLE', retryable: false }),
       expect.objectContaining({ code: 'CW_CALL_CONTROL_UNAVAILABLE' }),
@@ -128,7 +129,7 @@ describe('without a Telnyx API key', () => {
 
   it('does not answer Call Control calls, and says why', async () => {
     const leg = await bed.sim.inboundCall({ from: '+13125550101', to: '+13125550400' });
-    await bed.sim.waitFor(() => bed.logs.withMessage('cannot answer: Call Control is off').length > 0, 2_000, 'the log line');
+    await bed.sim.waitFor(() => bed.logs.withMessage('cannot answer: Call Control is off').length > 0, EVENT_WAIT_MS, 'the log line');
     expect(bed.sim.commands.filter((command) => command.callControlId === leg.callControlId)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { echoBot } from '../../bots/echo.js';
 import { L16Decoder, L16Encoder } from '../../codecs/l16.js';
 import { rms, toneFrames, zeroCrossingHz } from '../support/audioAnalysis.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 describe('a wideband call to a bot that declares no rate', () => {
   const running: { close(): Promise<unknown> }[] = [];
@@ -24,7 +25,7 @@ describe('a wideband call to a bot that declares no rate', () => {
         return bytes;
       }),
     );
-    await client.waitFor(() => client.receivedMs >= 800, 5_000, '800 ms of echo');
+    await client.waitFor(() => client.receivedMs >= 800, EVENT_WAIT_MS, '800 ms of echo');
     client.sendStop();
     await client.closed;
     const bytes = client.receivedAudio();

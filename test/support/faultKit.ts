@@ -4,6 +4,7 @@ import type { CallSession } from '../../engine/session/callSession.js';
 import type { EchoReport } from './healthyEcho.js';
 import type { ObservedEngine } from './observedEngine.js';
 import type { StallMonitor } from './stallMonitor.js';
+import { EVENT_WAIT_MS } from './eventWait.js';
 
 /** Longest pause allowed between two outbound messages of a healthy call while another call misbehaves. */
 export const MAX_HEALTHY_GAP_MS = 150;
@@ -14,7 +15,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls every 5 ms until `predicate` holds; throws naming `what` after `timeoutMs`. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+export async function until(predicate: () => boolean, what: string, timeoutMs = EVENT_WAIT_MS): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

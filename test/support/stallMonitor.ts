@@ -48,6 +48,13 @@ export class StallMonitor {
     return frames;
   }
 
+  /** Wall time the stalls took, in ms: only the machine's unless `all`. */
+  stalledMs(all = false): number {
+    let total = 0;
+    for (const stall of all ? this.stalls : this.machineStalls()) total += stall.wallMs;
+    return total;
+  }
+
   /** The stalls, one line each, for assertion messages. */
   describe(): string {
     return this.stalls.map((stall) => `${Math.round(stall.wallMs)} ms (cpu ${Math.round(stall.cpuMs)} ms)`).join(', ') || 'none';

@@ -4,6 +4,7 @@ import { upstreamBot } from '../../bots/upstream/upstreamBot.js';
 import { testAgent } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
 import { startTelnyxEngine } from '../support/telnyxEngine.js';
+import { EVENT_WAIT_MS } from '../support/eventWait.js';
 
 const NUMBER = '+13125550177';
 
@@ -24,10 +25,10 @@ describe('a bot server behind callwire on a Call Control number', () => {
     behaviour.baseUrl = withBot.sim.baseUrl;
     const leg = await withBot.sim.inboundCall({ from: '+13125550100', to: NUMBER });
     // The bot server is reached at call.initiated, before the stream exists.
-    await withBot.sim.waitFor(() => bot.sessions.length === 1, 3_000, 'the upstream connection');
-    const media = await leg.streamOpened(3_000);
+    await withBot.sim.waitFor(() => bot.sessions.length === 1, EVENT_WAIT_MS, 'the upstream connection');
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
     void media.streamMedia(mulawTone(100));
-    await withBot.sim.waitFor(() => withBot.engine.calls.size === 0 && bot.sessions[0]!.sent.some((sent) => sent.event === 'hangup'), 5_000, 'the bot to hang up');
+    await withBot.sim.waitFor(() => withBot.engine.calls.size === 0 && bot.sessions[0]!.sent.some((sent) => sent.event === 'hangup'), EVENT_WAIT_MS, 'the bot to hang up');
     const session = bot.sessions[0]!;
     expect(session.problems).toEqual([]);
     // That early connection carried the call: the bot never saw a second one.

@@ -2,6 +2,7 @@ import Telnyx from 'telnyx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TelnyxSimulator } from './index.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testKit.js';
+import { EVENT_WAIT_MS } from '../../../test/support/eventWait.js';
 
 let sim: TelnyxSimulator;
 let receiver: WebhookReceiver;
@@ -42,7 +43,7 @@ describe('Call Control through the telnyx SDK', () => {
     const dialed = await client.calls.dial({ connection_id: 'conn-1', from: '+13125550100', to: '+13125550123', command_id: 'dial-1' });
     expect(dialed.data).toMatchObject({ record_type: 'call', is_alive: true });
     const id = dialed.data!.call_control_id;
-    await sim.waitFor(() => sim.leg(id)?.state === 'answered', 2_000, 'the dialled call to answer');
+    await sim.waitFor(() => sim.leg(id)?.state === 'answered', EVENT_WAIT_MS, 'the dialled call to answer');
 
     const ok = { data: { result: 'ok' } };
     expect(await client.calls.actions.startStreaming(id, { stream_url: 'ws://127.0.0.1:9/none', command_id: 'c1' })).toEqual(ok);
@@ -70,7 +71,7 @@ describe('Call Control through the telnyx SDK', () => {
     const id = await answeredCall();
     await client.calls.actions.hangup(id, { command_id: 'bye' });
     await client.calls.actions.hangup(id, { command_id: 'bye' });
-    await sim.waitFor(() => receiver.eventTypes(id).includes('call.hangup'), 2_000, 'call.hangup');
+    await sim.waitFor(() => receiver.eventTypes(id).includes('call.hangup'), EVENT_WAIT_MS, 'call.hangup');
     const hangups = sim.commands.filter((c) => c.action === 'hangup');
     expect(hangups.map((c) => c.duplicate)).toEqual([false, true]);
     expect(receiver.eventTypes(id).filter((t) => t === 'call.hangup')).toHaveLength(1);
@@ -82,7 +83,7 @@ describe('Call Control through the telnyx SDK', () => {
     sim.failNextResponses(1);
     await retrying.calls.actions.hangup(id, { command_id: 'once' });
     expect(sim.commands.filter((c) => c.action === 'hangup').map((c) => c.duplicate)).toEqual([false, true]);
-    await sim.waitFor(() => receiver.eventTypes(id).includes('call.hangup'), 2_000, 'call.hangup');
+    await sim.waitFor(() => receiver.eventTypes(id).includes('call.hangup'), EVENT_WAIT_MS, 'call.hangup');
     expect(receiver.eventTypes(id).filter((t) => t === 'call.hangup')).toHaveLength(1);
   });
 

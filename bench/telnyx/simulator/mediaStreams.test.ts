@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { looksLikeMp3 } from './callLeg.js';
 import { TelnyxSimulator } from './index.js';
 import { startMediaServer, startWebhookReceiver, type AcceptedStream, type MediaServer, type WebhookReceiver } from './testKit.js';
+import { EVENT_WAIT_MS } from '../../../test/support/eventWait.js';
 
 let sim: TelnyxSimulator;
 let receiver: WebhookReceiver;
@@ -24,7 +25,7 @@ afterEach(async () => {
 
 /** The n-th socket the engine side accepted, once it has received `frameCount` frames. */
 async function acceptedStream(index: number, frameCount = 2): Promise<AcceptedStream> {
-  await sim.waitFor(() => (media.streams[index]?.frames.length ?? 0) >= frameCount, 3_000, `stream ${index} with ${frameCount} frames`);
+  await sim.waitFor(() => (media.streams[index]?.frames.length ?? 0) >= frameCount, EVENT_WAIT_MS, `stream ${index} with ${frameCount} frames`);
   return media.streams[index]!;
 }
 
@@ -110,7 +111,7 @@ describe('media streams', () => {
     expect(sim.leg(id)!.state).toBe('transferred');
     expect(await stream.closed).toBe(1000);
     expect(stream.frames.at(-1)).toMatchObject({ event: 'stop', stop: { call_control_id: id } });
-    await sim.waitFor(() => receiver.eventTypes(id).includes('streaming.stopped'), 2_000, 'streaming.stopped');
+    await sim.waitFor(() => receiver.eventTypes(id).includes('streaming.stopped'), EVENT_WAIT_MS, 'streaming.stopped');
     expect(receiver.eventTypes(id)).toEqual(['call.initiated', 'call.answered', 'streaming.started', 'streaming.stopped']);
   });
 
@@ -134,7 +135,7 @@ describe('media streams', () => {
     await client.calls.actions.startStreaming(id, { stream_url: media.url, stream_bidirectional_mode: 'rtp' });
     const second = await acceptedStream(1);
     second.socket.close(1008, 'bad token');
-    await sim.waitFor(() => receiver.eventTypes(id).filter((t) => t === 'streaming.stopped').length === 2, 2_000, 'a second streaming.stopped');
+    await sim.waitFor(() => receiver.eventTypes(id).filter((t) => t === 'streaming.stopped').length === 2, EVENT_WAIT_MS, 'a second streaming.stopped');
     expect(sim.leg(id)!.state).toBe('answered');
   });
 
@@ -144,7 +145,7 @@ describe('media streams', () => {
     const deadUrl = closed.url;
     await closed.close();
     await client.calls.actions.startStreaming(id, { stream_url: deadUrl });
-    await sim.waitFor(() => receiver.eventTypes(id).includes('streaming.failed'), 3_000, 'streaming.failed');
+    await sim.waitFor(() => receiver.eventTypes(id).includes('streaming.failed'), EVENT_WAIT_MS, 'streaming.failed');
     const failed = receiver.received.find((w) => w.json.data.event_type === 'streaming.failed')!.json.data.payload;
     expect(failed).toMatchObject({ failure_reason: 'connection_failed', stream_params: { stream_url: deadUrl }, stream_type: 'websocket' });
     expect(sim.problems).toHaveLength(1);
@@ -156,7 +157,7 @@ describe('media streams', () => {
     const stream = await acceptedStream(0);
     stream.socket.send(JSON.stringify({ event: 'media', media: { payload: Buffer.alloc(160, 0x55).toString('base64') } }));
     stream.socket.send(JSON.stringify({ event: 'mark', mark: { name: 'after-20ms' } }));
-    await sim.waitFor(() => stream.frames.some((f) => f['event'] === 'mark'), 2_000, 'the mark echo');
+    await sim.waitFor(() => stream.frames.some((f) => f['event'] === 'mark'), EVENT_WAIT_MS, 'the mark echo');
     expect(stream.frames.find((f) => f['event'] === 'mark')).toMatchObject({ mark: { name: 'after-20ms' } });
     expect(sim.leg(id)!.media!.violations).toEqual([expect.stringMatching(/not rtp/)]);
   });
@@ -167,10 +168,10 @@ describe('media streams', () => {
     const stream = await acceptedStream(0);
     stream.socket.send(JSON.stringify({ event: 'media', media: { payload: Buffer.alloc(80_000, 0x55).toString('base64') } }));
     stream.socket.send(JSON.stringify({ event: 'mark', mark: { name: 'queued' } }));
-    await sim.waitFor(() => sim.leg(id)!.media!.media.length === 1, 2_000, 'the audio to arrive');
+    await sim.waitFor(() => sim.leg(id)!.media!.media.length === 1, EVENT_WAIT_MS, 'the audio to arrive');
     expect(sim.leg(id)!.media!.echoedMarks).toEqual([]);
     stream.socket.send(JSON.stringify({ event: 'clear' }));
-    await sim.waitFor(() => stream.frames.some((f) => f['event'] === 'mark'), 2_000, 'the mark flushed by clear');
+    await sim.waitFor(() => stream.frames.some((f) => f['event'] === 'mark'), EVENT_WAIT_MS, 'the mark flushed by clear');
     expect(sim.leg(id)!.media!.clears).toBe(1);
     expect(sim.leg(id)!.media!.violations).toEqual([]);
   });

@@ -3,6 +3,7 @@ import Telnyx from 'telnyx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelnyxSimulator, verifyTelnyxSignature } from './index.js';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './testKit.js';
+import { EVENT_WAIT_MS } from '../../../test/support/eventWait.js';
 
 let sim: TelnyxSimulator | undefined;
 let receiver: WebhookReceiver | undefined;
@@ -108,7 +109,7 @@ describe('webhooks', () => {
     const leg = await sim.inboundCall({ from: '+1', to: '+2' });
     const clientState = Buffer.from('agent=demo').toString('base64');
     await client.calls.actions.answer(leg.callControlId, { client_state: clientState, command_id: 'a' });
-    await sim.waitFor(() => receiver.eventTypes().includes('call.answered'), 2_000, 'call.answered');
+    await sim.waitFor(() => receiver.eventTypes().includes('call.answered'), EVENT_WAIT_MS, 'call.answered');
     await leg.hangup();
     expect(receiver.eventTypes()).toEqual(['call.initiated', 'call.answered', 'call.hangup']);
     const [, answered, hangup] = receiver.received;
@@ -124,13 +125,13 @@ describe('webhooks', () => {
     await client.calls.actions.answer(id, {});
     await client.calls.actions.startRecording(id, { channels: 'dual', format: 'wav' });
     await client.calls.actions.stopRecording(id, {});
-    await sim.waitFor(() => receiver.eventTypes().includes('call.recording.saved'), 2_000, 'call.recording.saved');
+    await sim.waitFor(() => receiver.eventTypes().includes('call.recording.saved'), EVENT_WAIT_MS, 'call.recording.saved');
     const saved = receiver.received.find((w) => w.json.data.event_type === 'call.recording.saved')!.json.data.payload;
     expect(saved).toMatchObject({ call_control_id: id, channels: 'dual', recording_urls: { wav: expect.stringMatching(/\.wav$/) } });
 
     await client.calls.actions.startRecording(id, { channels: 'single', format: 'mp3' });
     await client.calls.actions.hangup(id, {});
-    await sim.waitFor(() => receiver.eventTypes().filter((t) => t === 'call.recording.saved').length === 2, 2_000, 'a second recording');
+    await sim.waitFor(() => receiver.eventTypes().filter((t) => t === 'call.recording.saved').length === 2, EVENT_WAIT_MS, 'a second recording');
     expect(receiver.eventTypes()).toEqual(['call.initiated', 'call.answered', 'call.recording.saved', 'call.hangup', 'call.recording.saved']);
     expect(receiver.received[3]!.json.data.payload).toMatchObject({ hangup_source: 'callee' });
   });
@@ -141,7 +142,7 @@ describe('webhooks', () => {
     try {
       const client = new Telnyx({ apiKey: sim.apiKey, baseURL: sim.baseUrl, maxRetries: 0 });
       const dialed = await client.calls.dial({ connection_id: 'c', from: '+1', to: '+2', webhook_url: other.url });
-      await sim.waitFor(() => other.eventTypes().includes('call.answered'), 2_000, 'call.answered at the call’s own URL');
+      await sim.waitFor(() => other.eventTypes().includes('call.answered'), EVENT_WAIT_MS, 'call.answered at the call’s own URL');
       expect(other.eventTypes(dialed.data!.call_control_id)).toEqual(['call.initiated', 'call.answered']);
       expect(other.received[0]!.json.data.payload).toMatchObject({ direction: 'outgoing', state: 'bridging' });
       expect(receiver.received).toEqual([]);
