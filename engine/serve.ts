@@ -57,6 +57,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       apiKeys: config.apiKeys,
       telnyx: config.telnyx,
       events: config.events,
+      tryPage: config.tryPage,
     },
     { catalog, clock: systemClock, log },
   );

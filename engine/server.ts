@@ -25,6 +25,7 @@ import { EngineMetrics, type LiveCallView } from './metrics.js';
 import { Pacer } from './pacer.js';
 import { originPolicy } from './publicOrigin.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
+import { tryPageEnabled } from './try/tryAccess.js';
 import { DEFAULT_PENDING_STREAM_LIMITS, StreamAcceptor, type PendingStreamLimits } from './streamAcceptor.js';
 import { TelnyxCalls } from './telnyxCalls.js';
 import { CallControl } from './telnyx/callControl.js';
@@ -65,6 +66,8 @@ export interface ServerOptions {
   readonly events?: EventTarget | undefined;
   /** Retry and queue bounds of event delivery; the defaults suit production. */
   readonly eventDelivery?: Partial<EventDeliveryOptions> | undefined;
+  /** Serve the browser softphone at `/try`; undefined: only when `host` is a loopback address. */
+  readonly tryPage?: boolean | undefined;
 }
 
 /** Services the server runs on. */
@@ -173,6 +176,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     edgeLog: logBudgets.edge,
     bodyTimeoutMs: timeouts.bodyTimeoutMs,
     routeLogs: routeLoggers(log),
+    tryPage: tryPageEnabled(options.tryPage, options.host),
   };
   const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const server: Server = createServer(
@@ -275,6 +279,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       webhooks: publicKey !== undefined,
       dialOut: httpContext.apiKeys.length > 0,
       events: options.events?.url,
+      tryPage: httpContext.tryPage,
     },
     'callwire listening',
   );
