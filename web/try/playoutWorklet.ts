@@ -1,0 +1,117 @@
+/**
+ * Plays what the bot sends: a small jitter buffer at the call's rate, read out at the audio
+ * context's rate by linear interpolation. It tells the page when each mark's audio has played (so
+ * the page echoes marks as Telnyx does), and reports its depth, dry spells and output level.
+ */
+
+/** What the page passes as `processorOptions`. */
+interface PlayoutOptions {
+  readonly sourceRate: number;
+  /** Audio held before playing starts or resumes, in ms: the jitter buffer's depth. */
+  readonly prebufferMs: number;
+}
+
+/** Messages from the page. */
+type PlayoutCommand = { readonly type: 'audio'; readonly samples: Int16Array } | { readonly type: 'mark'; readonly name: string } | { readonly type: 'clear' };
+
+/** Seconds of audio the ring holds; beyond it the oldest audio is dropped. */
+const RING_SECONDS = 4;
+/** Reports to the page per second. */
+const REPORTS_PER_SECOND = 10;
+
+class PlayoutProcessor extends AudioWorkletProcessor {
+  readonly #ring: Float32Array;
+  readonly #step: number;
+  readonly #prebufferSamples: number;
+  readonly #reportEvery: number;
+  /** Samples ever written and the fractional read position, both in the call's samples. */
+  #written = 0;
+  #read = 0;
+  #playing = false;
+  #underruns = 0;
+  #overflowed = 0;
+  /** Marks waiting for their audio to play: names and the write position they follow. */
+  readonly #marks: { name: string; at: number }[] = [];
+  #sinceReport = 0;
+  #squares = 0;
+
+  constructor(options: AudioWorkletNodeOptions) {
+    super(options);
+    const { sourceRate, prebufferMs } = options.processorOptions as PlayoutOptions;
+    this.#ring = new Float32Array(sourceRate * RING_SECONDS);
+    this.#step = sourceRate / sampleRate;
+    this.#prebufferSamples = Math.round((sourceRate * prebufferMs) / 1000);
+    this.#reportEvery = Math.round(sampleRate / REPORTS_PER_SECOND);
+    this.port.onmessage = (event: MessageEvent<PlayoutCommand>) => this.#command(event.data);
+  }
+
+  #command(command: PlayoutCommand): void {
+    if (command.type === 'audio') {
+      const ring = this.#ring;
+      for (let index = 0; index < command.samples.length; index++) ring[(this.#written + index) % ring.length] = command.samples[index]! / 32768;
+      this.#written += command.samples.length;
+      const excess = this.#written - this.#read - ring.length;
+      if (excess > 0) {
+        this.#read += excess;
+        this.#overflowed += excess;
+      }
+    } else if (command.type === 'mark') {
+      this.#marks.push({ name: command.name, at: this.#written });
+      this.#echoPlayedMarks();
+    } else {
+      // Telnyx drops what is queued and echoes every pending mark at once.
+      this.#read = this.#written;
+      this.#playing = false;
+      for (const mark of this.#marks) mark.at = this.#written;
+      this.#echoPlayedMarks();
+    }
+  }
+
+  #echoPlayedMarks(): void {
+    while (this.#marks.length > 0 && this.#marks[0]!.at <= Math.floor(this.#read)) this.port.postMessage({ type: 'played', name: this.#marks.shift()!.name });
+  }
+
+  override process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const output = outputs[0]?.[0];
+    if (output === undefined) return true;
+    const ring = this.#ring;
+    for (let index = 0; index < output.length; index++) {
+      const buffered = this.#written - this.#read;
+      if (!this.#playing && buffered >= this.#prebufferSamples && buffered > 1) this.#playing = true;
+      if (this.#playing && buffered < 2) {
+        this.#playing = false;
+        this.#underruns++;
+      }
+      let sample = 0;
+      if (this.#playing) {
+        const whole = Math.floor(this.#read);
+        const fraction = this.#read - whole;
+        const current = ring[whole % ring.length]!;
+        const next = ring[(whole + 1) % ring.length]!;
+        sample = current + (next - current) * fraction;
+        this.#read += this.#step;
+      }
+      output[index] = sample;
+      this.#squares += sample * sample;
+    }
+    for (let channel = 1; channel < (outputs[0]?.length ?? 0); channel++) outputs[0]![channel]!.set(output);
+    this.#echoPlayedMarks();
+    this.#sinceReport += output.length;
+    if (this.#sinceReport >= this.#reportEvery) this.#report();
+    return true;
+  }
+
+  #report(): void {
+    this.port.postMessage({
+      type: 'stats',
+      bufferedMs: ((this.#written - this.#read) / (this.#step * sampleRate)) * 1000,
+      underruns: this.#underruns,
+      overflowedSamples: this.#overflowed,
+      rms: Math.sqrt(this.#squares / this.#sinceReport),
+    });
+    this.#sinceReport = 0;
+    this.#squares = 0;
+  }
+}
+
+registerProcessor('callwire-playout', PlayoutProcessor);
