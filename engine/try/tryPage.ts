@@ -5,6 +5,7 @@ export const TRY_PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>callwire · try an agent</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/try/style.css">
 <script type="module" src="/try/app/app.js"></script>
 </head>
@@ -45,7 +46,8 @@ export const TRY_PAGE_HTML = `<!doctype html>
     <dt>Arrival jitter</dt><dd id="fig-arrival-jitter" data-value="0">0 ms</dd>
     <dt>Late arrivals (over 60 ms)</dt><dd id="fig-late" data-value="0">0</dd>
     <dt>Your playout buffer</dt><dd id="fig-buffer" data-value="0">0 ms</dd>
-    <dt>Playout underruns</dt><dd id="fig-underruns" data-value="0">0</dd>
+    <dt>Playout buffer ran dry</dt><dd id="fig-underruns" data-value="0">0</dd>
+    <dt>Dropped to keep the delay down</dt><dd id="fig-dropped" data-value="0">0 ms</dd>
     <dt>Level played (RMS)</dt><dd id="fig-rms" data-value="0">−∞ dBFS</dd>
     <dt>Marks played / received</dt><dd id="fig-marks" data-value="0">0 / 0</dd>
     <dt>Clears</dt><dd id="fig-clears" data-value="0">0</dd>

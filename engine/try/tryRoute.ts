@@ -97,7 +97,7 @@ function sendText(response: ServerResponse, contentType: string, text: string): 
     'content-type': contentType,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'",
   });
   response.end(text);
 }

@@ -24,7 +24,7 @@ interface EngineCallFigures {
 /** What the playout worklet reports. */
 type PlayoutReport =
   | { readonly type: 'played'; readonly name: string }
-  | { readonly type: 'stats'; readonly bufferedMs: number; readonly underruns: number; readonly rms: number };
+  | { readonly type: 'stats'; readonly bufferedMs: number; readonly underruns: number; readonly droppedMs: number; readonly rms: number };
 
 /** The playout buffer's depth before it starts or resumes playing. */
 const PREBUFFER_MS = 60;
@@ -177,6 +177,7 @@ class ActiveCall {
     if (report.type === 'played') {
       this.#marksPlayed++;
       if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(markFrame(this.#call, ++this.#sequence, report.name));
+      setFigure('fig-marks', this.#marksPlayed, `${this.#marksPlayed} / ${this.#marksReceived}`);
       return;
     }
     const arrivals = this.#arrivals;
@@ -186,6 +187,7 @@ class ActiveCall {
     setFigure('fig-late', arrivals.late, String(arrivals.late));
     setFigure('fig-buffer', report.bufferedMs, `${Math.round(report.bufferedMs)} ms`);
     setFigure('fig-underruns', report.underruns, String(report.underruns));
+    setFigure('fig-dropped', report.droppedMs, `${Math.round(report.droppedMs)} ms`);
     const dbfs = report.rms > 0 ? `${(20 * Math.log10(report.rms)).toFixed(1)} dBFS` : '−∞ dBFS';
     setFigure('fig-rms', report.rms, dbfs);
     setFigure('fig-marks', this.#marksPlayed, `${this.#marksPlayed} / ${this.#marksReceived}`);

@@ -18,6 +18,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   #secondSum = 0;
   #boxIndex = 0;
   #phase = 0;
+  readonly #frameSamples: number;
   #frame: Int16Array;
   #filled = 0;
 
@@ -28,7 +29,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     const width = Math.max(1, Math.round(this.#ratio));
     this.#firstBox = new Float32Array(width);
     this.#secondBox = new Float32Array(width);
-    this.#frame = new Int16Array(targetRate / 50);
+    this.#frameSamples = targetRate / 50;
+    this.#frame = new Int16Array(this.#frameSamples);
   }
 
   override process(inputs: Float32Array[][]): boolean {
@@ -48,10 +50,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
       this.#phase -= this.#ratio;
       const filtered = this.#secondSum / width;
       this.#frame[this.#filled++] = Math.max(-32768, Math.min(32767, Math.round(filtered * 32768)));
-      if (this.#filled === this.#frame.length) {
-        // The frame's buffer moves to the page; a fresh one takes its place (one small array per 20 ms, in the browser only).
+      if (this.#filled === this.#frameSamples) {
+        // The frame's buffer moves to the page (leaving this one empty); a fresh one takes its place: one small array per 20 ms, in the browser only.
         this.port.postMessage(this.#frame, [this.#frame.buffer]);
-        this.#frame = new Int16Array(this.#frame.length);
+        this.#frame = new Int16Array(this.#frameSamples);
         this.#filled = 0;
       }
     }

@@ -14,8 +14,13 @@ interface PlayoutOptions {
 /** Messages from the page. */
 type PlayoutCommand = { readonly type: 'audio'; readonly samples: Int16Array } | { readonly type: 'mark'; readonly name: string } | { readonly type: 'clear' };
 
-/** Seconds of audio the ring holds; beyond it the oldest audio is dropped. */
+/** Seconds of audio the ring holds, well above what is kept while playing. */
 const RING_SECONDS = 4;
+/**
+ * Most audio held while playing, in ms: the engine keeps a lead of audio at the caller, and the
+ * audio context's clock drifts from the engine's, so beyond this the oldest audio is dropped.
+ */
+const MAX_BUFFERED_MS = 500;
 /** Reports to the page per second. */
 const REPORTS_PER_SECOND = 10;
 
@@ -23,13 +28,14 @@ class PlayoutProcessor extends AudioWorkletProcessor {
   readonly #ring: Float32Array;
   readonly #step: number;
   readonly #prebufferSamples: number;
+  readonly #maxBufferedSamples: number;
   readonly #reportEvery: number;
   /** Samples ever written and the fractional read position, both in the call's samples. */
   #written = 0;
   #read = 0;
   #playing = false;
   #underruns = 0;
-  #overflowed = 0;
+  #dropped = 0;
   /** Marks waiting for their audio to play: names and the write position they follow. */
   readonly #marks: { name: string; at: number }[] = [];
   #sinceReport = 0;
@@ -41,6 +47,7 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     this.#ring = new Float32Array(sourceRate * RING_SECONDS);
     this.#step = sourceRate / sampleRate;
     this.#prebufferSamples = Math.round((sourceRate * prebufferMs) / 1000);
+    this.#maxBufferedSamples = Math.round((sourceRate * MAX_BUFFERED_MS) / 1000);
     this.#reportEvery = Math.round(sampleRate / REPORTS_PER_SECOND);
     this.port.onmessage = (event: MessageEvent<PlayoutCommand>) => this.#command(event.data);
   }
@@ -50,10 +57,15 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       const ring = this.#ring;
       for (let index = 0; index < command.samples.length; index++) ring[(this.#written + index) % ring.length] = command.samples[index]! / 32768;
       this.#written += command.samples.length;
-      const excess = this.#written - this.#read - ring.length;
-      if (excess > 0) {
-        this.#read += excess;
-        this.#overflowed += excess;
+      const excess = this.#written - this.#read - this.#maxBufferedSamples;
+      if (excess > 0 && this.#playing) {
+        // Back to half the cap, in one jump: one audible skip now and then rather than a delay that keeps growing.
+        const dropped = excess + (this.#maxBufferedSamples >> 1);
+        this.#read += dropped;
+        this.#dropped += dropped;
+      } else if (excess + this.#maxBufferedSamples > ring.length) {
+        // Not playing (the context is suspended): keep the newest audio the ring can hold.
+        this.#read = this.#written - ring.length;
       }
     } else if (command.type === 'mark') {
       this.#marks.push({ name: command.name, at: this.#written });
@@ -106,7 +118,7 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       type: 'stats',
       bufferedMs: ((this.#written - this.#read) / (this.#step * sampleRate)) * 1000,
       underruns: this.#underruns,
-      overflowedSamples: this.#overflowed,
+      droppedMs: (this.#dropped / (this.#step * sampleRate)) * 1000,
       rms: Math.sqrt(this.#squares / this.#sinceReport),
     });
     this.#sinceReport = 0;
