@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineBot } from '../../bots/defineBot.js';
 import { writeWav } from '../../bots/wav/writeWav.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
@@ -22,6 +23,18 @@ function toneWav(): Buffer {
   return writeWav(samples, sampleRate);
 }
 
+/** Says half a second of tone, then a mark; hangs up when the mark comes back, that is once the page has played the tone. */
+const markingBot = defineBot({
+  name: 'marking',
+  create: ({ output, hangup }) => {
+    const tone = new Int16Array(output.sampleRate / 2);
+    for (let index = 0; index < tone.length; index++) tone[index] = Math.round(8000 * Math.sin((2 * Math.PI * 600 * index) / output.sampleRate));
+    output.play(tone);
+    output.mark('tone-played');
+    return { mark: () => hangup() };
+  },
+});
+
 /** A figure's raw value, as the page writes it in `data-value`. */
 async function figure(page: Page, id: string): Promise<string> {
   return (await page.locator(`#${id}`).getAttribute('data-value')) ?? '';
@@ -35,7 +48,8 @@ async function waitForState(page: Page, state: string): Promise<void> {
   await page.waitForSelector(`#status[data-state="${state}"]`, { timeout: STATE_TIMEOUT_MS });
 }
 
-describe('the softphone page in Chromium', () => {
+// Each case waits for page states, each bounded by STATE_TIMEOUT_MS; the whole case by 60 s.
+describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
   let engine: Awaited<ReturnType<typeof startTestEngine>>;
   let browser: Browser;
   let folder: string;
@@ -48,7 +62,11 @@ describe('the softphone page in Chromium', () => {
     const microphone = join(folder, 'tone.wav');
     writeFileSync(microphone, toneWav());
     const echo = SHIPPED_BOTS.get('echo')!;
-    engine = await startTestEngine([testAgent('secured', echo, { streamAuthToken: STREAM_TOKEN })]);
+    engine = await startTestEngine([
+      testAgent('secured', echo, { streamAuthToken: STREAM_TOKEN }),
+      testAgent('wideband', echo, { media: { outboundEncoding: 'inbound' } }),
+      testAgent('marking', markingBot),
+    ]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${microphone}`, '--autoplay-policy=no-user-gesture-required', '--no-sandbox'],
@@ -61,13 +79,14 @@ describe('the softphone page in Chromium', () => {
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
   });
 
-  async function openCall(serviceHost: string, token?: string): Promise<Page> {
+  async function openCall(serviceHost: string, token?: string, codec: 'PCMU' | 'L16' = 'PCMU'): Promise<Page> {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${engine.port}/try`);
     await page.waitForSelector(`#agent option[value="${serviceHost}"]`, { state: 'attached', timeout: STATE_TIMEOUT_MS });
     await page.selectOption('#agent', serviceHost);
     // The tone must reach the bot as it is: noise suppression would take a steady tone for noise.
     await page.uncheck('#voice-processing');
+    await page.selectOption('#codec', codec);
     if (token !== undefined) await page.fill('#token', token);
     await page.click('#call');
     return page;
@@ -83,6 +102,25 @@ describe('the softphone page in Chromium', () => {
     await page.click('#hangup');
     await waitForState(page, 'ended');
     expect(await page.textContent('#status')).toContain('you hung up');
+    await page.close();
+  });
+
+  it('talks L16 at 16 kHz both ways when chosen, to an agent that answers in the caller\'s codec', async () => {
+    const page = await openCall('wideband.test', undefined, 'L16');
+    await waitForState(page, 'in-call');
+    await expect.poll(() => numericFigure(page, 'fig-rms'), { timeout: STATE_TIMEOUT_MS }).toBeGreaterThan(0.2);
+    // 20 ms of 16-bit samples at 16 kHz is 640 bytes: whole messages are multiples of it.
+    expect((await numericFigure(page, 'fig-received')) % 640).toBe(0);
+    await page.click('#hangup');
+    await waitForState(page, 'ended');
+    await page.close();
+  });
+
+  it('echoes a mark once the audio before it has played, as Telnyx does', async () => {
+    const page = await openCall('marking.test');
+    await waitForState(page, 'ended');
+    expect(await page.textContent('#status')).toContain('bot_hangup');
+    expect(await figure(page, 'fig-marks')).toBe('1');
     await page.close();
   });
 

@@ -91,7 +91,9 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       const buffered = this.#written - this.#read;
       if (!this.#playing && buffered >= this.#prebufferSamples && buffered > 1) this.#playing = true;
       if (this.#playing && buffered < 2) {
+        // Dry: the last sample has been heard (interpolation only lacks its successor), so every mark queued so far is played.
         this.#playing = false;
+        this.#read = this.#written;
         this.#underruns++;
       }
       let sample = 0;
