@@ -63,6 +63,7 @@ export const TRY_PAGE_HTML = `<!doctype html>
 
 /** The page's styles: one column on a phone, the keypad and figures side by side on a wide screen. */
 export const TRY_PAGE_CSS = `:root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.4; }
+*, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; }
 main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
@@ -71,6 +72,7 @@ h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 form { display: grid; gap: .4rem; }
 label { font-weight: 600; }
 label.check { font-weight: normal; display: flex; gap: .5rem; align-items: center; }
+select, input[type=password] { width: 100%; }
 select, input[type=password], button { font: inherit; padding: .6rem; border-radius: .4rem; min-height: 2.75rem; }
 .buttons { display: flex; gap: .5rem; margin-top: .5rem; }
 .buttons button { flex: 1; }

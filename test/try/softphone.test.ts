@@ -67,6 +67,7 @@ describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
       testAgent('wideband', echo, { media: { outboundEncoding: 'inbound' } }),
       testAgent('marking', markingBot),
     ]);
+    // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; the page it opens is our own.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${microphone}`, '--autoplay-policy=no-user-gesture-required', '--no-sandbox'],
