@@ -44,8 +44,19 @@ async function numericFigure(page: Page, id: string): Promise<number> {
   return Number(await figure(page, id));
 }
 
+/** States the page ends a call in. */
+const FINAL_STATES = ['ended', 'refused', 'failed'];
+
+/** Waits for the status to reach `state`; a call that ended otherwise fails at once, with the page's words. */
 async function waitForState(page: Page, state: string): Promise<void> {
-  await page.waitForSelector(`#status[data-state="${state}"]`, { timeout: STATE_TIMEOUT_MS });
+  const awaited = FINAL_STATES.includes(state) ? FINAL_STATES : [state, ...FINAL_STATES];
+  const selector = awaited.map((each) => `#status[data-state="${each}"]`).join(', ');
+  try {
+    await page.waitForSelector(selector, { timeout: STATE_TIMEOUT_MS });
+  } catch (error) {
+    throw new Error(`the page did not reach "${state}"; its status says: ${await page.textContent('#status')}`, { cause: error });
+  }
+  expect(`${await page.getAttribute('#status', 'data-state')}: ${await page.textContent('#status')}`).toMatch(new RegExp(`^${state}:`));
 }
 
 // Each case waits for page states, each bounded by STATE_TIMEOUT_MS; the whole case by 60 s.

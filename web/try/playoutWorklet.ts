@@ -39,6 +39,8 @@ class PlayoutProcessor extends AudioWorkletProcessor {
   /** Marks waiting for their audio to play: names and the write position they follow. */
   readonly #marks: { name: string; at: number }[] = [];
   #sinceReport = 0;
+  /** Output samples since audio last arrived. */
+  #sinceWrite = 0;
   #squares = 0;
 
   constructor(options: AudioWorkletNodeOptions) {
@@ -57,6 +59,7 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       const ring = this.#ring;
       for (let index = 0; index < command.samples.length; index++) ring[(this.#written + index) % ring.length] = command.samples[index]! / 32768;
       this.#written += command.samples.length;
+      this.#sinceWrite = 0;
       const excess = this.#written - this.#read - this.#maxBufferedSamples;
       if (excess > 0 && this.#playing) {
         // Back to half the cap, in one jump: one audible skip now and then rather than a delay that keeps growing.
@@ -79,6 +82,16 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     }
   }
 
+  /**
+   * True when what is buffered, though less than the prebuffer, is all there will be for now: a mark
+   * follows it (the bot's turn ends there), or nothing has arrived for a prebuffer's time. Telnyx
+   * plays such a tail at once; waiting for more would hold it, and its mark, indefinitely.
+   */
+  #tailWaiting(): boolean {
+    const lastMark = this.#marks[this.#marks.length - 1];
+    return (lastMark !== undefined && lastMark.at >= this.#written) || this.#sinceWrite >= this.#prebufferSamples / this.#step;
+  }
+
   #echoPlayedMarks(): void {
     while (this.#marks.length > 0 && this.#marks[0]!.at <= Math.floor(this.#read)) this.port.postMessage({ type: 'played', name: this.#marks.shift()!.name });
   }
@@ -89,7 +102,7 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     const ring = this.#ring;
     for (let index = 0; index < output.length; index++) {
       const buffered = this.#written - this.#read;
-      if (!this.#playing && buffered >= this.#prebufferSamples && buffered > 1) this.#playing = true;
+      if (!this.#playing && buffered > 1 && (buffered >= this.#prebufferSamples || this.#tailWaiting())) this.#playing = true;
       if (this.#playing && buffered < 2) {
         // Dry: the last sample has been heard (interpolation only lacks its successor), so every mark queued so far is played.
         this.#playing = false;
@@ -109,6 +122,7 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       this.#squares += sample * sample;
     }
     for (let channel = 1; channel < (outputs[0]?.length ?? 0); channel++) outputs[0]![channel]!.set(output);
+    this.#sinceWrite += output.length;
     this.#echoPlayedMarks();
     this.#sinceReport += output.length;
     if (this.#sinceReport >= this.#reportEvery) this.#report();
