@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** The file `npm run build` writes into `dist/` once the compiler has succeeded. */
 export const BUILD_STAMP = join('dist', '.build-stamp');
 
-/** Folders the build compiles (tsconfig.build.json's `include`). */
-const SOURCE_DIRS = ['engine', 'actors', 'codecs', 'bots', 'bench'];
+/** Folders the build compiles (tsconfig.build.json's `include`, and web/tsconfig.json's page scripts). */
+const SOURCE_DIRS = ['engine', 'actors', 'codecs', 'bots', 'bench', 'web'];
 /** Files outside those folders that change what the build emits. */
-const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json'];
+const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'web/tsconfig.json'];
 
 /** Whether a checkout's build is older than its sources. */
 export type BuildFreshness = { readonly fresh: true } | { readonly fresh: false; readonly reason: string };

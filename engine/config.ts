@@ -60,6 +60,8 @@ export interface EngineConfig {
   readonly telnyx: TelnyxSettings;
   /** Where call events go (`events`, or `CALLWIRE_EVENTS_URL` with `CALLWIRE_EVENTS_SECRET`); undefined: nowhere unless an agent sets its own. */
   readonly events: EventTarget | undefined;
+  /** Whether `/try` serves the browser softphone (`try.enabled`); undefined: only when listening on loopback. */
+  readonly tryPage: boolean | undefined;
   /** The file the configuration came from, or `embedded defaults`. */
   readonly source: string;
 }
@@ -149,6 +151,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     trustedProxies,
     allowedHosts,
     apiKeys: [...envKeys, ...(file.apiKeys ?? [])],
+    tryPage: file.try?.enabled,
     telnyx,
     events,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,

@@ -155,6 +155,8 @@ export const configFileSchema = z
     apiKeys: z.array(secret('each of apiKeys')),
     /** Signed call events (`call.started`, `call.ended`, `recording.saved`…) POSTed to the user's app. */
     events: eventsSchema,
+    /** The browser softphone at `/try`: on by default only when the engine listens on a loopback address. */
+    try: z.object({ enabled: z.boolean() }).partial().strict(),
     telnyx: z
       .object({
         /** Telnyx API key for Call Control (prefer the TELNYX_API_KEY environment variable). */

@@ -63,6 +63,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       telnyx: config.telnyx,
       events: config.events,
       handedConnections: options.handedConnections,
+      tryPage: config.tryPage,
     },
     { catalog, clock: systemClock, log, callLifecycle: options.callLifecycle },
   );

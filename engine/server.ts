@@ -27,6 +27,7 @@ import { EngineMetrics, type LiveCallView } from './metrics.js';
 import { Pacer } from './pacer.js';
 import { originPolicy } from './publicOrigin.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
+import { tryPageEnabled } from './try/tryAccess.js';
 import { DEFAULT_PENDING_STREAM_LIMITS, StreamAcceptor, type PendingStreamLimits } from './streamAcceptor.js';
 import { TelnyxCalls } from './telnyxCalls.js';
 import { CallControl } from './telnyx/callControl.js';
@@ -69,6 +70,8 @@ export interface ServerOptions {
   readonly eventDelivery?: Partial<EventDeliveryOptions> | undefined;
   /** Listen on no port: connections arrive through {@link RunningServer.adopt} (a cluster worker). */
   readonly handedConnections?: boolean | undefined;
+  /** Serve the browser softphone at `/try`; undefined: only when `host` is a loopback address. */
+  readonly tryPage?: boolean | undefined;
 }
 
 /** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
@@ -191,6 +194,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     edgeLog: logBudgets.edge,
     bodyTimeoutMs: timeouts.bodyTimeoutMs,
     routeLogs: routeLoggers(log),
+    tryPage: tryPageEnabled(options.tryPage, options.host),
   };
   const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const server: Server = createServer(
@@ -295,6 +299,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       webhooks: publicKey !== undefined,
       dialOut: httpContext.apiKeys.length > 0,
       events: options.events?.url,
+      tryPage: httpContext.tryPage,
     },
     'callwire listening',
   );

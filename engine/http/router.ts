@@ -12,6 +12,7 @@ import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
 import { handleTexml, isTexmlPath } from './texmlRoute.js';
+import { handleTry, isTryPath } from '../try/tryRoute.js';
 import { handleWebhook, WEBHOOK_PATH } from './webhookRoute.js';
 
 /** Everything the HTTP routes use. */
@@ -35,6 +36,8 @@ export interface HttpContext {
   readonly edgeLog: SharedLogBudget;
   /** Time a request body has to arrive once its headers have. */
   readonly bodyTimeoutMs: number;
+  /** Whether the browser softphone (`/try`) is served. */
+  readonly tryPage: boolean;
   /** Each route's child logger, made once (a child per request is memory a flood of requests multiplies). */
   readonly routeLogs: RouteLoggers;
 }
@@ -106,6 +109,10 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       edgeLog: context.edgeLog,
       bodyTimeoutMs: context.bodyTimeoutMs,
     });
+  }
+  if (context.tryPage && isTryPath(path)) {
+    if (method !== 'GET') return methodNotAllowed(response, 'GET');
+    return handleTry(path, response, { catalog: context.catalog, calls: context.calls });
   }
   if (path === DIAL_OUT_PATH) {
     if (method !== 'POST') return methodNotAllowed(response, 'POST');
