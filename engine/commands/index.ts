@@ -11,6 +11,7 @@ import { AGENTS_USAGE, runAgentsCommand } from './agentsCommand.js';
 import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
 import { TEXML_USAGE, runTexmlCommand } from './texmlCommand.js';
 import { INIT_USAGE, runInitCommand } from './initCommand.js';
+import { EVENTS_USAGE, runEventsCommand } from './eventsCommand.js';
 
 /** One `callwire` subcommand. */
 export interface Command {
@@ -27,6 +28,7 @@ export interface Command {
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['serve', { usage: SERVE_USAGE, run: runServeCommand }],
   ['init', { usage: INIT_USAGE, run: (argv) => runInitCommand(argv) }],
+  ['events', { usage: EVENTS_USAGE, run: (argv) => runEventsCommand(argv) }],
   ['orgs', { usage: ORGS_USAGE, run: (argv) => runOrgsCommand(argv) }],
   ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
   ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],
