@@ -12,9 +12,9 @@ export default defineConfig({
   // Loopback only until you put a TLS proxy in front (see callwire's deployment guide).
   host: '127.0.0.1',
   port: 8080,
-  // Signed call events (call.started, call.ended, …) for your app. To watch them locally, run
-  // \`npx callwire events listen --secret <the same secret>\` and uncomment:
-  // events: { url: 'http://127.0.0.1:9000/events', secret: process.env.CALLWIRE_EVENTS_SECRET ?? '' },
+  // Signed call events (call.started, call.ended, …) for your app: set CALLWIRE_EVENTS_URL and
+  // CALLWIRE_EVENTS_SECRET, or write events: { url, secret } here. To watch them locally, run
+  // \`npx callwire events listen\` with the same CALLWIRE_EVENTS_SECRET.
   organizations: {
     mine: {
       agents: {
