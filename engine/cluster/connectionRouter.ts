@@ -18,6 +18,9 @@ export interface RouterLimits {
   readonly maxRouting: number;
 }
 
+/** `/try/calls/<call_control_id>`, the softphone's poll of its call's figures. */
+const TRY_CALL_PATH = /^\/try\/calls\/([^/]+)$/;
+
 /**
  * The primary's listening server (not yet listening): it reads each connection's request line,
  * answers the primary's own endpoints, and sends every other connection, with the bytes read, to
@@ -37,7 +40,9 @@ export function createConnectionRouter(view: PrimaryView, limits: RouterLimits, 
       return answerInPrimary(socket, line, view);
     }
     const received = Buffer.concat([first, stopReading(socket)]);
-    const target = view.pool.pick();
+    // A softphone page polls its call's figures: they live in the worker holding the call.
+    const polledCall = line === undefined ? undefined : TRY_CALL_PATH.exec(line.path)?.[1];
+    const target = (polledCall === undefined ? undefined : view.pool.holderOf(polledCall)) ?? view.pool.pick();
     const worker = target === undefined ? undefined : cluster.workers?.[target.id];
     if (worker === undefined || !worker.isConnected()) return replyJson(socket, 503, { error: 'no_workers' });
     const message: PrimaryMessage = { type: 'callwire:connection', received: received.toString('base64') };

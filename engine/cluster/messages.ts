@@ -15,6 +15,8 @@ export interface WorkerCallEvent {
   readonly callId: string;
   /** `AGENT.ORG`. */
   readonly agent: string;
+  /** Telnyx's id of the call, from `start`. */
+  readonly callControlId?: string | undefined;
   readonly reason?: string;
 }
 

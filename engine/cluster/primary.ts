@@ -56,7 +56,7 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
         if (allReady !== undefined && pool.list().every((each) => each.ready)) allReady();
         return;
       case 'callwire:call':
-        pool.callEvent(worker.id, report.event, report.callId, report.agent);
+        pool.callEvent(worker.id, report.event, report.callId, report.agent, report.callControlId);
         return;
       case 'callwire:status':
         if (pooled !== undefined) pooled.unready = report.unready ?? undefined;

@@ -34,7 +34,7 @@ export async function runClusterWorker(config: EngineConfig, engineLog: Logger, 
     ...options,
     handedConnections: true,
     callLifecycle: {
-      started: (session) => tell({ type: 'callwire:call', event: 'started', callId: session.id, agent: `${session.agent.name}.${session.agent.org}` }),
+      started: (session) => tell({ type: 'callwire:call', event: 'started', callId: session.id, agent: `${session.agent.name}.${session.agent.org}`, callControlId: session.callControlId }),
       ended: (session, reason) => tell({ type: 'callwire:call', event: 'ended', callId: session.id, agent: `${session.agent.name}.${session.agent.org}`, reason }),
     },
   });

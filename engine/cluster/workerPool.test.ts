@@ -17,6 +17,24 @@ describe('WorkerPool', () => {
     expect(pool.calls).toBe(3);
   });
 
+  it('knows which worker holds a live call by its call_control_id, until the call ends or its worker dies', () => {
+    const pool = new WorkerPool();
+    pool.add(1, 101).ready = true;
+    const second = pool.add(2, 102);
+    second.ready = true;
+    pool.callEvent(2, 'started', 'call-1', 'echo.default', 'try-aa');
+    pool.callEvent(1, 'started', 'call-2', 'echo.default', 'try-bb');
+    expect(pool.holderOf('try-aa')?.id).toBe(2);
+    expect(pool.holderOf('try-bb')?.id).toBe(1);
+    second.ready = false;
+    expect(pool.holderOf('try-aa')).toBeUndefined();
+    second.ready = true;
+    pool.callEvent(2, 'ended', 'call-1', 'echo.default');
+    expect(pool.holderOf('try-aa')).toBeUndefined();
+    pool.remove(1);
+    expect(pool.holderOf('try-bb')).toBeUndefined();
+  });
+
   it('takes tied workers in turn', () => {
     const pool = new WorkerPool();
     for (const id of [1, 2, 3]) pool.add(id, 100 + id).ready = true;

@@ -22,6 +22,9 @@ export interface LostCall {
  */
 export class WorkerPool {
   readonly #workers = new Map<number, PooledWorker>();
+  /** Worker id by call_control_id, and call_control_id by call id, for live calls that have one. */
+  readonly #holders = new Map<string, number>();
+  readonly #callControlIds = new Map<string, string>();
   #turn = 0;
 
   /** Workers known now, ready or not. */
@@ -54,11 +57,29 @@ export class WorkerPool {
   }
 
   /** Records a call start or end a worker reported; an end of a call never seen started is ignored. */
-  callEvent(id: number, event: 'started' | 'ended', callId: string, agent: string): void {
+  callEvent(id: number, event: 'started' | 'ended', callId: string, agent: string, callControlId?: string): void {
     const worker = this.#workers.get(id);
     if (worker === undefined) return;
-    if (event === 'started') worker.calls.set(callId, agent);
-    else worker.calls.delete(callId);
+    if (event === 'started') {
+      worker.calls.set(callId, agent);
+      if (callControlId !== undefined) {
+        this.#holders.set(callControlId, id);
+        this.#callControlIds.set(callId, callControlId);
+      }
+      return;
+    }
+    worker.calls.delete(callId);
+    const held = this.#callControlIds.get(callId);
+    if (held === undefined) return;
+    this.#callControlIds.delete(callId);
+    this.#holders.delete(held);
+  }
+
+  /** The ready worker holding the live call `callControlId`, if any. */
+  holderOf(callControlId: string): PooledWorker | undefined {
+    const id = this.#holders.get(callControlId);
+    const worker = id === undefined ? undefined : this.#workers.get(id);
+    return worker?.ready === true ? worker : undefined;
   }
 
   /** Forgets a worker that exited and returns the calls it still had. */
@@ -66,6 +87,12 @@ export class WorkerPool {
     const worker = this.#workers.get(id);
     if (worker === undefined) return [];
     this.#workers.delete(id);
+    for (const callId of worker.calls.keys()) {
+      const callControlId = this.#callControlIds.get(callId);
+      if (callControlId === undefined) continue;
+      this.#callControlIds.delete(callId);
+      this.#holders.delete(callControlId);
+    }
     return [...worker.calls].map(([callId, agent]) => ({ callId, agent }));
   }
 

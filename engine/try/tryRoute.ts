@@ -24,6 +24,9 @@ const SCRIPT_NAME = /^\/try\/app\/([A-Za-z0-9]+\.js)$/;
 /** `/try/calls/<call_control_id>`: only the ids the page makes up (`try-` and 32 hex digits), so a phone call's figures stay private. */
 const CALL_STATS_PATH = /^\/try\/calls\/(try-[0-9a-f]{32})$/;
 
+/** Each poll on a connection of its own: with worker processes, the primary routes it to the worker holding the call. */
+const CLOSE_AFTER = { connection: 'close' } as const;
+
 /** What the softphone routes read. */
 export interface TryRouteDeps {
   readonly catalog: AgentCatalog;
@@ -64,7 +67,7 @@ function agentEntry(agent: AgentDefinition) {
 /** The engine's view of a page call: its inbound jitter buffer (the page's microphone audio) and frame counts. */
 function sendCallStats(response: ServerResponse, calls: CallRegistry, callControlId: string): void {
   const session = calls.byCallControlId(callControlId);
-  if (session === undefined) return sendJson(response, 404, { error: 'no_such_call' });
+  if (session === undefined) return sendJson(response, 404, { error: 'no_such_call' }, CLOSE_AFTER);
   const view = session.liveView();
   const jitter = session.jitter;
   sendJson(response, 200, {
@@ -79,7 +82,7 @@ function sendCallStats(response: ServerResponse, calls: CallRegistry, callContro
       lost: jitter.lost,
       underruns: jitter.underruns,
     },
-  });
+  }, CLOSE_AFTER);
 }
 
 async function sendScript(response: ServerResponse, name: string): Promise<void> {
