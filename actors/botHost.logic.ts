@@ -49,6 +49,7 @@ export function hostBot<Options>(definition: BotDefinition<Options>): BotLogic {
       prepared: input.prepared,
       annotate: (key, value) => input.annotate?.(key, value),
       reportTranscript: (transcript) => input.reportTranscript?.(transcript),
+      reportTurn: (turn) => input.reportTurn?.(turn),
     };
     const handlers: BotHandlers = definition.create(context);
 

@@ -217,6 +217,7 @@ export const callMachine = setup({
             prepared: context.port.takePrepared?.(),
             annotate: (key, value) => context.port.annotate?.(key, value),
             reportTranscript: (transcript) => context.port.reportTranscript?.(transcript),
+            reportTurn: (turn) => context.port.reportTurn?.(turn),
             endReason: () => context.port.endReason,
             callControl: context.port.callControl ?? UNAVAILABLE_CALL_COMMANDS,
             recordLocally: () => {

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { AudioFrame, BotOutput, CallControls, EndReason } from '../bots/api.js';
+import type { AudioFrame, BotOutput, CallControls, EndReason, LiveTurn } from '../bots/api.js';
 import type { PreparedCall } from '../bots/callPreparation.js';
 
 /** Call Control on one call: what bots may ask directly, plus what the call machine itself drives. */
@@ -32,6 +32,8 @@ export interface CallPort {
   annotate?(key: string, value: unknown): void;
   /** The bot's finished conversation, for the app's `transcript.ready` event (absent, as in tests: ignored). */
   reportTranscript?(transcript: Readonly<Record<string, unknown>>): void;
+  /** One conversation turn as it happens, for the browser softphone (absent, as in tests: ignored). */
+  reportTurn?(turn: LiveTurn): void;
   /** What the agent's bot prepared for this call before `start`, handed over once (absent: nothing). */
   takePrepared?(): PreparedCall | undefined;
   /** Set by the machine as it ends, before the bot is stopped, so the bot learns why. */

@@ -172,6 +172,16 @@ export type BotRequest =
   | { readonly type: 'bot.transfer'; readonly to: string; readonly from?: string | undefined }
   | { readonly type: 'bot.error'; readonly error: unknown };
 
+/** One turn of a conversation as it happens: a later turn with the same `itemId` and `role` replaces it (an interruption cuts it). */
+export interface LiveTurn {
+  readonly role: 'user' | 'assistant';
+  readonly itemId: string;
+  readonly text: string;
+  /** Milliseconds since the call started. */
+  readonly offsetMs: number;
+  readonly interrupted?: true;
+}
+
 /** What every bot actor is started with. */
 export interface BotInput {
   readonly call: CallInfo;
@@ -187,6 +197,8 @@ export interface BotInput {
   readonly annotate?: ((key: string, value: unknown) => void) | undefined;
   /** Hands the call's finished conversation to the engine, which sends it to the app as `transcript.ready`; absent in bare test harnesses. */
   readonly reportTranscript?: ((transcript: Readonly<Record<string, unknown>>) => void) | undefined;
+  /** Shows one conversation turn live (the browser softphone's transcript); absent in bare test harnesses. */
+  readonly reportTurn?: ((turn: LiveTurn) => void) | undefined;
   /** What the bot's call preparation made before `start` (see `withCallPreparation`); the bot owns it now. */
   readonly prepared?: PreparedCall | undefined;
   /** Why the call is ending; defined once the call leaves `streaming`. */

@@ -4,7 +4,7 @@ import { hostBot } from '../actors/botHost.logic.js';
 import { withOptionsCheck } from './botOptions.js';
 import { withCallPreparation, type CallPreview, type PreparedCall } from './callPreparation.js';
 import { withSampleRate, type BotSampleRate, type BotSampleRateRule } from './botSampleRate.js';
-import type { AudioFrame, BotLogic, HangupReason, BotOutput, CallInfo, DtmfOptions, EndReason, RecordingOptions, RecordingSaved } from './api.js';
+import type { AudioFrame, BotLogic, HangupReason, BotOutput, CallInfo, DtmfOptions, EndReason, LiveTurn, RecordingOptions, RecordingSaved } from './api.js';
 
 /** Options of {@link BotContext.transfer}. */
 export interface TransferOptions {
@@ -63,6 +63,8 @@ export interface BotContext<Options> {
   annotate(key: string, value: unknown): void;
   /** Sends the call's finished conversation to the user's app as a `transcript.ready` event (if the engine has an events URL). */
   reportTranscript(transcript: Readonly<Record<string, unknown>>): void;
+  /** Shows one conversation turn as it happens (the browser softphone's transcript); the same `itemId` and `role` again replaces it. */
+  reportTurn(turn: LiveTurn): void;
   /** What `prepare` made for this call before it started, if anything; the bot now owns it (dispose it if unused). */
   readonly prepared: PreparedCall | undefined;
 }

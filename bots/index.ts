@@ -11,6 +11,7 @@ export type {
   ClearedAudio,
   DtmfOptions,
   EndReason,
+  LiveTurn,
   RecordingOptions,
   RecordingSaved,
 } from './api.js';

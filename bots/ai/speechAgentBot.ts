@@ -9,7 +9,7 @@ import type { AgentTool } from './defineTool.js';
 import { runUserTool } from './userToolRunner.js';
 import { greetingRequest, PreparedSpeechSession, sessionConfigFor } from './preparedSpeechSession.js';
 import { countAiConversation, countAiFailure } from './aiTallies.js';
-import { CallTranscript, type ConversationSummary } from './callTranscript.js';
+import { CallTranscript, type ConversationSummary, type TranscriptTurn } from './callTranscript.js';
 import { atRate, fallbackPrompt } from '../fallback/fallbackPrompt.js';
 import { PlaybackLedger } from './playbackLedger.js';
 import { ProviderDecoder, ProviderEncoder } from './providerAudio.js';
@@ -94,7 +94,16 @@ class SpeechConversation {
     this.encoder = new ProviderEncoder(format);
     this.decoder = new ProviderDecoder(format);
     this.greetingPending = options.greeting !== undefined;
-    this.transcript = new CallTranscript(call.callId, context.clock.now(), () => context.clock.now(), options.transcripts, context.log);
+    const hooks = options.transcripts;
+    // Every turn also goes to the engine, which shows it live on the browser softphone.
+    const transcripts = {
+      ...hooks,
+      onTurn: (turn: TranscriptTurn, callId: string) => {
+        context.reportTurn(turn);
+        hooks?.onTurn?.(turn, callId);
+      },
+    };
+    this.transcript = new CallTranscript(call.callId, context.clock.now(), () => context.clock.now(), transcripts, context.log);
     const instructions = renderInstructions(options.instructions, call);
     const prepared = context.prepared;
     if (prepared instanceof PreparedSpeechSession && prepared.botName === definition.name && sameFormat(prepared.format, format)) {

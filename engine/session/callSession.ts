@@ -3,7 +3,7 @@ import { createActor, type Actor } from 'xstate';
 import type { WebSocket } from 'ws';
 import type { CallCommands, CallPort } from '../../actors/callPort.js';
 import type { CallMachine, CallOutput } from '../../actors/call.machine.js';
-import type { AudioFrame, EndReason, RecordingSaved } from '../../bots/api.js';
+import type { AudioFrame, EndReason, LiveTurn, RecordingSaved } from '../../bots/api.js';
 import type { PreparedCall } from '../../bots/callPreparation.js';
 import { FrameChannel } from '../../codecs/frameChannel.js';
 import { isUnsupportedCodecError } from '../../codecs/errors.js';
@@ -62,6 +62,9 @@ export interface CallSessionDeps {
   readonly onRecordingWritten?: ((session: CallSession, path: string) => void) | undefined;
 }
 
+/** Turns held for the softphone's live transcript; older ones are in the `transcript.ready` event. */
+const MAX_LIVE_TURNS = 50;
+
 /** Most fields a bot may add to its call's last log line. */
 const MAX_ANNOTATIONS = 8;
 
@@ -94,6 +97,7 @@ export class CallSession implements CallPort, PacedStream {
   readonly #admission: StreamAdmission;
   readonly #preparation: CallPreparation;
   readonly #annotations = new Map<string, unknown>();
+  readonly #turns: LiveTurn[] = [];
   #commands: CallCommands | undefined;
   #start: StreamStart | undefined;
   readonly #playbackCheck: PlaybackCheck;
@@ -298,6 +302,20 @@ export class CallSession implements CallPort, PacedStream {
   annotate(key: string, value: unknown): void {
     if (this.#annotations.size >= MAX_ANNOTATIONS && !this.#annotations.has(key)) return;
     this.#annotations.set(key, value);
+  }
+
+  /** The bot's finished conversation: handed to the engine's call events as `transcript.ready`. */
+  /** One conversation turn as it happens; the same item and role again replaces it (a cut turn). */
+  reportTurn(turn: LiveTurn): void {
+    const index = this.#turns.findIndex((held) => held.itemId === turn.itemId && held.role === turn.role);
+    if (index >= 0) this.#turns[index] = turn;
+    else this.#turns.push(turn);
+    if (this.#turns.length > MAX_LIVE_TURNS) this.#turns.shift();
+  }
+
+  /** The conversation's latest turns, oldest first (AI agents; empty for other bots). */
+  get recentTurns(): readonly LiveTurn[] {
+    return this.#turns;
   }
 
   /** The bot's finished conversation: handed to the engine's call events as `transcript.ready`. */

@@ -56,6 +56,10 @@ export const TRY_PAGE_HTML = `<!doctype html>
     <dt>Engine concealment</dt><dd id="fig-engine-concealed" data-value="0">–</dd>
   </dl>
 </section>
+<section aria-labelledby="transcript-title" id="transcript-section" hidden>
+  <h2 id="transcript-title">Transcript</h2>
+  <ol id="transcript" class="transcript" aria-live="polite"></ol>
+</section>
 </main>
 </body>
 </html>
@@ -88,5 +92,9 @@ button:disabled { opacity: .45; cursor: default; }
 .figures { display: grid; grid-template-columns: 1fr auto; gap: .25rem 1rem; margin: 0; }
 .figures dt { opacity: .85; }
 .figures dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.transcript { margin: 0; padding-left: 1.25rem; }
+.transcript li { margin: .25rem 0; }
+.transcript .role { font-weight: 600; }
+.transcript .cut { opacity: .7; font-style: italic; }
 @media (min-width: 48rem) { main { max-width: 56rem; } }
 `;

@@ -7,6 +7,7 @@ import { connectedFrame, mediaFrame, simulatedCall, startFrame } from '../../ben
 import { startTestEngine, testAgent } from '../../test/support/engine.js';
 import { loadConfig } from '../config.js';
 import { SHIPPED_BOTS } from '../shippedBots.js';
+import { defineBot } from '../../bots/defineBot.js';
 
 const engines: { close(): Promise<void> }[] = [];
 
@@ -70,6 +71,44 @@ describe('/try routes', () => {
     expect(figures?.jitter).toEqual({ targetDelayMs: expect.any(Number), ticks: expect.any(Number), concealedFrames: expect.any(Number), late: 0, lost: expect.any(Number), underruns: expect.any(Number) });
     expect((await fetch(`${base}/try/calls/${call.callControlId.replace('ab', 'cd')}`)).status).toBe(404);
     expect((await fetch(`${base}/try/calls/v3:phone-call`)).status).toBe(404);
+    socket.close();
+  });
+});
+
+/** A bot that talks as an AI agent's transcript would: two turns, then the second cut short. */
+const talker = defineBot({
+  name: 'talker',
+  create: ({ reportTurn }) => {
+    reportTurn({ role: 'assistant', itemId: 'item-1', text: 'Hello, how can I help?', offsetMs: 100 });
+    reportTurn({ role: 'user', itemId: 'item-2', text: 'What time is it?', offsetMs: 2000 });
+    reportTurn({ role: 'assistant', itemId: 'item-3', text: 'It is half past nine in the morning', offsetMs: 3000 });
+    reportTurn({ role: 'assistant', itemId: 'item-3', text: 'It is half past', offsetMs: 3000, interrupted: true });
+    return {};
+  },
+});
+
+describe('the softphone transcript', () => {
+  it("shows an agent's turns in order, a cut turn replaced by what was heard", async () => {
+    const engine = await startTestEngine([testAgent('talker', talker)], { server: { tryPage: true } });
+    engines.push(engine);
+    const callControlId = `try-${'cd'.repeat(16)}`;
+    const call = simulatedCall({ callControlId });
+    const socket = new WebSocket(engine.url('talker.test'));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(connectedFrame());
+    socket.send(startFrame(call));
+    type Figures = { transcript: { role: string; text: string; interrupted: boolean }[] };
+    let figures: Figures | undefined;
+    for (let attempt = 0; attempt < 500 && (figures?.transcript.length ?? 0) < 3; attempt++) {
+      const reply = await fetch(`http://127.0.0.1:${engine.port}/try/calls/${callControlId}`);
+      if (reply.status === 200) figures = (await reply.json()) as Figures;
+      if ((figures?.transcript.length ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(figures?.transcript).toEqual([
+      { role: 'assistant', text: 'Hello, how can I help?', offsetMs: 100, interrupted: false },
+      { role: 'user', text: 'What time is it?', offsetMs: 2000, interrupted: false },
+      { role: 'assistant', text: 'It is half past', offsetMs: 3000, interrupted: true },
+    ]);
     socket.close();
   });
 });

@@ -82,6 +82,7 @@ function sendCallStats(response: ServerResponse, calls: CallRegistry, callContro
       lost: jitter.lost,
       underruns: jitter.underruns,
     },
+    transcript: session.recentTurns.map((turn) => ({ role: turn.role, text: turn.text, offsetMs: turn.offsetMs, interrupted: turn.interrupted === true })),
   }, CLOSE_AFTER);
 }
 

@@ -36,6 +36,18 @@ const markingBot = defineBot({
 });
 
 /** A figure's raw value, as the page writes it in `data-value`. */
+/** Talks as an AI agent's transcript would: a greeting, the caller's question, an answer cut short. */
+const talkingBot = defineBot({
+  name: 'talking',
+  create: ({ reportTurn }) => {
+    reportTurn({ role: 'assistant', itemId: 'item-1', text: 'Hello, how can I help?', offsetMs: 100 });
+    reportTurn({ role: 'user', itemId: 'item-2', text: 'What time is it?', offsetMs: 2000 });
+    reportTurn({ role: 'assistant', itemId: 'item-3', text: 'It is half past nine', offsetMs: 3000 });
+    reportTurn({ role: 'assistant', itemId: 'item-3', text: 'It is half past', offsetMs: 3000, interrupted: true });
+    return {};
+  },
+});
+
 async function figure(page: Page, id: string): Promise<string> {
   return (await page.locator(`#${id}`).getAttribute('data-value')) ?? '';
 }
@@ -77,6 +89,7 @@ describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
       testAgent('secured', echo, { streamAuthToken: STREAM_TOKEN }),
       testAgent('wideband', echo, { media: { outboundEncoding: 'inbound' } }),
       testAgent('marking', markingBot),
+      testAgent('talking', talkingBot),
     ]);
     // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; the page it opens is our own.
     browser = await chromium.launch({
@@ -133,6 +146,18 @@ describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
     await waitForState(page, 'ended');
     expect(await page.textContent('#status')).toContain('bot_hangup');
     expect(await figure(page, 'fig-marks')).toBe('1');
+    await page.close();
+  });
+
+  it("shows an AI agent's transcript as it goes, a cut answer as the caller heard it", async () => {
+    const page = await openCall('talking.test');
+    await waitForState(page, 'in-call');
+    await page.waitForSelector('#transcript li:nth-child(3)', { timeout: STATE_TIMEOUT_MS });
+    expect(await page.isVisible('#transcript-section')).toBe(true);
+    expect(await page.$$eval('#transcript li', (items) => items.map((item) => item.textContent))).toEqual(['Agent: Hello, how can I help?', 'You: What time is it?', 'Agent: It is half past']);
+    expect(await page.getAttribute('#transcript li:last-child span:last-child', 'class')).toBe('cut');
+    await page.click('#hangup');
+    await waitForState(page, 'ended');
     await page.close();
   });
 

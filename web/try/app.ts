@@ -15,10 +15,19 @@ interface AgentEntry {
   readonly replies: Readonly<Record<PageEncoding, ReplyFormat>>;
 }
 
+/** One turn of an AI agent's conversation, as the engine last saw it. */
+interface TranscriptLine {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly interrupted: boolean;
+}
+
 /** The engine's figures for a page call (`/try/calls/ID`). */
 interface EngineCallFigures {
   readonly framesIn: number;
   readonly jitter: { readonly targetDelayMs: number; readonly ticks: number; readonly concealedFrames: number };
+  /** AI agents' turns so far; empty for other bots. */
+  readonly transcript?: readonly TranscriptLine[];
 }
 
 /** What the playout worklet reports. */
@@ -201,6 +210,7 @@ class ActiveCall {
     setFigure('fig-engine-delay', jitter.targetDelayMs, `${jitter.targetDelayMs} ms target`);
     const share = jitter.ticks > 0 ? (100 * jitter.concealedFrames) / jitter.ticks : 0;
     setFigure('fig-engine-concealed', jitter.concealedFrames, `${jitter.concealedFrames} of ${jitter.ticks} frames (${share.toFixed(1)} %)`);
+    showTranscript(figures.transcript ?? []);
   }
 
   #closed(code: number, reason: string): void {
@@ -284,3 +294,27 @@ document.addEventListener('keydown', (event) => {
   if (/^[0-9*#]$/.test(event.key)) active.press(event.key);
 });
 loadAgents().catch((error: unknown) => setStatus('failed', `Could not list the agents: ${(error as Error).message}`));
+
+/** Shows the agent's conversation; rebuilt only when it changed, so a screen reader hears each turn once. */
+function showTranscript(lines: readonly TranscriptLine[]): void {
+  const list = document.getElementById('transcript');
+  const section = document.getElementById('transcript-section');
+  if (list === null || section === null || lines.length === 0) return;
+  const key = JSON.stringify(lines);
+  if (list.dataset['key'] === key) return;
+  list.dataset['key'] = key;
+  section.hidden = false;
+  list.replaceChildren(
+    ...lines.map((line) => {
+      const item = document.createElement('li');
+      const role = document.createElement('span');
+      role.className = 'role';
+      role.textContent = line.role === 'user' ? 'You: ' : 'Agent: ';
+      const text = document.createElement('span');
+      text.textContent = line.text;
+      if (line.interrupted) text.className = 'cut';
+      item.append(role, text);
+      return item;
+    }),
+  );
+}
