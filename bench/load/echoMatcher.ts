@@ -134,9 +134,9 @@ export class EchoTracker {
 
   /**
    * Accounts for one echoed 20 ms frame at `bytes[offset, offset + 160)` that arrived at `nowMs`.
-   * Returns its latency (arrival − send − the bot's echo delay) in ms, or NaN if it matched nothing new.
+   * Returns its latency (`heardAtMs`, when Telnyx plays it, − send − the bot's echo delay) in ms, or NaN if it matched nothing new.
    */
-  onEchoed(bytes: Uint8Array, offset: number, nowMs: number): number {
+  onEchoed(bytes: Uint8Array, offset: number, heardAtMs: number): number {
     const slot = this.#index.lookup(bytes, offset);
     if (slot < 0 || this.#sentLoop[slot] === 0) {
       this.#unmatched++;
@@ -149,7 +149,7 @@ export class EchoTracker {
     }
     this.#returnedLoop[slot] = loop;
     this.#returned++;
-    return nowMs - (this.#sentAt[slot] ?? 0) - this.#echoDelayMs;
+    return heardAtMs - (this.#sentAt[slot] ?? 0) - this.#echoDelayMs;
   }
 
   /** Totals once the call is over; frames sent less than `graceMs` before `endedAtMs` are not counted as lost. */

@@ -40,6 +40,8 @@ export interface CallSettings {
 const MEDIA_PREFIX = Buffer.from('{"event":"media","media":{"payload":"');
 const MEDIA_SUFFIX = Buffer.from('"}}');
 const EQUALS = 0x3d;
+/** Milliseconds of audio in one PCMU frame of 160 bytes. */
+const FRAME_MS = 20;
 
 /** Decoded payload of the outbound message being looked at; calls run one at a time, so one is enough. */
 let payloadScratch = Buffer.alloc(16 * 1024);
@@ -300,13 +302,16 @@ export class LoadCall {
     const outcome = this.pacing.onMessage(nowMs, audioMs, trusted);
     if (outcome === PacingOutcome.OnTime || outcome === PacingOutcome.Underrun) metrics.pacingError(this.pacing.lastErrorMs, outcome === PacingOutcome.Underrun);
     else if (outcome === PacingOutcome.Unscored) metrics.unscored();
-    this.#playoutEndsAtMs = (this.#playoutEndsAtMs > nowMs ? this.#playoutEndsAtMs : nowMs) + audioMs;
+    // The message plays once what Telnyx holds has played: the caller hears the echo then, not on arrival
+    // (the engine sends ahead of real time, so arrival alone would read earlier than what is heard).
+    const playsAtMs = this.#playoutEndsAtMs > nowMs ? this.#playoutEndsAtMs : nowMs;
+    this.#playoutEndsAtMs = playsAtMs + audioMs;
     const echo = this.#echo;
     if (echo === null) return;
     if (payloadScratch.length < payloadBytes) payloadScratch = Buffer.alloc(payloadBytes * 2);
     const decoded = payloadScratch.write(data.toString('latin1', start, end), 0, 'base64');
     for (let offset = 0; offset + PCMU_FRAME_BYTES <= decoded; offset += PCMU_FRAME_BYTES) {
-      const latency = echo.onEchoed(payloadScratch, offset, nowMs);
+      const latency = echo.onEchoed(payloadScratch, offset, playsAtMs + (offset / PCMU_FRAME_BYTES) * FRAME_MS);
       // A frame read late is still traced (not lost), but its latency is not known.
       if (latency === latency && trusted) metrics.echoLatency(latency);
     }

@@ -97,7 +97,7 @@ export function qualityTable(report: BenchReport): ReportTable {
     ],
     rows: report.runs.map((run) => qualityRow(run.label, run.callwire.metrics)),
     emphasis: [],
-    note: 'Pacing error: |arrival − ideal| of each outbound message, ideal = first arrival of the talk spurt + audio sent before it − 20 ms; a Telnyx underrun is a message that arrived after the audio before it had played; gaps count new talk spurts over whole calls; “not timed” are messages read right after the generator itself stalled. Echo: arrival − send − the echo bot’s 200 ms, so it holds the jitter buffer’s delay, the outbound prebuffer and the pacing lead. Jitter figures come from /stats over the run’s ended calls.',
+    note: 'Pacing error: |arrival − ideal| of each outbound message, ideal = first arrival of the talk spurt + audio sent before it − 20 ms; a Telnyx underrun is a message that arrived after the audio before it had played; gaps count new talk spurts over whole calls; “not timed” are messages read right after the generator itself stalled. Echo: when Telnyx plays the echoed frame (arrival, or later when audio is queued before it) − send − the echo bot’s 200 ms, so it holds the jitter buffer’s delay, the outbound prebuffer and the pacing lead. Jitter figures come from /stats over the run’s ended calls.',
   };
 }
 
