@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { startTestEngine } from '../support/engine.js';
 import { mulawTone } from '../support/signals.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
+import { upgradeStatus } from '../support/upgradeStatus.js';
 
 type Engine = Awaited<ReturnType<typeof startTestEngine>>;
 const engines: Engine[] = [];
@@ -17,24 +17,6 @@ async function engineWith(options: Parameters<typeof startTestEngine>[1] = {}): 
 afterEach(async () => {
   for (const engine of engines.splice(0)) await engine.close();
 });
-
-/** The HTTP status a refused WebSocket upgrade got, or 101 when it was accepted. */
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.terminate();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (error) => {
-      if (!String(error.message).includes('Unexpected server response')) reject(error);
-    });
-  });
-}
 
 async function getText(engine: Engine, path: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`http://127.0.0.1:${engine.port}${path}`);

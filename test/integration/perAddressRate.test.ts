@@ -5,9 +5,9 @@
  * that show their agent's token, which carriers open by the hundred from a few addresses.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { echoBot } from '../../bots/echo.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
+import { upgradeStatus } from '../support/upgradeStatus.js';
 
 const TOKEN = 'per-address-rate-token-0123456789';
 const UNVERIFIED_PER_SECOND = 2;
@@ -27,24 +27,6 @@ async function engineBehind(trustedProxies: string[]): Promise<Engine> {
   });
   engines.push(engine);
   return engine;
-}
-
-/** The HTTP status a WebSocket upgrade got (101 when accepted; the socket is dropped at once). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-    ws.once('open', () => {
-      ws.terminate();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (error) => {
-      if (!String(error.message).includes('Unexpected server response')) reject(error);
-    });
-  });
 }
 
 /** `count` upgrades sent together (so no token refills between them), their statuses counted. */

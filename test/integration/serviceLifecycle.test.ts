@@ -10,12 +10,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/load/processes.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { ensureFreshBuild } from '../support/freshBuild.js';
 import { mulawTone } from '../support/signals.js';
+import { upgradeStatus } from '../support/upgradeStatus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'engine', 'cli.js');
@@ -69,24 +69,6 @@ class EngineProcess {
   stderr(): string {
     return this.#stderr.join('');
   }
-}
-
-/** The HTTP status a WebSocket upgrade got: 101 when accepted. */
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.terminate();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (error) => {
-      if (!String(error.message).includes('Unexpected server response')) reject(error);
-    });
-  });
 }
 
 let dir: string;

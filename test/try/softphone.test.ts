@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { defineBot } from '../../bots/defineBot.js';
 import { writeWav } from '../../bots/wav/writeWav.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
 import { startTestEngine, testAgent } from '../support/engine.js';
+import { ensureFreshBuild } from '../support/freshBuild.js';
 
 /** The Chromium the test drives: Debian's package (`.ci/run` installs it), or CHROMIUM_PATH. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -79,8 +79,8 @@ describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
-    // The page's scripts are served from the build; compile them so the test runs today's page.
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
+    // The page's scripts are served from the build: today's page, built once even with other test files waiting on the build too.
+    await ensureFreshBuild();
     folder = mkdtempSync(join(tmpdir(), 'callwire-softphone-'));
     const microphone = join(folder, 'tone.wav');
     writeFileSync(microphone, toneWav());
@@ -96,7 +96,7 @@ describe('the softphone page in Chromium', { timeout: 60_000 }, () => {
       executablePath: CHROMIUM,
       args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${microphone}`, '--autoplay-policy=no-user-gesture-required', '--no-sandbox'],
     });
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
