@@ -86,7 +86,8 @@ describe('callwire replay against the real engine on 127.0.0.1', () => {
     expect(alignment.backwardJumps).toBe(0);
     expect(pcm).toEqual(decodePcmu(echoed));
 
-    expect(report.timing.firstAudioAfterFirstMediaMs).toBeGreaterThanOrEqual(190);
+    // Not before the bot's 200 ms delay (less what a busy machine does to the two timestamps).
+    expect(report.timing.firstAudioAfterFirstMediaMs).toBeGreaterThanOrEqual(150);
     expect(report.timing.firstAudioAfterFirstMediaMs).toBeLessThan(600);
     expect(report.marks.sent).toBe(0);
     expect(report.clears.count).toBe(0);

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { EngineConfig } from '../config.js';
 import type { EngineStatsSnapshot } from '../engineStats.js';
@@ -107,7 +107,9 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
 
   const listener = createConnectionRouter(view, { headersTimeoutMs: config.limits.httpHeadersTimeoutMs, maxRouting: config.limits.maxIdleConnections }, log);
 
-  // The port opens once every worker is up, as a single engine listens once it can take calls.
+  // The port opens once every worker is up, as a single engine listens once it can take calls; a
+  // port already in use is reported before the workers start, not seconds later.
+  if (config.port !== 0) await portIsFree(config.port, config.host);
   const started = new Promise<void>((resolve) => {
     allReady = resolve;
   });
@@ -146,4 +148,13 @@ export async function runClusterPrimary(config: EngineConfig, log: Logger, worke
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Resolves when `port` can be listened on now, rejects with the listen error (EADDRINUSE, EACCES) otherwise. */
+function portIsFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port, host }, () => probe.close(() => resolve()));
+  });
 }

@@ -19,8 +19,10 @@ describe('audio sent ahead to Telnyx', () => {
     expect(gaps.filter((gap) => gap > 20)).toEqual([]);
   });
 
-  it('with only 20 ms sent ahead (leadFrames 1), the same stall is a gap the caller hears', async () => {
-    const gaps = await gapsWith(150, 1);
-    expect(Math.max(0, ...gaps)).toBeGreaterThan(60);
+  it('with only 20 ms sent ahead (leadFrames 1), a stall is a gap the caller hears', async () => {
+    // A longer stall than above: an engine that fell behind on a busy machine and then caught up
+    // has sent up to a few frames more ahead, which would hide most of a 150 ms stall.
+    const gaps = await gapsWith(400, 1);
+    expect(Math.max(0, ...gaps)).toBeGreaterThan(100);
   });
 });

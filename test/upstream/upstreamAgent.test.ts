@@ -43,7 +43,7 @@ describe('forwarding calls to the user\'s own bot server', () => {
     return { bot, client, logs };
   }
 
-  it('speaks Telnyx to a Telnyx bot: the call as Telnyx describes it, caller audio gap-free and in order, its echo back to the caller', async () => {
+  it('speaks Telnyx to a Telnyx bot: the call as Telnyx describes it, caller audio whole and in order, its echo back to the caller', async () => {
     const { bot, client } = await callThrough('telnyx', { kind: 'echo' });
     await until(() => bot.sessions[0]?.start !== undefined);
     const session = bot.sessions[0]!;
@@ -54,7 +54,8 @@ describe('forwarding calls to the user\'s own bot server', () => {
       stream_id: client.call.streamId,
       start: { call_control_id: client.call.callControlId, from: '+13125550100', custom_parameters: { firstName: 'Ada' }, media_format: { encoding: 'PCMU', sample_rate: 8000, channels: 1 } },
     });
-    // Frame 3 arrives after frame 4, as on a reordering network; the bot sees them in order.
+    // The caller's frames 3 and 4 are swapped in what it says (their sequence numbers follow the
+    // sending order), so the bot hears them swapped: only the others are checked for order.
     const frames = Array.from({ length: 50 }, (_, i) => pcmuFrame(i));
     const order = [0, 1, 2, 4, 3, ...Array.from({ length: 45 }, (_, i) => i + 5)];
     await client.streamMedia(order.map((index) => frames[index]!));
@@ -68,13 +69,12 @@ describe('forwarding calls to the user\'s own bot server', () => {
     // μ-law has two codes for zero; callwire re-encodes 0x7f as 0xff.
     const sent = frames.map((frame) => frame.map((byte) => (byte === 0x7f ? 0xff : byte)));
     const heard = Buffer.concat(media.map((message) => Buffer.from(message.media.payload, 'base64')));
-    const firstSpeech = heard.indexOf(sent[0]!);
-    expect(firstSpeech).toBeGreaterThanOrEqual(0);
-    expect(heard.subarray(firstSpeech, firstSpeech + 3 * 160)).toEqual(Buffer.concat(sent.slice(0, 3)));
-    // The late frame costs the jitter buffer a little time-stretching; the rest arrives in order.
-    const positions = sent.slice(5).map((frame) => heard.indexOf(frame.subarray(60, 100)));
+    // Each frame is looked for by the middle of its bytes: where the jitter buffer had to conceal (a
+    // frame late on a busy machine), the cross-fade changes the edges of the frames around it.
+    const positions = [...sent.slice(0, 3), ...sent.slice(5)].map((frame) => heard.indexOf(frame.subarray(60, 100)));
+    expect(positions.slice(0, 3).every((position) => position >= 0)).toBe(true);
     const found = positions.filter((position) => position >= 0);
-    expect(found.length).toBeGreaterThanOrEqual(40);
+    expect(found.length).toBeGreaterThanOrEqual(43);
     expect(found).toEqual([...found].sort((a, b) => a - b));
   });
 
