@@ -80,6 +80,8 @@ describe('PlayoutStage properties', () => {
         expect(started).toHaveLength(run.stats.played);
         // Shortening speech takes the next packet early, at most one extra per tick.
         for (const frame of run.frames) expect(frame.played.length).toBeLessThanOrEqual(2);
+        // A packet is reported on the tick whose frame it starts in, even when stretching pushed it past the tick it was decoded on.
+        for (const frame of run.frames) for (const offset of frame.playedOffsetsMs) expect(offset >= 0 && offset < 20).toBe(true);
       }),
       { numRuns: 150 },
     );

@@ -45,6 +45,13 @@ describe('TargetDelay', () => {
     // Every 10th packet 40 ms late: each 500 ms interval sees a 40 ms maximum.
     const targets = run(estimator, 3000, (i) => (i % 10 === 0 ? 40 : 0));
     expect(targets.at(-1)).toBe(60);
+    expect(estimator.usualJitterMs).toBe(40);
+  });
+
+  it('reports the usual jitter without the delay peaks, which the stall margin judges instead', () => {
+    const estimator = new TargetDelay();
+    run(estimator, 3000, (i) => (i % 10 === 0 ? 10 : 0) + (i % 500 === 250 ? 300 : 0));
+    expect(estimator.usualJitterMs).toBe(10);
   });
 
   it('never leaves its bounds', () => {

@@ -75,6 +75,8 @@ export class TimeStretch {
   /**
    * Lengthens `samples[start, end)` by one pitch period of at most `maxInsert` samples, in place (the
    * array needs that much room after `end`). Returns how many samples were inserted (0 when it refused).
+   * `minCorrelation` overrides the constructor's for this call: a caller about to conceal may accept
+   * periods that repeat less well.
    */
   expand(samples: Int16Array, start: number, end: number, maxInsert: number, minCorrelation = this.#minCorrelation): number {
     const room = samples.length - end;
