@@ -13,8 +13,8 @@ import { TimeStretch } from './timeStretch.js';
 import { WaveformSubstitution } from './waveformSubstitution.js';
 
 /**
- * Packets decoded into the sync buffer whose start has not been reported yet: the sync buffer holds
- * at most four frames, and a splice never removes a whole packet, so a few more than four is ample.
+ * Packets whose audio is in the sync buffer: it holds at most four frames, and no splice removes
+ * more than a pitch period (15 ms) of one packet, so twice that many is ample.
  */
 const MAX_PENDING_PACKETS = 8;
 
@@ -95,9 +95,9 @@ export interface PlayoutOptions {
  *   periods do not match well enough. While the buffer drains (the next packet is already later
  *   than the usual jitter: a stall or a spike has begun), it repeats up to `drainPeriods` periods
  *   per tick at a looser correlation, so the audio still buffered covers more of the gap and less
- *   of it is concealed; if the gap ends early, the extra delay is shortened away as after a stall. Only a delay beyond `maxTargetMs + overflowMs` (a long
- *   stall) is cut mid-speech by whole frames, back down to `maxTargetMs`, as PJMEDIA's discard does
- *   when its buffer overflows.
+ *   of it is concealed; if the gap ends early, the extra delay is shortened away as after a stall.
+ *   Only a delay beyond `maxTargetMs + overflowMs` (a long stall) is cut mid-speech by whole
+ *   frames, back down to `maxTargetMs`, as PJMEDIA's discard does when its buffer overflows.
  * - A packet's added delay is counted from its arrival to when its first sample plays: the tick
  *   plus whatever audio was buffered ahead of it. A frame's `sequenceNumber` is that of the last
  *   packet whose audio starts in it, -1 when none does (stretched audio, concealment, silence).
@@ -136,6 +136,7 @@ export class PlayoutStage {
   /** Pitch periods repeated per tick while the buffer drains, and the correlation they need. */
   readonly #drainPeriods: number;
   readonly #drainMinCorrelation: number;
+  /** Correlation a repeated period needs otherwise (below the target); from `minCorrelation`. */
   readonly #expandMinCorrelation: number;
   /** Media time of the newest packet pushed since the stream (re)started, ms. */
   #newestMediaMs = Number.NEGATIVE_INFINITY;
@@ -184,18 +185,18 @@ export class PlayoutStage {
     this.#overflowDelayMs = maxTargetMs + overflowMs;
     this.#concealFrames = concealFrames;
     this.#quietEnergy = scaledEnergyLimit(dbfsToRms(options.silenceDbfs ?? -45), this.frameSamples);
-    const stretch = options.timeStretch;
-    this.#stretch =
-      stretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: stretch?.minCorrelation ?? 0.9 });
-    this.#accelerateLevelMs = frameMs + ((stretch === false ? undefined : stretch?.accelerateAboveMs) ?? 20);
-    this.#expandLevelMs = frameMs - ((stretch === false ? undefined : stretch?.expandBelowMs) ?? 20);
-    const stretchOptions = stretch === false ? undefined : stretch;
+    const stretchOptions = options.timeStretch === false ? undefined : options.timeStretch;
     this.#expandMinCorrelation = stretchOptions?.minCorrelation ?? 0.9;
+    this.#stretch =
+      options.timeStretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: this.#expandMinCorrelation });
+    this.#accelerateLevelMs = frameMs + (stretchOptions?.accelerateAboveMs ?? 20);
+    this.#expandLevelMs = frameMs - (stretchOptions?.expandBelowMs ?? 20);
     this.#drainPeriods = stretchOptions?.drainPeriods ?? 3;
     this.#drainMinCorrelation = stretchOptions?.drainMinCorrelation ?? 0.6;
     if (!Number.isInteger(this.#drainPeriods) || this.#drainPeriods < 0) throw new RangeError(`drainPeriods must be an integer ≥ 0, got ${this.#drainPeriods}`);
     this.#samplesPerMs = decoder.sampleRate / 1000;
-    // Under a frame left over, two decoded, one pitch period inserted: four frames always fit.
+    // Under a frame left over and two decoded (accelerating); pitch periods are only inserted into
+    // the room left, so four frames always fit.
     this.#sync = new SyncBuffer(4 * this.frameSamples, this.frameSamples);
     this.#unit = new Int16Array(this.frameSamples);
     const neededSlots = Math.ceil((maxTargetMs + overflowMs) / frameMs) + 8;
