@@ -56,7 +56,7 @@ export interface AgentMedia {
 }
 
 /** Default jitter-buffer bounds: 20 to 200 ms. */
-export const DEFAULT_JITTER: JitterSettings = { minDelayMs: 20, maxDelayMs: 200, timeStretch: true };
+export const DEFAULT_JITTER: JitterSettings = { minDelayMs: 20, maxDelayMs: 300, timeStretch: true };
 
 /** One routable agent: `serviceHost=NAME.ORG` picks it. */
 export interface AgentDefinition {

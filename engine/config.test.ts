@@ -49,11 +49,11 @@ describe('loadConfig', () => {
       outboundSampleRate: undefined,
       botSampleRate: undefined,
       l16ByteOrder: 'big',
-      jitter: { minDelayMs: 20, maxDelayMs: 200, timeStretch: true },
+      jitter: { minDelayMs: 20, maxDelayMs: 300, timeStretch: true },
       outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 },
     });
     expect(typeof support.bot.transition).toBe('function');
-    expect(config.agents.find((agent) => agent.name === 'parrot')!.media.jitter).toEqual({ minDelayMs: 20, maxDelayMs: 200, timeStretch: false });
+    expect(config.agents.find((agent) => agent.name === 'parrot')!.media.jitter).toEqual({ minDelayMs: 20, maxDelayMs: 300, timeStretch: false });
   });
 
   it('serves the embedded org default only when the file defines no organizations, or asks for it', async () => {

@@ -36,7 +36,7 @@ const mediaSchema = z
       .object({ minDelayMs: z.number().int().min(0).max(1000), maxDelayMs: z.number().int().min(20).max(2000), timeStretch: z.boolean() })
       .partial()
       .strict()
-      .refine((jitter) => (jitter.minDelayMs ?? 20) <= (jitter.maxDelayMs ?? 200), 'jitter.minDelayMs must not exceed maxDelayMs'),
+      .refine((jitter) => (jitter.minDelayMs ?? 20) <= (jitter.maxDelayMs ?? 300), 'jitter.minDelayMs must not exceed maxDelayMs'),
     outbound: z
       .object({
         framesPerMessage: z.number().int().min(1).max(50),

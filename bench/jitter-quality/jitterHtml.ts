@@ -59,7 +59,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 <h1>Jitter-buffer quality</h1>
 <p><code>${escapeXml(report.command)}</code></p>
 <p>${machine.cpus} CPUs, ${escapeXml(machine.cpu)}, Node ${escapeXml(machine.node)}, ${escapeXml(machine.platform)}. ${report.callsPerProfile} calls × ${(report.durationMs / 1000).toFixed(0)} s per profile, seed ${report.seed}; audio: ${escapeXml(report.media.join(', '))}; callwire's buffer: ${escapeXml(report.callwireSettings)}.</p>
-<p>Each chart: mean added delay against concealment, per call (small dots) and pooled over the profile (large dots); the dashed line is the 1 % concealment target above the sender's own loss. The y axis is logarithmic above 0.1 %.</p>
+<p>Each chart: mean added delay against concealment, per call (small dots) and pooled over the profile (large dots); the dashed line marks 1 % concealment above the sender's own loss (one tick in a hundred made up by the buffer although the sender sent its audio). The y axis is logarithmic above 0.1 %.</p>
 <p>${legend}</p>
 <div class="charts">${report.profiles.map((profile) => profileChart(profile)).join('\n')}</div>
 ${table(report.profiles)}

@@ -12,7 +12,13 @@ export interface MachineInfo {
 }
 
 /** One profile, without the per-frame arrays. */
-export interface ProfileReport extends Omit<ProfileResult, 'callResults'> {
+export interface ProfileReport extends Omit<ProfileResult, 'callResults' | 'target'> {
+  /** Concealment beyond the sender's loss, %, and callwire's mean delay over the oracles'. */
+  readonly comparison: {
+    readonly excessConcealmentPct: number;
+    readonly ratioToOracle: number | null;
+    readonly ratioToSameConcealmentOracle: number | null;
+  };
   /** Per call: which audio, the tick phase, and per strategy mean delay / concealment / late. */
   readonly callDetails: readonly {
     readonly call: number;
@@ -46,9 +52,14 @@ export function machineInfo(): MachineInfo {
 
 /** Drops the per-frame arrays and keeps per-call figures. */
 export function profileReport(result: ProfileResult): ProfileReport {
-  const { callResults, ...rest } = result;
+  const { callResults, target, ...rest } = result;
   return {
     ...rest,
+    comparison: {
+      excessConcealmentPct: target.excessConcealmentPct,
+      ratioToOracle: target.ratioToOracle,
+      ratioToSameConcealmentOracle: target.ratioToSameConcealmentOracle,
+    },
     callDetails: callResults.map((call) => {
       const strategies = {} as Record<StrategyName, { meanDelayMs: number; concealmentPct: number; late: number; quality: number; disturbanceDb: number }>;
       for (const summary of result.strategies) {

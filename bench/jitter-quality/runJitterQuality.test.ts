@@ -118,7 +118,11 @@ describe('runJitterQuality', () => {
     // The quality column: mean / worst call, on every strategy row.
     expect(markdown.match(/\| [1-5]\.\d\d \/ [1-5]\.\d\d \|/g)).toHaveLength(3 * STRATEGIES.length);
     expect(markdown).toContain('speech quality mean / worst call (1–5)');
+    // The comparison table: a row per profile, figures only (the report describes, it does not grade).
+    expect(markdown.match(/^\| (clean|congested-4g|lossy) \| [\d.]+ % \| [\d.]+ % \| [\d.]+× \| [\d.]+× \|$/gm)).toHaveLength(3);
+    expect(markdown).not.toMatch(/target|\byes\b|\*\*no\*\*/);
     const html = jitterHtml(report);
+    expect(html).not.toContain('target');
     expect(html.match(/<svg /g)).toHaveLength(3);
     expect(html).toContain('<th>speech quality mean (1–5)</th>');
     expect(html.match(/<tr>/g)).toHaveLength(1 + 3 * STRATEGIES.length);

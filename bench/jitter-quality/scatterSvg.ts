@@ -22,7 +22,7 @@ export interface ScatterPanel {
   readonly xMaxMs: number;
   /** Top of the y axis, %. */
   readonly yMaxPct: number;
-  /** A dashed horizontal reference line (the concealment target), %. */
+  /** A dashed horizontal reference line (1 % concealment above the sender's loss), %. */
   readonly referencePct?: number;
   readonly width?: number;
   readonly height?: number;

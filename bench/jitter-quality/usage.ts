@@ -9,5 +9,5 @@ export const JITTER_BENCH_USAGE = `  callwire bench --jitter [--profile a,b] [--
       oracles (smallest fixed delay with callwire's late frames / concealment / ≤ 1 % late) and no
       buffer, and prints added delay, concealment, late frames and a speech-quality score (1–5,
       the audio each one played against the clean speech) per profile (Markdown; --json: JSON). Audio: the speech fixtures in bench/fixtures (or --fixtures, or a synthetic talker).
-      --max-delay sets callwire's largest target delay (media.jitter.maxDelayMs; default 200).
+      --max-delay sets callwire's largest target delay (media.jitter.maxDelayMs; default 300).
       --out DIR writes report.html (charts of delay against concealment) and report.json.`;

@@ -12,8 +12,11 @@ import { TargetDelay, type TargetDelayOptions } from './targetDelay.js';
 import { TimeStretch } from './timeStretch.js';
 import { WaveformSubstitution } from './waveformSubstitution.js';
 
-/** Most packets one tick decodes: its own, plus the next one when shortening speech needs more audio. */
-const MAX_PACKETS_PER_TICK = 2;
+/**
+ * Packets whose audio is in the sync buffer: it holds at most four frames, and no splice removes
+ * more than a pitch period (15 ms) of one packet, so twice that many is ample.
+ */
+const MAX_PENDING_PACKETS = 8;
 
 /** Settings of a {@link PlayoutStage}; every duration in milliseconds. */
 export interface PlayoutOptions {
@@ -21,13 +24,16 @@ export interface PlayoutOptions {
   readonly frameMs?: number;
   /** Lowest target delay. Default 20: one frame, the tick grid itself. */
   readonly minTargetMs?: number;
-  /** Highest target delay. Default 200 (Telnyx's own SIP jitter buffer default maximum). */
+  /**
+   * Highest target delay. Default 300: the jitter quantile seldom asks for more than 200 (Telnyx's
+   * own SIP jitter buffer default maximum); stalls that keep recurring on a TCP path may.
+   */
   readonly maxTargetMs?: number;
   /** Target before any jitter is seen. Default `minTargetMs`. */
   readonly initialTargetMs?: number;
   /**
    * Delay beyond `maxTargetMs` at which frames are dropped even mid-speech (after a long stall), back
-   * down to `maxTargetMs`. Default `maxTargetMs`, so 400 ms of delay with the defaults.
+   * down to `maxTargetMs`. Default `maxTargetMs`, so 600 ms of delay with the defaults.
    */
   readonly overflowMs?: number;
   /** Level below which a frame counts as silence for drift correction, in dBFS. Default -45. */
@@ -41,7 +47,17 @@ export interface PlayoutOptions {
    * must be (`minCorrelation`). `false` turns it off: only quiet frames are then dropped or
    * inserted, as before. Defaults: 20, 20 and 0.9.
    */
-  readonly timeStretch?: false | { readonly accelerateAboveMs?: number; readonly expandBelowMs?: number; readonly minCorrelation?: number };
+  readonly timeStretch?:
+    | false
+    | {
+        readonly accelerateAboveMs?: number;
+        readonly expandBelowMs?: number;
+        readonly minCorrelation?: number;
+        /** Pitch periods repeated per tick while the buffer drains (see {@link PlayoutStage}); 0 turns it off. Default 3. */
+        readonly drainPeriods?: number;
+        /** Correlation a repeated period needs while the buffer drains: anything beats concealing. Default 0.6. */
+        readonly drainMinCorrelation?: number;
+      };
   /** Reorder ring settings; the capacity defaults to what `maxTargetMs + overflowMs` needs. */
   readonly reorder?: ReorderOptions;
   /** Finer control of the target estimator (quantile, intervals, forget factor, decay). */
@@ -76,9 +92,12 @@ export interface PlayoutOptions {
  *   delay is `accelerateAboveMs` above the target (NetEq's accelerate: a backlog after a stall
  *   drains during speech), and repeats one while it is `expandBelowMs` below it (preemptive expand:
  *   the delay grows to the target without concealment); it leaves speech alone when the pitch
- *   periods do not match well enough. Only a delay beyond `maxTargetMs + overflowMs` (a long
- *   stall) is cut mid-speech by whole frames, back down to `maxTargetMs`, as PJMEDIA's discard does
- *   when its buffer overflows.
+ *   periods do not match well enough. While the buffer drains (the next packet is already later
+ *   than the usual jitter: a stall or a spike has begun), it repeats up to `drainPeriods` periods
+ *   per tick at a looser correlation, so the audio still buffered covers more of the gap and less
+ *   of it is concealed; if the gap ends early, the extra delay is shortened away as after a stall.
+ *   Only a delay beyond `maxTargetMs + overflowMs` (a long stall) is cut mid-speech by whole
+ *   frames, back down to `maxTargetMs`, as PJMEDIA's discard does when its buffer overflows.
  * - A packet's added delay is counted from its arrival to when its first sample plays: the tick
  *   plus whatever audio was buffered ahead of it. A frame's `sequenceNumber` is that of the last
  *   packet whose audio starts in it, -1 when none does (stretched audio, concealment, silence).
@@ -114,12 +133,24 @@ export class PlayoutStage {
   readonly #accelerateLevelMs: number;
   /** Level below which speech is lengthened; from `expandBelowMs`. */
   readonly #expandLevelMs: number;
+  /** Pitch periods repeated per tick while the buffer drains, and the correlation they need. */
+  readonly #drainPeriods: number;
+  readonly #drainMinCorrelation: number;
+  /** Correlation a repeated period needs otherwise (below the target); from `minCorrelation`. */
+  readonly #expandMinCorrelation: number;
+  /** Media time of the newest packet pushed since the stream (re)started, ms. */
+  #newestMediaMs = Number.NEGATIVE_INFINITY;
   readonly #samplesPerMs: number;
-  /** Packets whose audio joined {@link #sync} during the current tick: sequence number, arrival, where it starts. */
-  readonly #tickSequences = new Int32Array(MAX_PACKETS_PER_TICK);
-  readonly #tickArrivalsMs = new Float64Array(MAX_PACKETS_PER_TICK);
-  readonly #tickStarts = new Int32Array(MAX_PACKETS_PER_TICK);
+  /**
+   * Packets whose audio is in {@link #sync}, in order: sequence number (unsigned 32-bit, so not an
+   * Int32Array), arrival, where in the buffer they start. The first {@link #tickPackets} started in
+   * the last tick's frame; the rest start later (audio stretched ahead of them) and carry over.
+   */
+  readonly #tickSequences = new Float64Array(MAX_PENDING_PACKETS);
+  readonly #tickArrivalsMs = new Float64Array(MAX_PENDING_PACKETS);
+  readonly #tickStarts = new Int32Array(MAX_PENDING_PACKETS);
   #tickPackets = 0;
+  #pendingPackets = 0;
   /** Kind of the last frame of audio that joined {@link #sync}. */
   #unitKind: AudioFrameKind = 'silence';
   /** A frame was played since the start or the last reset of the stream. */
@@ -131,7 +162,7 @@ export class PlayoutStage {
   constructor(decoder: AudioDecoder, options: PlayoutOptions = {}, stats: JitterStats = new JitterStats()) {
     const frameMs = options.frameMs ?? 20;
     const minTargetMs = options.minTargetMs ?? frameMs;
-    const maxTargetMs = options.maxTargetMs ?? 200;
+    const maxTargetMs = options.maxTargetMs ?? 300;
     const overflowMs = options.overflowMs ?? maxTargetMs;
     const concealFrames = options.concealFrames ?? 4;
     if (!(frameMs > 0) || !(overflowMs >= frameMs)) throw new RangeError('PlayoutStage needs frameMs > 0 and overflowMs ≥ one frame');
@@ -154,13 +185,18 @@ export class PlayoutStage {
     this.#overflowDelayMs = maxTargetMs + overflowMs;
     this.#concealFrames = concealFrames;
     this.#quietEnergy = scaledEnergyLimit(dbfsToRms(options.silenceDbfs ?? -45), this.frameSamples);
-    const stretch = options.timeStretch;
+    const stretchOptions = options.timeStretch === false ? undefined : options.timeStretch;
+    this.#expandMinCorrelation = stretchOptions?.minCorrelation ?? 0.9;
     this.#stretch =
-      stretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: stretch?.minCorrelation ?? 0.9 });
-    this.#accelerateLevelMs = frameMs + ((stretch === false ? undefined : stretch?.accelerateAboveMs) ?? 20);
-    this.#expandLevelMs = frameMs - ((stretch === false ? undefined : stretch?.expandBelowMs) ?? 20);
+      options.timeStretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: this.#expandMinCorrelation });
+    this.#accelerateLevelMs = frameMs + (stretchOptions?.accelerateAboveMs ?? 20);
+    this.#expandLevelMs = frameMs - (stretchOptions?.expandBelowMs ?? 20);
+    this.#drainPeriods = stretchOptions?.drainPeriods ?? 3;
+    this.#drainMinCorrelation = stretchOptions?.drainMinCorrelation ?? 0.6;
+    if (!Number.isInteger(this.#drainPeriods) || this.#drainPeriods < 0) throw new RangeError(`drainPeriods must be an integer ≥ 0, got ${this.#drainPeriods}`);
     this.#samplesPerMs = decoder.sampleRate / 1000;
-    // Under a frame left over, two decoded, one pitch period inserted: four frames always fit.
+    // Under a frame left over and two decoded (accelerating); pitch periods are only inserted into
+    // the room left, so four frames always fit.
     this.#sync = new SyncBuffer(4 * this.frameSamples, this.frameSamples);
     this.#unit = new Int16Array(this.frameSamples);
     const neededSlots = Math.ceil((maxTargetMs + overflowMs) / frameMs) + 8;
@@ -187,9 +223,12 @@ export class PlayoutStage {
     if (outcome === 'reset') {
       this.#estimator.rebase();
       this.#started = false;
+      this.#newestMediaMs = Number.NEGATIVE_INFINITY;
     }
+    const mediaMs = this.reorder.lastKey * this.frameMs;
+    if (mediaMs > this.#newestMediaMs) this.#newestMediaMs = mediaMs;
     // Late packets count too: they are the evidence that the target is too low.
-    this.#estimator.observe(arrivalMs, this.reorder.lastKey * this.frameMs);
+    this.#estimator.observe(arrivalMs, mediaMs);
     return outcome;
   }
 
@@ -216,12 +255,11 @@ export class PlayoutStage {
     estimator.advance(nowMs);
     // Copied only when it changes: a number copied between objects may be boxed on the way.
     if (stats.targetDelayMs !== estimator.targetMs) stats.targetDelayMs = estimator.targetMs;
-    this.#tickPackets = 0;
+    this.#carryOverStarts();
     const frame = this.#frame;
-    frame.sequenceNumber = -1;
     // Audio stretched on earlier ticks may already cover this one: then no packet is due yet.
     if (this.#sync.length < this.frameSamples) this.#produce(nowMs);
-    this.#recordDelays(nowMs);
+    this.#reportStarts(nowMs);
     this.#sync.take(frame.samples, this.frameSamples);
     frame.sampleCount = this.frameSamples;
     frame.kind = this.#unitKind;
@@ -258,6 +296,7 @@ export class PlayoutStage {
         if (leftover > 0 && this.#cutQuietLeftover(leftover)) return;
         if (heardLevel >= this.#accelerateLevelMs) this.#accelerate(nowMs);
         else if (level < this.#expandLevelMs) this.#expand();
+        else if (this.#draining(nowMs)) for (let i = 0; i < this.#drainPeriods && this.#expand(this.#drainMinCorrelation); i++);
       }
       return;
     }
@@ -300,16 +339,31 @@ export class PlayoutStage {
     this.stats.acceleratedMs += removed / this.#samplesPerMs;
   }
 
-  /** Below the target mid-speech: repeats one pitch period of the buffered audio, so the next packet waits longer. */
-  #expand(): void {
+  /**
+   * Whether the next packet is overdue by more than the usual jitter and half a frame: a stall or a
+   * spike is under way, and every pitch period repeated now is less to conceal if it lasts. (The half
+   * frame is what a sender clock running slightly slow makes its packets late by, with no stall.)
+   */
+  #draining(nowMs: number): boolean {
+    const estimator = this.#estimator;
+    const overdueMs = nowMs - estimator.baselineMs - this.#newestMediaMs - this.frameMs;
+    return overdueMs > estimator.usualJitterMs + this.frameMs / 2;
+  }
+
+  /**
+   * Below the target mid-speech, or draining: repeats one pitch period of the buffered audio, so the
+   * next packet waits longer. False when the audio did not allow it.
+   */
+  #expand(minCorrelation = this.#expandMinCorrelation): boolean {
     const stretch = this.#stretch;
-    if (stretch === undefined) return;
+    if (stretch === undefined) return false;
     const sync = this.#sync;
-    const inserted = stretch.expand(sync.samples, 0, sync.length, stretch.maxLag);
-    if (inserted === 0) return;
+    const inserted = stretch.expand(sync.samples, 0, sync.length, stretch.maxLag, minCorrelation);
+    if (inserted === 0) return false;
     sync.length += inserted;
     this.#shiftStarts(inserted, inserted);
     this.stats.expandedMs += inserted / this.#samplesPerMs;
+    return true;
   }
 
   /**
@@ -330,17 +384,42 @@ export class PlayoutStage {
   /** A splice of one `lag` at the front of the buffer moved every packet start past the first period by `by`. */
   #shiftStarts(lag: number, by: number): void {
     const starts = this.#tickStarts;
-    for (let i = 0; i < this.#tickPackets; i++) {
-      if (starts[i]! >= lag) starts[i] = starts[i]! + by;
+    for (let i = 0; i < this.#pendingPackets; i++) {
+      // A packet whose start was cut away (quiet leftover) starts where the audio now does.
+      if (starts[i]! >= lag) starts[i] = starts[i]! + by > 0 ? starts[i]! + by : 0;
     }
   }
 
-  /** Each packet that started playing this tick waited until the tick plus the audio ahead of it. */
-  #recordDelays(nowMs: number): void {
-    const delays = this.stats.addedDelay;
-    for (let i = 0; i < this.#tickPackets; i++) {
-      delays.addDifference(nowMs + this.#tickStarts[i]! / this.#samplesPerMs, this.#tickArrivalsMs[i]!);
+  /** Forgets the packets reported last tick; those still ahead move up one frame, as the buffer did. */
+  #carryOverStarts(): void {
+    const reported = this.#tickPackets;
+    const remaining = this.#pendingPackets - reported;
+    const sequences = this.#tickSequences;
+    const arrivals = this.#tickArrivalsMs;
+    const starts = this.#tickStarts;
+    for (let i = 0; i < remaining; i++) {
+      sequences[i] = sequences[reported + i]!;
+      arrivals[i] = arrivals[reported + i]!;
+      starts[i] = starts[reported + i]! - this.frameSamples;
     }
+    this.#pendingPackets = remaining;
+    this.#tickPackets = 0;
+  }
+
+  /**
+   * Reports the packets whose audio starts in this tick's frame: each waited until the tick plus the
+   * audio ahead of it, and the frame takes the last one's sequence number.
+   */
+  #reportStarts(nowMs: number): void {
+    const starts = this.#tickStarts;
+    let count = 0;
+    while (count < this.#pendingPackets && starts[count]! < this.frameSamples) count++;
+    this.#tickPackets = count;
+    const delays = this.stats.addedDelay;
+    for (let i = 0; i < count; i++) {
+      delays.addDifference(nowMs + starts[i]! / this.#samplesPerMs, this.#tickArrivalsMs[i]!);
+    }
+    this.#frame.sequenceNumber = count > 0 ? this.#tickSequences[count - 1]! : -1;
   }
 
   /**
@@ -462,13 +541,12 @@ export class PlayoutStage {
       this.#waveform.remember(samples, count);
     }
     const sync = this.#sync;
-    const index = this.#tickPackets++;
+    const index = this.#pendingPackets++;
     this.#tickSequences[index] = slot.sequenceNumber;
     this.#tickArrivalsMs[index] = slot.arrivalMs;
     this.#tickStarts[index] = sync.length;
     sync.append(samples, count);
     this.#unitKind = 'speech';
-    this.#frame.sequenceNumber = slot.sequenceNumber;
     this.stats.played++;
     this.reorder.release();
     this.#concealRun = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TargetDelay } from './targetDelay.js';
+import { DEFAULT_TARGET_DELAY, TargetDelay } from './targetDelay.js';
 
 /** Feeds packets every 20 ms with `jitter(i)` ms of extra delay, advancing the estimator per tick. */
 function run(estimator: TargetDelay, frames: number, jitter: (i: number) => number, startFrame = 0, periodMs = 20): number[] {
@@ -45,6 +45,13 @@ describe('TargetDelay', () => {
     // Every 10th packet 40 ms late: each 500 ms interval sees a 40 ms maximum.
     const targets = run(estimator, 3000, (i) => (i % 10 === 0 ? 40 : 0));
     expect(targets.at(-1)).toBe(60);
+    expect(estimator.usualJitterMs).toBe(40);
+  });
+
+  it('reports the usual jitter without the delay peaks, which the stall margin judges instead', () => {
+    const estimator = new TargetDelay();
+    run(estimator, 3000, (i) => (i % 10 === 0 ? 10 : 0) + (i % 500 === 250 ? 300 : 0));
+    expect(estimator.usualJitterMs).toBe(10);
   });
 
   it('never leaves its bounds', () => {
@@ -130,14 +137,14 @@ describe('TargetDelay against TCP stalls', () => {
   });
 
   it('holds the cap when recurring stalls are longer than it allows', () => {
-    const targets = runStalls(new TargetDelay(), 150, every12s, 300);
+    const targets = runStalls(new TargetDelay({ maxTargetMs: 200 }), 150, every12s, 300);
     for (const target of targetsAtOnsets(targets, every12s).slice(2)) expect(target).toBe(200);
   });
 
   it('falls back within seconds after an isolated stall', () => {
     const targets = runStalls(new TargetDelay(), 60, [20_000], 400);
     const stallEnd = 20_400 / 20;
-    expect(targets[stallEnd]).toBe(200);
+    expect(targets[stallEnd]).toBe(DEFAULT_TARGET_DELAY.maxTargetMs);
     const back = targets.slice(stallEnd).findIndex((target) => target < 25);
     expect(back).toBeGreaterThan(0);
     expect(back * 20).toBeLessThan(10_000);
@@ -146,7 +153,7 @@ describe('TargetDelay against TCP stalls', () => {
 
   it('releases the margin once the stalls stop recurring', () => {
     const fourStalls = every12s.slice(0, 4);
-    const targets = runStalls(new TargetDelay(), 300, fourStalls, 300);
+    const targets = runStalls(new TargetDelay({ maxTargetMs: 200 }), 300, fourStalls, 300);
     const lastEnd = (fourStalls.at(-1)! + 300) / 20;
     expect(targets[lastEnd + 50 * 20]).toBe(200); // still held 20 s later
     const back = targets.slice(lastEnd).findIndex((target) => target < 25);

@@ -36,11 +36,13 @@ export interface TargetDelayOptions {
  * NetEq- and PJMEDIA-derived defaults for 20 ms frames. The stall settings are this project's: a
  * peak is three frames above the baseline, its memory fades over a minute (a few of the stalls a
  * bad TCP path has), and a margin is bought once recurring peaks would conceal 0.2 % of the call.
+ * The cap is above Telnyx's own SIP jitter buffer maximum (200): the quantile seldom reaches it,
+ * but recurring stalls on a TCP path are worth a larger margin.
  */
 export const DEFAULT_TARGET_DELAY: TargetDelayOptions = {
   frameMs: 20,
   minTargetMs: 20,
-  maxTargetMs: 200,
+  maxTargetMs: 300,
   initialTargetMs: 20,
   quantile: 0.95,
   intervalMs: 500,
@@ -96,6 +98,8 @@ export class TargetDelay {
   driftMsPerSecond = 0;
   /** Extra delay headroom to restore during silence because the baseline is rising, in [0, frameMs / 2]. Written only by the estimator. */
   insertMarginMs = 0;
+  /** The per-interval jitter the histogram quantile expects at most, in ms: a packet later than that is a delay peak in the making. Written only by the estimator. */
+  usualJitterMs = 0;
   readonly #options: TargetDelayOptions;
   readonly #baseline: SlidingMinimum;
   readonly #histogram: ForgettingHistogram;
@@ -193,7 +197,8 @@ export class TargetDelay {
     // judges peaks by whether they recur, so a single one does not hold the target up for a minute.
     if (this.#intervalMax >= 0 && this.#intervalMax < this.#options.stallThresholdMs) {
       this.#histogram.add(this.#intervalMax);
-      this.#floorMs = this.#clamp(this.#histogram.quantileValue() + this.#options.frameMs);
+      this.usualJitterMs = this.#histogram.quantileValue();
+      this.#floorMs = this.#clamp(this.usualJitterMs + this.#options.frameMs);
       this.#updateDrift(nowMs);
     }
     this.#intervalMax = -1;

@@ -62,7 +62,7 @@ export class TimeStretch {
    * samples after the splice move left. Returns how many samples were removed (0 when it refused).
    */
   accelerate(samples: Int16Array, start: number, end: number, maxRemove: number): number {
-    const lag = this.#chooseLag(samples, start, end, maxRemove);
+    const lag = this.#chooseLag(samples, start, end, maxRemove, this.#minCorrelation);
     if (lag === 0) return 0;
     // Fade from the first period into the second; everything after the second moves up by one period.
     for (let i = 0; i < lag; i++) {
@@ -75,10 +75,12 @@ export class TimeStretch {
   /**
    * Lengthens `samples[start, end)` by one pitch period of at most `maxInsert` samples, in place (the
    * array needs that much room after `end`). Returns how many samples were inserted (0 when it refused).
+   * `minCorrelation` overrides the constructor's for this call: a caller about to conceal may accept
+   * periods that repeat less well.
    */
-  expand(samples: Int16Array, start: number, end: number, maxInsert: number): number {
+  expand(samples: Int16Array, start: number, end: number, maxInsert: number, minCorrelation = this.#minCorrelation): number {
     const room = samples.length - end;
-    const lag = this.#chooseLag(samples, start, end, maxInsert < room ? maxInsert : room);
+    const lag = this.#chooseLag(samples, start, end, maxInsert < room ? maxInsert : room, minCorrelation);
     if (lag === 0) return 0;
     // Make room after the first period, then fill it with the second period fading back into the first.
     samples.copyWithin(start + 2 * lag, start + lag, end);
@@ -89,7 +91,7 @@ export class TimeStretch {
   }
 
   /** The lag to splice at, or 0 to leave the audio alone; sets {@link lastCorrelation}. */
-  #chooseLag(samples: Int16Array, start: number, end: number, limit: number): number {
+  #chooseLag(samples: Int16Array, start: number, end: number, limit: number, minCorrelation: number): number {
     this.lastCorrelation = 0;
     const available = (end - start) >> 1;
     let longest = this.maxLag < available ? this.maxLag : available;
@@ -106,7 +108,7 @@ export class TimeStretch {
       const to = best + step - 1 < longest ? best + step - 1 : longest;
       best = this.#bestLag(samples, start, from, to, 1);
     }
-    if (this.#bestCorrelation < this.#minCorrelation) return 0;
+    if (this.#bestCorrelation < minCorrelation) return 0;
     this.lastCorrelation = this.#bestCorrelation;
     return best;
   }
