@@ -6,6 +6,7 @@ import { systemClock } from '../../engine/clock.js';
 import { createLogger } from '../../engine/logger.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../engine/server.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
+import type { RedisSettings } from '../../engine/redis/redisSettings.js';
 
 /** Log lines the engine wrote, parsed, for assertions on what operators would see. */
 export class LogLines {
@@ -35,6 +36,8 @@ export interface TelnyxEngineOptions {
   readonly allowedHosts?: readonly string[];
   /** The engine's `trustedProxies`; none by default. */
   readonly trustedProxies?: readonly string[];
+  /** Shared call state in this Redis; none by default. */
+  readonly redis?: RedisSettings;
 }
 
 /** The real engine on 127.0.0.1 with the shipped agents plus `agents`, wired to a Telnyx simulator. */
@@ -65,6 +68,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     publicUrl: options.publicUrl,
     allowedHosts: options.allowedHosts,
     trustedProxies: options.trustedProxies,
+    redis: options.redis,
     telnyx: {
       apiKey: options.callControl === false ? undefined : sim.apiKey,
       baseUrl: sim.baseUrl,
