@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bed?.close();
   reader?.disconnect();
-  await redis?.stop();
+  await redis?.close();
 });
 
 describe('call directory and node registry in Redis', () => {

@@ -12,15 +12,17 @@ export interface RedisServer {
   readonly port: number;
   /** `redis://127.0.0.1:PORT`. */
   readonly url: string;
-  /** Stops it (SIGTERM, then SIGKILL); its data is gone. */
+  /** Stops it (SIGTERM, then SIGKILL): a Redis gone away; its data is lost. */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty, as a Redis restarted without persistence. */
-  restart(): Promise<void>;
+  /** Starts it again on the same port, empty: a Redis restarted without persistence. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its folder (afterAll). */
+  close(): Promise<void>;
 }
 
 /**
  * Starts `redis-server` (Debian's package; `.ci/run` installs it on a new machine) on a free port
- * and resolves once it answers PING. Call `stop()` in afterAll.
+ * and resolves once it answers PING. Call `close()` in afterAll.
  */
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
@@ -29,13 +31,14 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-    restart: async () => {
+    stop: () => stopChild(child),
+    start: async () => {
       await stopChild(child);
       child = await launch(port, dir);
+    },
+    close: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
