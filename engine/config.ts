@@ -16,6 +16,7 @@ import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
 import type { EventTarget } from './events/eventDelivery.js';
 import { DEFAULT_REDIS_TTL_MS, type RedisSettings } from './redis/redisSettings.js';
+import { withoutPassword } from './redis/redisUrl.js';
 
 export { ConfigError } from './configProblems.js';
 
@@ -143,7 +144,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem, problems) ?? file.trustedProxies ?? [];
   const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem, problems) ?? file.allowedHosts ?? [];
   const events = eventsFromEnv(env, problems) ?? file.events;
-  const redis = redisSettings(redisUrlFromEnv(env, problems), file.redis);
+  const redis = redisSettings(redisUrlFromEnv(env, problems), nonEmpty(env['CALLWIRE_REDIS_URL']) !== undefined, file.redis, problems);
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
   const envPort = parsePort(env['CALLWIRE_PORT'], problems);
   const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
@@ -208,14 +209,18 @@ function redisUrlFromEnv(env: Readonly<Record<string, string | undefined>>, prob
   if (url === undefined) return undefined;
   const parsed = configFileSchema.shape.redis.safeParse({ url });
   if (parsed.success) return parsed.data?.url;
-  for (const issue of parsed.error.issues) problems.push({ path: undefined, message: `CALLWIRE_REDIS_URL: ${issue.message.replace(/^redis\.url/, 'CALLWIRE_REDIS_URL')}` });
+  problems.push({ path: undefined, message: `CALLWIRE_REDIS_URL must be a redis:// or rediss:// URL, got "${withoutPassword(url)}"` });
   return undefined;
 }
 
 /** The file's `redis` with the environment's URL winning; undefined when neither names a Redis. */
-function redisSettings(envUrl: string | undefined, file: ConfigFile['redis']): RedisSettings | undefined {
+function redisSettings(envUrl: string | undefined, envGiven: boolean, file: ConfigFile['redis'], problems: ConfigProblem[]): RedisSettings | undefined {
   const url = envUrl ?? file?.url;
-  if (url === undefined) return undefined;
+  if (url === undefined) {
+    // An unusable CALLWIRE_REDIS_URL was reported already.
+    if (file !== undefined && !envGiven) problems.push({ path: ['redis'], message: 'redis needs a url: set redis.url (or CALLWIRE_REDIS_URL), or remove redis to run without shared state' });
+    return undefined;
+  }
   return { url, nodeId: file?.nodeId, ttlMs: file?.ttlMs ?? DEFAULT_REDIS_TTL_MS };
 }
 

@@ -84,7 +84,8 @@ const redisSchema = z
     /** How long a stopped node's entries outlive its last heartbeat (default 15000; heartbeats come every third of it). */
     ttlMs: z.number().int().min(300, 'redis.ttlMs must be at least 300').max(3_600_000, 'redis.ttlMs must be at most 3600000 (an hour)'),
   })
-  .partial({ nodeId: true, ttlMs: true })
+  // The URL may come from CALLWIRE_REDIS_URL alone (it can hold a password); loadConfig checks one is given.
+  .partial()
   .strict();
 
 /** One agent as written in configuration. */
