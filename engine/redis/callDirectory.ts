@@ -13,7 +13,9 @@ export interface NodePlace {
 
 interface ListedCall {
   readonly entry: { -readonly [K in keyof CallEntry]: CallEntry[K] };
-  readonly subscription: Subscription;
+  subscription: Subscription | undefined;
+  /** False until the first write, which waits for the actor to take in the `start`. */
+  written: boolean;
 }
 
 /**
@@ -46,31 +48,41 @@ export class CallDirectory {
   /** Lists a call whose `start` was accepted, and follows its state until it ends. */
   started(session: CallSession): void {
     if (this.#calls.has(session.id)) return;
-    const entry = {
-      callId: session.id,
-      callControlId: session.callControlId ?? null,
-      node: this.#place.node,
-      worker: this.#place.worker ?? null,
-      agent: `${session.agent.name}.${session.agent.org}`,
-      state: session.liveView().state,
-      startedAt: new Date().toISOString(),
+    const listed: ListedCall = {
+      entry: {
+        callId: session.id,
+        callControlId: session.callControlId ?? null,
+        node: this.#place.node,
+        worker: this.#place.worker ?? null,
+        agent: `${session.agent.name}.${session.agent.org}`,
+        state: session.liveView().state,
+        startedAt: new Date().toISOString(),
+      },
+      subscription: undefined,
+      written: false,
     };
-    const subscription = session.actor.subscribe((snapshot) => {
-      const value = snapshot.value;
-      const state = typeof value === 'string' ? value : (Object.keys(value)[0] ?? 'unknown');
-      if (state === entry.state || state === 'ended' || !this.#calls.has(entry.callId)) return;
+    const { entry } = listed;
+    listed.subscription = session.actor.subscribe((snapshot) => {
+      const state = topLevelState(snapshot.value);
+      if (state === entry.state || state === 'ended') return;
       entry.state = state;
+      if (listed.written && this.#calls.get(entry.callId) === listed) this.#send((batch) => this.#write(batch, entry), 'call_write');
+    });
+    this.#calls.set(session.id, listed);
+    // The session tells of its start just before its actor hears it: the first write, one turn
+    // later, shows the call streaming rather than the state it is leaving.
+    queueMicrotask(() => {
+      if (this.#calls.get(entry.callId) !== listed) return;
+      listed.written = true;
       this.#send((batch) => this.#write(batch, entry), 'call_write');
     });
-    this.#calls.set(session.id, { entry, subscription });
-    this.#send((batch) => this.#write(batch, entry), 'call_write');
   }
 
   /** Removes a call's entries; unknown calls are ignored. */
   ended(session: CallSession): void {
     const listed = this.#calls.get(session.id);
     if (listed === undefined) return;
-    listed.subscription.unsubscribe();
+    listed.subscription?.unsubscribe();
     this.#calls.delete(session.id);
     const keys = entryKeys(listed.entry);
     this.#send((batch) => batch.del(...keys), 'call_remove', () => {
@@ -90,7 +102,7 @@ export class CallDirectory {
   /** Adds the removal of every listed call's entries to `batch` (the engine is closing) and stops following them. */
   removeAll(batch: ChainableCommander): void {
     for (const { entry, subscription } of this.#calls.values()) {
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       batch.del(...entryKeys(entry));
     }
     this.#calls.clear();
@@ -123,4 +135,11 @@ export class CallDirectory {
 
 function entryKeys(entry: CallEntry): string[] {
   return entry.callControlId === null ? [callKey(entry.callId)] : [callKey(entry.callId), callControlKey(entry.callControlId)];
+}
+
+/** The first level of an actor's state value, without allocating (the actor hears every mark). */
+function topLevelState(value: string | object): string {
+  if (typeof value === 'string') return value;
+  for (const key in value) return key;
+  return 'unknown';
 }

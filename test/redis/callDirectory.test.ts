@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineBot } from '../../bots/defineBot.js';
 import { echoBot } from '../../bots/echo.js';
 import { callEntrySchema, nodeEntrySchema, parseEntry } from '../../engine/redis/directoryEntries.js';
 import { callControlKey, callKey, nodeKey } from '../../engine/redis/redisKeys.js';
@@ -11,6 +12,19 @@ import { mulawTone } from '../support/signals.js';
 import { startTelnyxEngine, type TelnyxTestBed } from '../support/telnyxEngine.js';
 
 const NUMBER = '+13125550001';
+const TRANSFERRING_NUMBER = '+13125550002';
+
+/** Transfers the call on key 0, after a short beep. */
+const transferBot = defineBot({
+  name: 'transferrer',
+  create: ({ output, transfer }) => ({
+    dtmf: (digit) => {
+      if (digit !== '0') return;
+      output.play(new Int16Array(1600).map((_, i) => Math.round(Math.sin(i / 3) * 8000)));
+      transfer('+13125559999');
+    },
+  }),
+});
 const NODE = 'node-a';
 
 let redis: RedisServer;
@@ -20,7 +34,7 @@ let reader: Redis;
 beforeAll(async () => {
   redis = await startRedisServer();
   reader = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  bed = await startTelnyxEngine([testAgent('echoer', echoBot, { phoneNumbers: [NUMBER] })], {
+  bed = await startTelnyxEngine([testAgent('echoer', echoBot, { phoneNumbers: [NUMBER] }), testAgent('transferrer', transferBot, { phoneNumbers: [TRANSFERRING_NUMBER] })], {
     allowedHosts: ['127.0.0.1'],
     redis: { url: redis.url, nodeId: NODE, ttlMs: 3_000 },
   });
@@ -55,6 +69,27 @@ describe('call directory and node registry in Redis', () => {
     await leg.hangup();
     await eventually(async () => (await reader.exists(callKey(session.id), callControlKey(leg.callControlId))) === 0, 'the entries to be removed');
     expect(bed.engine.calls.size).toBe(0);
+  });
+
+  it('rewrites the entry when the call changes state (here, to transferring)', async () => {
+    const written: string[] = [];
+    const monitor = await reader.duplicate().monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'set' && args[1]?.startsWith('callwire:call:')) written.push(args[2]!);
+    });
+    try {
+      const leg = await bed.sim.inboundCall({ from: '+13125550102', to: TRANSFERRING_NUMBER });
+      const media = await leg.streamOpened(EVENT_WAIT_MS);
+      await eventually(() => written.some((value) => value.includes(leg.callControlId)), 'the call listed');
+      media.sendDtmf('0');
+      await bed.sim.waitFor(() => bed.engine.calls.size === 0, EVENT_WAIT_MS, 'the transferred call to end');
+      const states = written.map((value) => parseEntry(callEntrySchema, value)).filter((entry) => entry?.callControlId === leg.callControlId).map((entry) => entry!.state);
+      expect(states[0]).toBe('streaming');
+      expect(states).toContain('transferring');
+      await eventually(async () => (await reader.exists(callControlKey(leg.callControlId))) === 0, 'the transferred call removed');
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('heartbeats the node entry with a fresh TTL, counting the calls left', async () => {
