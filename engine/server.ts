@@ -186,6 +186,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     refusing: () => admission.unreadyCause(calls.size),
     preparedCalls,
     onRecordingSaved: (callControlId, session, recording) => events.telnyxRecordingSaved(callControlId, session, recording),
+    sharedParameters: presence?.dialParameters,
   });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
@@ -264,6 +265,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     limits: { ...DEFAULT_PENDING_STREAM_LIMITS, ...definedOnly(options.pendingStreams ?? {}) },
     clientAddress: (request) => clientAddress(request, origins.policy.trustedProxies),
     heldParameters: (key) => telnyx.heldParameters(key),
+    sharedParameters: presence === undefined ? undefined : { holds: (key) => telnyx.holdsParameters(key), fetch: (key) => presence.dialParameters.fetch(key) },
     session: {
       clock,
       pacer,

@@ -16,6 +16,11 @@ export function callControlKey(callControlId: string): string {
   return `${KEY_PREFIX}call-control:${callControlId}`;
 }
 
+/** A dial-out's custom parameters, by the one-time key its stream URL carries (`dial=`). */
+export function dialParametersKey(streamKey: string): string {
+  return `${KEY_PREFIX}dial:${streamKey}`;
+}
+
 /** SCAN patterns of the two listings. */
 export const NODE_KEYS = `${KEY_PREFIX}node:*`;
 export const CALL_KEYS = `${KEY_PREFIX}call:*`;

@@ -1,7 +1,10 @@
 import type { Logger } from '../logger.js';
 
 /** What a Redis failure is counted under (`callwire_redis_errors_total{op}`). */
-export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'bad_reply';
+export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'bad_reply';
+
+/** Failures that say nothing of Redis being away: a value that does not parse, reads shed at the cap. */
+const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy']);
 
 /**
  * Tells operators about Redis trouble without flooding the log: every failure is counted, but each
@@ -27,14 +30,14 @@ export class RedisOutage {
   /** Counts a failed operation; the first of its kind in this outage is logged. */
   failed(op: RedisOp, error: unknown): void {
     this.#count(op);
-    if (op !== 'bad_reply') this.#down = true;
+    if (!NOT_AN_OUTAGE.has(op)) this.#down = true;
     if (this.#logged.has(op)) return;
     this.#logged.add(op);
     const reason = error instanceof Error ? error.message : String(error);
-    this.#log.warn({ op, reason }, op === 'bad_reply' ? 'redis reply did not parse; dropped' : 'redis unavailable: calls go on, the shared call directory and node registry are stale until it is back');
+    this.#log.warn({ op, reason }, NOT_AN_OUTAGE.has(op) ? `redis ${op === 'bad_reply' ? 'reply did not parse; dropped' : 'reads shed: too many in flight'}` : 'redis unavailable: calls go on, the shared call directory and node registry are stale until it is back');
   }
 
-  /** The connection is ready again; true when it ends an outage (the caller then registers everything again). */
+  /** Redis answers again (the connection is ready, or a heartbeat went through); true when it ends an outage. */
   recovered(): boolean {
     const wasDown = this.#down;
     this.#down = false;

@@ -10,6 +10,7 @@ import { engineRedisClient } from './engineRedisClient.js';
 import { nodeKey } from './redisKeys.js';
 import { RedisOutage, type RedisOp } from './redisOutage.js';
 import { HEARTBEATS_PER_TTL, type RedisSettings } from './redisSettings.js';
+import { SharedDialParameters } from './sharedDialParameters.js';
 
 /** What the node registry reads of the running engine at each heartbeat. */
 export interface EngineView {
@@ -38,6 +39,8 @@ export class RedisPresence {
   readonly #log: Logger;
   readonly #outage: RedisOutage;
   readonly #directory: CallDirectory;
+  /** Dial-out parameters any node can read, for streams that land on another node than their dial. */
+  readonly dialParameters: SharedDialParameters;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   #closed = false;
@@ -50,6 +53,7 @@ export class RedisPresence {
     this.#outage = new RedisOutage(log, countError);
     this.#redis = engineRedisClient(settings.url, `callwire:${this.#place.node}`.replace(/[^\w:.-]/g, '_'));
     this.#directory = new CallDirectory(this.#redis, this.#place, settings.ttlMs, this.#outage);
+    this.dialParameters = new SharedDialParameters(this.#redis, this.#outage);
     this.#loopDelay.enable();
     // ioredis reports every failed (re)connection here; without a listener it would print them itself.
     this.#redis.on('error', (error: unknown) => this.#outage.failed('connection', error));
@@ -119,6 +123,9 @@ export class RedisPresence {
       (results) => {
         const error = results?.find(([failure]) => failure !== null)?.[0];
         if (error !== undefined && error !== null) this.#outage.failed('heartbeat', error);
+        // Redis answered on a connection that never dropped (it had hung, say): this heartbeat has
+        // registered everything again, and the next failure is news worth a line.
+        else if (this.#outage.down && this.#outage.recovered()) this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
       },
       (error: unknown) => this.#outage.failed('heartbeat', error),
     );
