@@ -371,6 +371,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     },
     drain: async (deadlineMs: number) => {
       admission.drain();
+      presence?.refresh();
       log.info({ calls: calls.size, deadlineMs }, 'draining: new calls refused, active calls run on');
       const deadline = clock.now() + deadlineMs;
       while (calls.size > 0 && clock.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -77,6 +77,11 @@ export class RedisPresence {
     if (!this.#closed) this.#directory.ended(session);
   }
 
+  /** Heartbeats now rather than at the next tick: the engine started draining, and load balancers and operators should see it at once. */
+  refresh(): void {
+    if (!this.#closed) this.#beat();
+  }
+
   /** Takes the node and its remaining calls out of Redis (bounded wait) and closes the connection. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -100,10 +100,22 @@ describe('call directory and node registry in Redis', () => {
     expect(await reader.pttl(nodeKey(NODE, undefined))).toBeGreaterThan(0);
   });
 
-  it('takes the node out of the registry when the engine closes', async () => {
+  it('shows a draining engine as draining at once, and takes it out of the registry when it has closed', async () => {
     const other = await startTelnyxEngine([], { redis: { url: redis.url, nodeId: 'node-closing', ttlMs: 60_000 } });
     await eventually(async () => (await reader.exists(nodeKey('node-closing', undefined))) === 1, 'the second node to register');
-    await other.close();
-    expect(await reader.exists(nodeKey('node-closing', undefined))).toBe(0);
+    const written: boolean[] = [];
+    const monitor = await reader.duplicate().monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'set' && args[1] === nodeKey('node-closing', undefined)) written.push(parseEntry(nodeEntrySchema, args[2] ?? null)!.draining);
+    });
+    try {
+      // A heartbeat comes every 20 s at this TTL: the draining entry is written by the drain itself.
+      await other.engine.drain(5_000);
+      await eventually(() => written.includes(true), 'the draining entry');
+      expect(await reader.exists(nodeKey('node-closing', undefined))).toBe(0);
+    } finally {
+      monitor.disconnect();
+      await other.close();
+    }
   });
 });
