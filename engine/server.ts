@@ -34,6 +34,7 @@ import { CallControl } from './telnyx/callControl.js';
 import { SeenWebhookIds } from './telnyx/seenWebhookIds.js';
 import { OutboundSerializer } from './telnyx/serializeOutbound.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
+import type { TelnyxWebhookEvent } from './telnyx/webhookEvents.js';
 import { CallEvents } from './events/callEvents.js';
 import { DEFAULT_EVENT_DELIVERY, type EventDeliveryOptions, type EventTarget } from './events/eventDelivery.js';
 import type { RedisSettings } from './redis/redisSettings.js';
@@ -211,7 +212,21 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     bodyTimeoutMs: timeouts.bodyTimeoutMs,
     routeLogs: routeLoggers(log),
     tryPage: tryPageEnabled(options.tryPage, options.host),
+    // A webhook for a call this process does not run may be for one another node runs.
+    forwardWebhook: presence === undefined
+      ? undefined
+      : (event: TelnyxWebhookEvent, rawBody: Buffer, acceptedUntilMs: number) => {
+          const callControlId = event.callControlId;
+          if (callControlId === undefined || event.type === 'call.initiated' || calls.byCallControlId(callControlId) !== undefined) return;
+          presence.webhooks.forward(callControlId, rawBody.toString('utf8'), acceptedUntilMs);
+        },
   };
+  presence?.onForwardedWebhook((event, acceptedUntilMs) => {
+    // Telnyx may also have redelivered it here directly: each event is applied once per process.
+    if (seenWebhooks.check(event.id, acceptedUntilMs, now())) return;
+    // No stream URL is built for a forwarded event: answering calls is the receiving node's part.
+    telnyx.handleEvent(event, () => undefined);
+  });
   const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const server: Server = createServer(
     {

@@ -21,6 +21,11 @@ export function dialParametersKey(streamKey: string): string {
   return `${KEY_PREFIX}dial:${streamKey}`;
 }
 
+/** The pub/sub channel an engine process hears forwarded webhooks on. */
+export function webhookChannel(nodeId: string, worker: number | undefined): string {
+  return `${nodeKey(nodeId, worker)}:webhooks`;
+}
+
 /** SCAN patterns of the two listings. */
 export const NODE_KEYS = `${KEY_PREFIX}node:*`;
 export const CALL_KEYS = `${KEY_PREFIX}call:*`;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 
 /** What a Redis failure is counted under (`callwire_redis_errors_total{op}`). */
-export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'bad_reply';
+export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'bad_reply';
 
 /** Failures that say nothing of Redis being away: a value that does not parse, reads shed at the cap. */
 const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy']);

@@ -11,6 +11,7 @@ import { nodeKey } from './redisKeys.js';
 import { RedisOutage, type RedisOp } from './redisOutage.js';
 import { HEARTBEATS_PER_TTL, type RedisSettings } from './redisSettings.js';
 import { SharedDialParameters } from './sharedDialParameters.js';
+import { WebhookForwarding, type ForwardedWebhookHandler } from './webhookForwarding.js';
 
 /** What the node registry reads of the running engine at each heartbeat. */
 export interface EngineView {
@@ -41,6 +42,9 @@ export class RedisPresence {
   readonly #directory: CallDirectory;
   /** Dial-out parameters any node can read, for streams that land on another node than their dial. */
   readonly dialParameters: SharedDialParameters;
+  /** Webhooks for calls of other processes, sent on to them. */
+  readonly webhooks: WebhookForwarding;
+  #webhookHandler: ForwardedWebhookHandler | undefined;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   #closed = false;
@@ -54,6 +58,7 @@ export class RedisPresence {
     this.#redis = engineRedisClient(settings.url, `callwire:${this.#place.node}`.replace(/[^\w:.-]/g, '_'));
     this.#directory = new CallDirectory(this.#redis, this.#place, settings.ttlMs, this.#outage);
     this.dialParameters = new SharedDialParameters(this.#redis, this.#outage);
+    this.webhooks = new WebhookForwarding(this.#redis, this.#place, this.#outage, (event, acceptedUntilMs) => this.#webhookHandler?.(event, acceptedUntilMs));
     this.#loopDelay.enable();
     // ioredis reports every failed (re)connection here; without a listener it would print them itself.
     this.#redis.on('error', (error: unknown) => this.#outage.failed('connection', error));
@@ -77,6 +82,11 @@ export class RedisPresence {
     if (!this.#closed) this.#directory.ended(session);
   }
 
+  /** Who handles the webhooks other processes forward here (the engine's Call Control, once built). */
+  onForwardedWebhook(handler: ForwardedWebhookHandler): void {
+    this.#webhookHandler = handler;
+  }
+
   /** Heartbeats now rather than at the next tick: the engine started draining, and load balancers and operators should see it at once. */
   refresh(): void {
     if (!this.#closed) this.#beat();
@@ -88,6 +98,7 @@ export class RedisPresence {
     this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#loopDelay.disable();
+    this.webhooks.close();
     if (this.#redis.status !== 'ready') {
       this.#redis.disconnect();
       return;

@@ -38,6 +38,8 @@ export interface TelnyxEngineOptions {
   readonly trustedProxies?: readonly string[];
   /** Shared call state in this Redis; none by default. */
   readonly redis?: RedisSettings;
+  /** Another test bed's simulator, for a second engine on the same Telnyx account; its webhooks keep going where they went. */
+  readonly simulator?: TelnyxSimulator;
 }
 
 /** The real engine on 127.0.0.1 with the shipped agents plus `agents`, wired to a Telnyx simulator. */
@@ -53,7 +55,7 @@ export interface TelnyxTestBed {
 
 /** Starts a simulator and the engine pointed at it (SDK base URL, API key, webhook public key). */
 export async function startTelnyxEngine(agents: AgentDefinition[], options: TelnyxEngineOptions = {}): Promise<TelnyxTestBed> {
-  const sim = await TelnyxSimulator.start({ webhookDelayMs: 5 });
+  const sim = options.simulator ?? (await TelnyxSimulator.start({ webhookDelayMs: 5 }));
   const logs = new LogLines();
   const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
   const serverOptions: ServerOptions = {
@@ -82,7 +84,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     log: createLogger('debug', logs.stream),
   });
   const baseUrl = `http://127.0.0.1:${engine.port}`;
-  sim.setWebhookUrl(`${baseUrl}/webhooks/telnyx`);
+  if (options.simulator === undefined) sim.setWebhookUrl(`${baseUrl}/webhooks/telnyx`);
   return {
     engine,
     sim,
@@ -90,7 +92,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     baseUrl,
     streamUrl: (serviceHost, query = {}) => `ws://127.0.0.1:${engine.port}/ws/telnyx?${new URLSearchParams({ serviceHost, ...query }).toString()}`,
     close: async () => {
-      await sim.close();
+      if (options.simulator === undefined) await sim.close();
       await engine.close();
     },
   };
