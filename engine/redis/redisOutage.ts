@@ -3,8 +3,18 @@ import type { Logger } from '../logger.js';
 /** What a Redis failure is counted under (`callwire_redis_errors_total{op}`). */
 export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'bad_reply';
 
-/** Failures that say nothing of Redis being away: a value that does not parse, reads shed at the cap. */
-const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy']);
+/**
+ * Failures that do not start an outage: a value that does not parse, reads shed at the cap, and
+ * the webhook listener's connection (the main connection's own failures say when Redis is away).
+ */
+const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy', 'subscribe']);
+
+/** What a failure that is not an outage means, for its log line. */
+const WARNINGS: Partial<Record<RedisOp, string>> = {
+  bad_reply: 'redis reply did not parse; dropped',
+  dial_read_busy: 'redis reads of dial-out parameters shed: too many in flight',
+  subscribe: 'redis webhook listener cannot connect: webhooks for calls elsewhere are only handled where they land',
+};
 
 /**
  * Tells operators about Redis trouble without flooding the log: every failure is counted, but each
@@ -34,7 +44,7 @@ export class RedisOutage {
     if (this.#logged.has(op)) return;
     this.#logged.add(op);
     const reason = error instanceof Error ? error.message : String(error);
-    this.#log.warn({ op, reason }, NOT_AN_OUTAGE.has(op) ? `redis ${op === 'bad_reply' ? 'reply did not parse; dropped' : 'reads shed: too many in flight'}` : 'redis unavailable: calls go on, the shared call directory and node registry are stale until it is back');
+    this.#log.warn({ op, reason }, WARNINGS[op] ?? 'redis unavailable: calls go on, the shared call directory and node registry are stale until it is back');
   }
 
   /** Redis answers again (the connection is ready, or a heartbeat went through); true when it ends an outage. */

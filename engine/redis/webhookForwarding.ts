@@ -41,7 +41,8 @@ export class WebhookForwarding {
     const channel = webhookChannel(place.node, place.worker);
     // A connection in subscriber mode takes no other command: a second one, which subscribes again each time it is ready.
     this.#subscriber = redis.duplicate({ autoResubscribe: false });
-    this.#subscriber.on('error', (error: unknown) => outage.failed('connection', error));
+    // Counted apart: the main connection alone says when Redis is away and back.
+    this.#subscriber.on('error', (error: unknown) => outage.failed('subscribe', error));
     this.#subscriber.on('ready', () => {
       this.#subscriber.subscribe(channel).catch((error: unknown) => outage.failed('subscribe', error));
     });
