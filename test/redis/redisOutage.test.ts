@@ -101,4 +101,23 @@ describe('Redis stopped and restarted under live calls', () => {
       faults.stop();
     }
   });
+
+  it('a Redis that hangs (connection open, no answers) holds up no call: commands time out, and its answering again is noticed', async () => {
+    const call = await placeCall('+13125550102');
+    await eventually(async () => (await reader.exists(callKey(call.callId))) === 1, 'the call in the directory');
+    const timedOutBefore = await redisErrors('heartbeat');
+    redis.pause();
+    try {
+      const heardAtHang = call.media.receivedMs;
+      // Each heartbeat now waits out the command timeout (2 s) before it counts as failed.
+      await eventually(async () => (await redisErrors('heartbeat')) >= timedOutBefore + 2, 'two timed-out heartbeats');
+      await call.media.waitFor(() => call.media.receivedMs >= heardAtHang + 1_000, EVENT_WAIT_MS, 'echo while Redis hangs');
+    } finally {
+      redis.resume();
+    }
+    await eventually(() => bed.logs.withMessage('redis answers again').length === 1, 'a heartbeat to go through again');
+    expect(await reader.exists(callKey(call.callId), nodeKey(NODE, undefined))).toBe(2);
+    await call.hangUp();
+    await eventually(async () => (await reader.exists(callKey(call.callId))) === 0, 'the call removed');
+  });
 });

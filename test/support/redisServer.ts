@@ -16,6 +16,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty: a Redis restarted without persistence. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered, as a Redis that hangs. */
+  pause(): void;
+  /** Lets a paused Redis run on (SIGCONT). */
+  resume(): void;
   /** Stops it for good and removes its folder (afterAll). */
   close(): Promise<void>;
 }
@@ -36,7 +40,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       await stopChild(child);
       child = await launch(port, dir);
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     close: async () => {
+      child.kill('SIGCONT');
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
