@@ -1,6 +1,7 @@
 import { PreparedCalls } from './preparedCalls.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { config as rxjsConfig } from 'rxjs';
@@ -39,7 +40,6 @@ import { CallEvents } from './events/callEvents.js';
 import { DEFAULT_EVENT_DELIVERY, type EventDeliveryOptions, type EventTarget } from './events/eventDelivery.js';
 import type { RedisSettings } from './redis/redisSettings.js';
 import type { RedisPresence } from './redis/redisPresence.js';
-import { hostname } from 'node:os';
 
 /** Where and how the engine listens. */
 export interface ServerOptions {

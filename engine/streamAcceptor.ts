@@ -111,9 +111,15 @@ export class StreamAcceptor {
     if (route.ok && dialKey !== null && shared !== undefined && !shared.holds(dialKey)) {
       // A dial-out another node placed: its parameters come from the shared store first (a
       // bounded wait, at upgrade time, before any audio).
-      void shared.fetch(dialKey).then((parameters) => {
-        if (!socket.destroyed) this.#upgrade(request, socket, head, url, route, () => parameters ?? {});
-      });
+      shared
+        .fetch(dialKey)
+        .then((parameters) => {
+          if (!socket.destroyed) this.#upgrade(request, socket, head, url, route, () => parameters ?? {});
+        })
+        .catch((error: unknown) => {
+          deps.log.error({ err: error }, 'failed to start call');
+          socket.destroy();
+        });
       return;
     }
     this.#upgrade(request, socket, head, url, route, deps.heldParameters);
