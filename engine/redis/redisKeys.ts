@@ -26,6 +26,8 @@ export function webhookChannel(nodeId: string, worker: number | undefined): stri
   return `${nodeKey(nodeId, worker)}:webhooks`;
 }
 
-/** SCAN patterns of the two listings. */
+/** SCAN pattern of the node registry's entries. */
 export const NODE_KEYS = `${KEY_PREFIX}node:*`;
+
+/** SCAN pattern of the call directory's entries by call id. */
 export const CALL_KEYS = `${KEY_PREFIX}call:*`;

@@ -28,7 +28,8 @@ const DEREGISTER_WAIT_MS = 2_000;
 
 /**
  * This engine process in Redis: its node registry entry and its calls in the call directory,
- * heartbeated with a TTL so a node that dies vanishes on its own. Redis is never in a call's way:
+ * heartbeated with a TTL so a node that dies vanishes on its own; also the dial-out parameters it
+ * shares and the webhooks it forwards and hears. Redis is never in a call's way:
  * when it is down, writes fail fast, are counted, and are logged once per outage; when it is back,
  * the node and its live calls are registered again at once.
  */
