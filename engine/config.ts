@@ -15,6 +15,8 @@ import { EMBEDDED_CONFIG, SHIPPED_BOTS } from './shippedBots.js';
 import { checkBotOptions, loadBotOptions } from '../bots/botOptions.js';
 import { trustedProxyProblem } from './trustedProxies.js';
 import type { EventTarget } from './events/eventDelivery.js';
+import { DEFAULT_REDIS_TTL_MS, type RedisSettings } from './redis/redisSettings.js';
+import { withoutPassword } from './redis/redisUrl.js';
 
 export { ConfigError } from './configProblems.js';
 
@@ -60,6 +62,8 @@ export interface EngineConfig {
   readonly telnyx: TelnyxSettings;
   /** Where call events go (`events`, or `CALLWIRE_EVENTS_URL` with `CALLWIRE_EVENTS_SECRET`); undefined: nowhere unless an agent sets its own. */
   readonly events: EventTarget | undefined;
+  /** Shared call state (`redis`, or `CALLWIRE_REDIS_URL`); undefined: none, and no Redis code is loaded. */
+  readonly redis: RedisSettings | undefined;
   /** Whether `/try` serves the browser softphone (`try.enabled`); undefined: only when listening on loopback. */
   readonly tryPage: boolean | undefined;
   /** The file the configuration came from, or `embedded defaults`. */
@@ -140,6 +144,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   const trustedProxies = listFromEnv(env, 'CALLWIRE_TRUSTED_PROXIES', trustedProxyProblem, problems) ?? file.trustedProxies ?? [];
   const allowedHosts = listFromEnv(env, 'CALLWIRE_ALLOWED_HOSTS', allowedHostProblem, problems) ?? file.allowedHosts ?? [];
   const events = eventsFromEnv(env, problems) ?? file.events;
+  const redis = redisSettings(redisUrlFromEnv(env, problems), nonEmpty(env['CALLWIRE_REDIS_URL']) !== undefined, file.redis, problems);
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
   const envPort = parsePort(env['CALLWIRE_PORT'], problems);
   const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
@@ -154,6 +159,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     tryPage: file.try?.enabled,
     telnyx,
     events,
+    redis,
     host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
     port: options.port ?? envPort ?? file.port ?? EMBEDDED_CONFIG.port,
     logLevel: optionLogLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
@@ -195,6 +201,27 @@ function eventsFromEnv(env: Readonly<Record<string, string | undefined>>, proble
     problems.push({ path: undefined, message: `${variable}: ${issue.message.replace(/^events\.(url|secret)/, variable)}` });
   }
   return undefined;
+}
+
+/** `CALLWIRE_REDIS_URL`, checked as the file's `redis.url` is. */
+function redisUrlFromEnv(env: Readonly<Record<string, string | undefined>>, problems: ConfigProblem[]): string | undefined {
+  const url = nonEmpty(env['CALLWIRE_REDIS_URL']);
+  if (url === undefined) return undefined;
+  const parsed = configFileSchema.shape.redis.safeParse({ url });
+  if (parsed.success) return parsed.data?.url;
+  problems.push({ path: undefined, message: `CALLWIRE_REDIS_URL must be a redis:// or rediss:// URL, got "${withoutPassword(url)}"` });
+  return undefined;
+}
+
+/** The file's `redis` with the environment's URL winning; undefined when neither names a Redis. */
+function redisSettings(envUrl: string | undefined, envGiven: boolean, file: ConfigFile['redis'], problems: ConfigProblem[]): RedisSettings | undefined {
+  const url = envUrl ?? file?.url;
+  if (url === undefined) {
+    // An unusable CALLWIRE_REDIS_URL was reported already.
+    if (file !== undefined && !envGiven) problems.push({ path: ['redis'], message: 'redis needs a url: set redis.url (or CALLWIRE_REDIS_URL), or remove redis to run without shared state' });
+    return undefined;
+  }
+  return { url, nodeId: file?.nodeId, ttlMs: file?.ttlMs ?? DEFAULT_REDIS_TTL_MS };
 }
 
 /** Each phone number may route to one agent only: a problem at each later mention of a number. */

@@ -75,6 +75,19 @@ const eventsSchema = z
   })
   .strict();
 
+/** Shared call state: the Redis to write the call directory and node registry to. */
+const redisSchema = z
+  .object({
+    url: z.url({ protocol: /^rediss?$/, error: 'redis.url must be a redis:// or rediss:// URL' }),
+    /** This engine's name in the node registry (default: host name and process id); unique per engine. */
+    nodeId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'redis.nodeId must be 1 to 200 visible ASCII characters without spaces'),
+    /** How long a stopped node's entries outlive its last heartbeat (default 15000; heartbeats come every third of it). */
+    ttlMs: z.number().int().min(300, 'redis.ttlMs must be at least 300').max(3_600_000, 'redis.ttlMs must be at most 3600000 (an hour)'),
+  })
+  // The URL may come from CALLWIRE_REDIS_URL alone (it can hold a password); loadConfig checks one is given.
+  .partial()
+  .strict();
+
 /** One agent as written in configuration. */
 export const agentConfigSchema = z
   .object({
@@ -155,6 +168,8 @@ export const configFileSchema = z
     apiKeys: z.array(secret('each of apiKeys')),
     /** Signed call events (`call.started`, `call.ended`, `recording.saved`…) POSTed to the user's app. */
     events: eventsSchema,
+    /** Shared call state in Redis (call directory, node registry) for engines on several machines; off when unset. */
+    redis: redisSchema,
     /** The browser softphone at `/try`: on by default only when the engine listens on a loopback address. */
     try: z.object({ enabled: z.boolean() }).partial().strict(),
     telnyx: z

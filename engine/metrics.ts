@@ -48,6 +48,7 @@ export class EngineMetrics {
   #events: () => EventDeliveryStats = () => NO_EVENTS;
   readonly #concealedPercent: Histogram;
   readonly #guardClosed: Counter<'cause'>;
+  readonly #redisErrors: Counter<'op'>;
   #endedFramesIn = 0;
   #endedFramesOut = 0;
   #endedConcealed = 0;
@@ -122,6 +123,12 @@ export class EngineMetrics {
     this.#callsEnded = new Counter({ name: 'callwire_calls_ended_total', help: 'Calls ended, by agent and end reason.', labelNames: ['agent', 'reason'], registers });
     this.#botErrors = new Counter({ name: 'callwire_bot_errors_total', help: 'Calls ended because their bot failed.', labelNames: ['agent'], registers });
     this.#rejected = new Counter({ name: 'callwire_connections_rejected_total', help: 'Media connections refused before a call started, by cause.', labelNames: ['cause'], registers });
+    this.#redisErrors = new Counter({
+      name: 'callwire_redis_errors_total',
+      help: 'Redis operations that failed or replies that did not parse (calls go on without shared state), by operation.',
+      labelNames: ['op'],
+      registers,
+    });
     this.#rejectedFrames = new Counter({ name: 'callwire_inbound_frames_rejected_total', help: 'Inbound frames dropped at the protocol edge, by error code.', labelNames: ['code'], registers });
     new Counter({
       name: 'callwire_ai_session_failures_total',
@@ -294,6 +301,11 @@ export class EngineMetrics {
   /** Counts a TCP connection the engine closed to protect itself. */
   connectionClosedByGuard(cause: ConnectionCloseCause): void {
     this.#guardClosed.inc({ cause });
+  }
+
+  /** Counts a Redis operation that failed (or whose reply did not parse); never on the audio path. */
+  redisError(op: string): void {
+    this.#redisErrors.inc({ op });
   }
 
   /** Where `callwire_webhook_ids_remembered` reads its value when scraped. */

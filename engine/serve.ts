@@ -64,6 +64,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       events: config.events,
       handedConnections: options.handedConnections,
       tryPage: config.tryPage,
+      redis: config.redis,
     },
     { catalog, clock: systemClock, log, callLifecycle: options.callLifecycle },
   );

@@ -1,6 +1,7 @@
 import { PreparedCalls } from './preparedCalls.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { config as rxjsConfig } from 'rxjs';
@@ -34,8 +35,11 @@ import { CallControl } from './telnyx/callControl.js';
 import { SeenWebhookIds } from './telnyx/seenWebhookIds.js';
 import { OutboundSerializer } from './telnyx/serializeOutbound.js';
 import { webhookPublicKey } from './telnyx/webhookSignature.js';
+import type { TelnyxWebhookEvent } from './telnyx/webhookEvents.js';
 import { CallEvents } from './events/callEvents.js';
 import { DEFAULT_EVENT_DELIVERY, type EventDeliveryOptions, type EventTarget } from './events/eventDelivery.js';
+import type { RedisSettings } from './redis/redisSettings.js';
+import type { RedisPresence } from './redis/redisPresence.js';
 
 /** Where and how the engine listens. */
 export interface ServerOptions {
@@ -72,6 +76,8 @@ export interface ServerOptions {
   readonly handedConnections?: boolean | undefined;
   /** Serve the browser softphone at `/try`; undefined: only when `host` is a loopback address. */
   readonly tryPage?: boolean | undefined;
+  /** Shared call state: call directory and node registry in this Redis; undefined: no Redis code is loaded. */
+  readonly redis?: RedisSettings | undefined;
 }
 
 /** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
@@ -161,6 +167,16 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const preparedCalls = new PreparedCalls(clock, log.child({ component: 'prepared-calls' }));
   const events = new CallEvents(options.events, log.child({ component: 'events' }), clock, { ...DEFAULT_EVENT_DELIVERY, ...definedOnly(options.eventDelivery ?? {}) });
   metrics.watchEvents(() => events.stats());
+  let listeningPort = options.port;
+  // Loaded only when configured: an engine without Redis never loads its client.
+  const presence: RedisPresence | undefined = options.redis === undefined
+    ? undefined
+    : new (await import('./redis/redisPresence.js')).RedisPresence(
+        options.redis,
+        { address: () => options.publicUrl ?? `${hostname()}:${listeningPort}`, calls: () => calls.size, draining: () => admission.draining },
+        log.child({ component: 'redis' }),
+        (op) => metrics.redisError(op),
+      );
   const telnyx = new TelnyxCalls({
     catalog,
     calls,
@@ -171,6 +187,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     refusing: () => admission.unreadyCause(calls.size),
     preparedCalls,
     onRecordingSaved: (callControlId, session, recording) => events.telnyxRecordingSaved(callControlId, session, recording),
+    sharedParameters: presence?.dialParameters,
   });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
@@ -195,7 +212,21 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     bodyTimeoutMs: timeouts.bodyTimeoutMs,
     routeLogs: routeLoggers(log),
     tryPage: tryPageEnabled(options.tryPage, options.host),
+    // A webhook for a call this process does not run may be for one another node runs.
+    forwardWebhook: presence === undefined
+      ? undefined
+      : (event: TelnyxWebhookEvent, rawBody: Buffer, acceptedUntilMs: number) => {
+          const callControlId = event.callControlId;
+          if (callControlId === undefined || event.type === 'call.initiated' || calls.byCallControlId(callControlId) !== undefined) return;
+          presence.webhooks.forward(callControlId, rawBody.toString('utf8'), acceptedUntilMs);
+        },
   };
+  presence?.onForwardedWebhook((event, acceptedUntilMs) => {
+    // Telnyx may also have redelivered it here directly: each event is applied once per process.
+    if (seenWebhooks.check(event.id, acceptedUntilMs, now())) return;
+    // No stream URL is built for a forwarded event: answering calls is the receiving node's part.
+    telnyx.handleEvent(event, () => undefined);
+  });
   const wss = new WebSocketServer({ ...WS_LIMITS, noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const server: Server = createServer(
     {
@@ -249,6 +280,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     limits: { ...DEFAULT_PENDING_STREAM_LIMITS, ...definedOnly(options.pendingStreams ?? {}) },
     clientAddress: (request) => clientAddress(request, origins.policy.trustedProxies),
     heldParameters: (key) => telnyx.heldParameters(key),
+    sharedParameters: presence === undefined ? undefined : { holds: (key) => telnyx.holdsParameters(key), fetch: (key) => presence.dialParameters.fetch(key) },
     session: {
       clock,
       pacer,
@@ -262,6 +294,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       onStarted: (started) => {
         calls.indexByCallControlId(started);
         events.callStarted(started);
+        presence?.started(started);
         deps.callLifecycle?.started(started);
       },
       onTranscript: (session, transcript) => events.transcriptReady(session, transcript),
@@ -269,6 +302,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       onEnded: (ended, output, summary) => {
         events.callEnded(ended, summary);
         deps.callLifecycle?.ended(ended, output.reason);
+        presence?.ended(ended);
         telnyx.callEnded(ended, output.reason);
         calls.delete(ended.id);
         stats.callEnded(summary);
@@ -280,16 +314,22 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => acceptor.handleUpgrade(request, socket, head));
 
   if (options.handedConnections !== true) await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error): void => {
+      // A port already taken: the engine never ran, so it leaves nothing in Redis behind it.
+      void presence?.close();
+      reject(error);
+    };
+    server.once('error', failed);
     // The accept queue (the kernel caps it at net.core.somaxconn): deeper than Node's 511, so a burst
     // of connections drops fewer SYNs (each dropped one waits a second for its retry), but not so
     // deep that draining it in one go stalls the calls' pacing (about 40 µs a connection).
     server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
   const address = (server.address() as AddressInfo | null) ?? { address: options.host, port: 0 };
+  if (options.handedConnections !== true) listeningPort = address.port;
   if (options.handedConnections !== true) log.info(
     {
       host: address.address,
@@ -300,6 +340,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       dialOut: httpContext.apiKeys.length > 0,
       events: options.events?.url,
       tryPage: httpContext.tryPage,
+      redis: presence === undefined ? undefined : `node ${presence.place.node}`,
     },
     'callwire listening',
   );
@@ -314,6 +355,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     await telnyx.settle(2_000);
     // The calls just ended have their events queued: give them a moment to reach the app.
     await events.close(2_000);
+    await presence?.close();
     pacer.close();
     preparedCalls.close();
     stats.close();
@@ -344,6 +386,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     },
     drain: async (deadlineMs: number) => {
       admission.drain();
+      presence?.refresh();
       log.info({ calls: calls.size, deadlineMs }, 'draining: new calls refused, active calls run on');
       const deadline = clock.now() + deadlineMs;
       while (calls.size > 0 && clock.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -15,7 +15,7 @@ import type { Logger } from './logger.js';
 import type { EngineMetrics, RejectionCause } from './metrics.js';
 import { TELNYX_STREAM_PATH } from './publicUrl.js';
 import { routeStream } from './routing.js';
-import { admitStream, type StreamAdmission } from './streamAdmission.js';
+import { admitStream, DIAL_KEY_PARAM, type StreamAdmission } from './streamAdmission.js';
 import { StreamGate, type GateRefusal } from './streamGate.js';
 
 /** Limits on media streams that have not started yet. */
@@ -54,6 +54,11 @@ export interface StreamAcceptorDeps {
   readonly clientAddress: (request: IncomingMessage) => string;
   /** Parameters held for a dial-out stream, by the URL's one-time key. */
   readonly heldParameters: (key: string | null) => Readonly<Record<string, string>>;
+  /**
+   * Parameters of a dial-out another node placed (shared state in Redis), for a `dial=` key this
+   * process does not hold; undefined: not configured, streams use what this process holds.
+   */
+  readonly sharedParameters?: { readonly holds: (key: string) => boolean; readonly fetch: (key: string) => Promise<Readonly<Record<string, string>> | undefined> } | undefined;
   /** Everything a call session needs but its own `onStarted`/`onEnded`. */
   readonly session: Omit<CallSessionDeps, 'onStarted' | 'onEnded'> & {
     readonly onStarted: (session: CallSession) => void;
@@ -100,9 +105,31 @@ export class StreamAcceptor {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const address = deps.clientAddress(request);
     const route = routeStream(url, deps.catalog);
-    const admission = route.ok ? admitStream(route.agent, request.headers, url, deps.heldParameters) : undefined;
+    const dialKey = url.searchParams.get(DIAL_KEY_PARAM);
+    const shared = deps.sharedParameters;
+    if (route.ok && dialKey !== null && shared !== undefined && !shared.holds(dialKey)) {
+      // A dial-out another node placed: its parameters come from the shared store first (a
+      // bounded wait, at upgrade time, before any audio).
+      shared
+        .fetch(dialKey)
+        .then((parameters) => {
+          if (!socket.destroyed) this.#upgrade(request, socket, head, url, route, () => parameters ?? {});
+        })
+        .catch((error: unknown) => {
+          deps.log.error({ err: error }, 'failed to start call');
+          socket.destroy();
+        });
+      return;
+    }
+    this.#upgrade(request, socket, head, url, route, deps.heldParameters);
+  }
+
+  /** The rest of {@link handleUpgrade}, once the stream's held parameters are at hand. */
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL, route: ReturnType<typeof routeStream>, heldParameters: StreamAcceptorDeps['heldParameters']): void {
+    const deps = this.#deps;
+    const address = deps.clientAddress(request);
+    const admission = route.ok ? admitStream(route.agent, request.headers, url, heldParameters) : undefined;
     const needsGate = admission?.ok === true && !admission.admission.authenticated;
     const standing = admission?.ok === true && admission.admission.authenticated ? 'verified' : 'unverified';
     const refusal = deps.admission.admit(address, deps.calls.size, standing) ?? this.#pendingRefusal(needsGate);

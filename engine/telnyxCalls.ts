@@ -42,6 +42,16 @@ export interface TelnyxCallsDeps {
   readonly preparedCalls?: PreparedCalls | undefined;
   /** Telnyx saved a recording (`call.recording.saved`); `session` is the live call, if any. */
   readonly onRecordingSaved?: ((callControlId: string, session: CallSession | undefined, recording: RecordingSaved) => void) | undefined;
+  /** Where dial-out parameters also go so that a stream landing on another node finds them (Redis); absent: this process only. */
+  readonly sharedParameters?: SharedParameterStore | undefined;
+}
+
+/** Dial-out parameters stored beyond this process, by the stream URL's one-time key. */
+export interface SharedParameterStore {
+  /** Stores them; resolves when stored or given up on (bounded), never rejects. */
+  hold(key: string, parameters: Readonly<Record<string, string>>): Promise<void>;
+  /** Drops them (the dial failed). */
+  release(key: string): void;
 }
 
 /**
@@ -144,6 +154,8 @@ export class TelnyxCalls {
     const streamKey = randomUUID();
     const parameters = { ...agent.customParameters, ...request.customParameters };
     this.legs.holdParameters(streamKey, parameters, this.#deps.now());
+    // Before Telnyx is asked, so the stream finds them wherever the load balancer sends it.
+    await this.#deps.sharedParameters?.hold(streamKey, parameters);
     const stream = { ...this.#streamRequest(agent, origin, { dial: streamKey }), customParameters: undefined };
     // The bot's early work (an AI session, its greeting) runs while Telnyx rings the callee.
     this.#deps.preparedCalls?.prepare(agent, `dial:${streamKey}`, { callControlId: undefined, from: request.from, to: request.to, customParameters: parameters }, this.#log);
@@ -157,6 +169,7 @@ export class TelnyxCalls {
       return call;
     } catch (error) {
       this.legs.releaseParameters(streamKey);
+      this.#deps.sharedParameters?.release(streamKey);
       this.#discardPrepared(`dial:${streamKey}`, agent);
       throw error;
     }
@@ -165,6 +178,11 @@ export class TelnyxCalls {
   /** Parameters held for a dial-out stream (`dial=` in its URL). */
   heldParameters(streamKey: string | null): Readonly<Record<string, string>> {
     return streamKey === null ? {} : (this.legs.heldParameters(streamKey) ?? {});
+  }
+
+  /** True when this process placed the dial-out whose stream URL carries `dial=streamKey`. */
+  holdsParameters(streamKey: string): boolean {
+    return this.legs.heldParameters(streamKey) !== undefined;
   }
 
   /**

@@ -12,6 +12,8 @@ import { ORGS_USAGE, runOrgsCommand } from './orgsCommand.js';
 import { TEXML_USAGE, runTexmlCommand } from './texmlCommand.js';
 import { INIT_USAGE, runInitCommand } from './initCommand.js';
 import { EVENTS_USAGE, runEventsCommand } from './eventsCommand.js';
+import { NODES_USAGE, runNodesCommand } from './nodesCommand.js';
+import { CALLS_USAGE, runCallsCommand } from './callsCommand.js';
 
 /** One `callwire` subcommand. */
 export interface Command {
@@ -32,6 +34,8 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['orgs', { usage: ORGS_USAGE, run: (argv) => runOrgsCommand(argv) }],
   ['agents', { usage: AGENTS_USAGE, run: (argv) => runAgentsCommand(argv) }],
   ['texml', { usage: TEXML_USAGE, run: (argv) => runTexmlCommand(argv) }],
+  ['nodes', { usage: NODES_USAGE, run: (argv) => runNodesCommand(argv) }],
+  ['calls', { usage: CALLS_USAGE, run: (argv) => runCallsCommand(argv) }],
   ['call', { usage: CALL_USAGE, run: async (argv) => (await import('../../bench/call/callCommand.js')).runCallCommand(argv) }],
   ['replay', { usage: REPLAY_USAGE, run: async (argv) => (await import('../../bench/replay/replayCommand.js')).runReplayCommand(argv) }],
   [

@@ -13,7 +13,7 @@ import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
 import { handleTexml, isTexmlPath } from './texmlRoute.js';
 import { handleTry, isTryPath } from '../try/tryRoute.js';
-import { handleWebhook, WEBHOOK_PATH } from './webhookRoute.js';
+import { handleWebhook, WEBHOOK_PATH, type WebhookRouteDeps } from './webhookRoute.js';
 
 /** Everything the HTTP routes use. */
 export interface HttpContext {
@@ -38,6 +38,8 @@ export interface HttpContext {
   readonly bodyTimeoutMs: number;
   /** Whether the browser softphone (`/try`) is served. */
   readonly tryPage: boolean;
+  /** Sends a webhook on to the engine process running its call (shared state in Redis); absent: none. */
+  readonly forwardWebhook?: WebhookRouteDeps['forward'];
   /** Each route's child logger, made once (a child per request is memory a flood of requests multiplies). */
   readonly routeLogs: RouteLoggers;
 }
@@ -98,6 +100,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       now: context.now,
       edgeLog: context.edgeLog,
       bodyTimeoutMs: context.bodyTimeoutMs,
+      forward: context.forwardWebhook,
     });
   }
   if (isTexmlPath(path)) {

@@ -6,7 +6,7 @@ import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import type { PublicOrigin } from '../publicUrl.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
-import { parseWebhookEvent, WebhookFormatError } from '../telnyx/webhookEvents.js';
+import { parseWebhookEvent, WebhookFormatError, type TelnyxWebhookEvent } from '../telnyx/webhookEvents.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson } from './replies.js';
@@ -33,6 +33,8 @@ export interface WebhookRouteDeps {
   readonly edgeLog: SharedLogBudget;
   /** Time the body has to arrive. */
   readonly bodyTimeoutMs: number;
+  /** Sends a handled event on to the engine process running its call, when that is another (shared state in Redis). */
+  readonly forward?: ((event: TelnyxWebhookEvent, rawBody: Buffer, acceptedUntilMs: number) => void) | undefined;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
       return undefined;
     };
     deps.telnyx.handleEvent(event, origin);
+    deps.forward?.(event, rawBody, check.acceptedUntilMs);
   } catch (error) {
     log.error({ err: error, eventId: event.id, eventType: event.type }, 'webhook handling failed');
   }

@@ -6,6 +6,7 @@ import { systemClock } from '../../engine/clock.js';
 import { createLogger } from '../../engine/logger.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../engine/server.js';
 import { SHIPPED_BOTS } from '../../engine/shippedBots.js';
+import type { RedisSettings } from '../../engine/redis/redisSettings.js';
 
 /** Log lines the engine wrote, parsed, for assertions on what operators would see. */
 export class LogLines {
@@ -35,6 +36,10 @@ export interface TelnyxEngineOptions {
   readonly allowedHosts?: readonly string[];
   /** The engine's `trustedProxies`; none by default. */
   readonly trustedProxies?: readonly string[];
+  /** Shared call state in this Redis; none by default. */
+  readonly redis?: RedisSettings;
+  /** Another test bed's simulator, for a second engine on the same Telnyx account; its webhooks keep going where they went. */
+  readonly simulator?: TelnyxSimulator;
 }
 
 /** The real engine on 127.0.0.1 with the shipped agents plus `agents`, wired to a Telnyx simulator. */
@@ -50,7 +55,7 @@ export interface TelnyxTestBed {
 
 /** Starts a simulator and the engine pointed at it (SDK base URL, API key, webhook public key). */
 export async function startTelnyxEngine(agents: AgentDefinition[], options: TelnyxEngineOptions = {}): Promise<TelnyxTestBed> {
-  const sim = await TelnyxSimulator.start({ webhookDelayMs: 5 });
+  const sim = options.simulator ?? (await TelnyxSimulator.start({ webhookDelayMs: 5 }));
   const logs = new LogLines();
   const shipped = [...SHIPPED_BOTS].map(([name, bot]) => buildAgent('default', name, bot, name));
   const serverOptions: ServerOptions = {
@@ -65,6 +70,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     publicUrl: options.publicUrl,
     allowedHosts: options.allowedHosts,
     trustedProxies: options.trustedProxies,
+    redis: options.redis,
     telnyx: {
       apiKey: options.callControl === false ? undefined : sim.apiKey,
       baseUrl: sim.baseUrl,
@@ -78,7 +84,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     log: createLogger('debug', logs.stream),
   });
   const baseUrl = `http://127.0.0.1:${engine.port}`;
-  sim.setWebhookUrl(`${baseUrl}/webhooks/telnyx`);
+  if (options.simulator === undefined) sim.setWebhookUrl(`${baseUrl}/webhooks/telnyx`);
   return {
     engine,
     sim,
@@ -86,7 +92,7 @@ export async function startTelnyxEngine(agents: AgentDefinition[], options: Teln
     baseUrl,
     streamUrl: (serviceHost, query = {}) => `ws://127.0.0.1:${engine.port}/ws/telnyx?${new URLSearchParams({ serviceHost, ...query }).toString()}`,
     close: async () => {
-      await sim.close();
+      if (options.simulator === undefined) await sim.close();
       await engine.close();
     },
   };
