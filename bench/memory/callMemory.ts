@@ -2,9 +2,9 @@
  * What one PCMU echo call holds in the engine: the engine runs in this process, a child process plays
  * Telnyx for 0, then a quarter of, then all `--calls` calls (each streaming one 20 ms frame every
  * 20 ms), and after each step settles, garbage is collected and memory is read. Per-call figures are
- * differences against the 0-call reading of the same run. A heap snapshot at 0 calls and at the last
- * step breaks the per-call heap down by constructor and typed-array holder.
- * Run: `npm run bench:memory -- --calls 200`.
+ * differences against the 0-call reading of the same run. Two heap snapshots, at all calls and at
+ * half as many again, break the per-call heap down by constructor and typed-array holder.
+ * Run: `npm run bench:memory -- --calls 200` (add `--build` to measure the engine built in `dist/`).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,10 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
-import { echoBot } from '../../bots/echo.js';
-import { speexModule } from '../../codecs/resample/speexModule.js';
-import { buildAgent } from '../../engine/agent.js';
-import { startBenchEngine } from '../telnyx/benchEngine.js';
+import { startEngineUnderTest } from './engineUnderTest.js';
 import { perUnitGrowth, summarizeSnapshot, WASM_MEMORY, type HolderTotal } from './heapSnapshot.js';
 import type { CallerReply, CallerRequest } from './callerMain.js';
 
@@ -35,6 +32,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '200' },
     'settle-ms': { type: 'string', default: '5000' },
     top: { type: 'string', default: '30' },
+    build: { type: 'boolean', default: false },
   },
 });
 const calls = Number(values.calls);
@@ -42,7 +40,7 @@ const settleMs = Number(values['settle-ms']);
 const top = Number(values.top);
 const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined || !(calls > 0)) {
-  process.stderr.write('usage: node --expose-gc --import tsx bench/memory/callMemory.ts [--calls 200] [--settle-ms 5000]\n');
+  process.stderr.write('usage: node --expose-gc --import tsx bench/memory/callMemory.ts [--calls 200] [--settle-ms 5000] [--top 30] [--build]\n');
   process.exit(2);
 }
 
@@ -59,17 +57,17 @@ async function settledReading(count: number): Promise<Reading> {
     previous = used;
   }
   const usage = process.memoryUsage();
-  return { calls: count, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasm: speexModule.HEAP8.byteLength };
+  return { calls: count, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasm: engine.wasmBytes() };
 }
 
-const engine = await startBenchEngine([buildAgent('bench', 'echo', echoBot, 'echo')]);
+const engine = await startEngineUnderTest(values.build);
 const caller = fork(fileURLToPath(new URL('./callerMain.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
 const replies: ((reply: CallerReply) => void)[] = [];
 caller.on('message', (reply: CallerReply) => replies.shift()?.(reply));
 const openCalls = (count: number): Promise<CallerReply> =>
   new Promise((resolve) => {
     replies.push(resolve);
-    caller.send({ url: engine.url('echo'), open: count } satisfies CallerRequest);
+    caller.send({ url: engine.url, open: count } satisfies CallerRequest);
   });
 
 const snapshots = mkdtempSync(join(tmpdir(), 'callwire-memory-'));
@@ -96,7 +94,7 @@ await engine.close();
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 const [base, middle, last] = [readings[0]!, readings[1]!, readings[2]!];
 const lines = [
-  `Memory per PCMU echo call, ${calls} calls (engine in this process; callers in a child; ${settleMs} ms settle; Node ${process.version})`,
+  `Memory per PCMU echo call, ${calls} calls (engine ${values.build ? 'from dist/' : 'from source through tsx'} in this process; callers in a child; ${settleMs} ms settle; Node ${process.version})`,
   '',
   '| calls | heapUsed (KB) | external (KB) | arrayBuffers (KB) | RSS (KB) | Speex wasm memory (KB) |',
   '| ---: | ---: | ---: | ---: | ---: | ---: |',
