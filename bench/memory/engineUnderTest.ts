@@ -3,6 +3,7 @@
  * from the build in `dist/` (as `callwire serve` runs it). The two differ in memory: tsx compiles
  * with esbuild's `keepNames`, which gives every function its own property dictionary.
  */
+import { existsSync } from 'node:fs';
 import type * as EchoModule from '../../bots/echo.js';
 import type * as SpeexModuleFile from '../../codecs/resample/speexModule.js';
 import type * as AgentModule from '../../engine/agent.js';
@@ -23,6 +24,7 @@ export interface EngineUnderTest {
 /** Starts the engine on 127.0.0.1 with the shipped echo bot, from source or from `dist/`. */
 export async function startEngineUnderTest(fromBuild: boolean): Promise<EngineUnderTest> {
   const root = new URL(fromBuild ? '../../dist/' : '../../', import.meta.url);
+  if (fromBuild && !existsSync(new URL('engine/server.js', root))) throw new Error('no build in dist/: run `npm run build` first');
   const load = <T>(path: string): Promise<T> => import(new URL(path, root).href) as Promise<T>;
   const [{ echoBot }, { speexModule }, { buildAgent }, { AgentCatalog }, { systemClock }, { silentLogger }, { startServer }] = await Promise.all([
     load<typeof EchoModule>('bots/echo.js'),
