@@ -60,6 +60,8 @@ export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2
 const TICK_MS = 20;
 /** Telnyx holds at most this many frames: a whole frame at hand goes out at once, full message or not. */
 const RUNNING_LOW_FRAMES = 2;
+/** Frames the outbound ring holds before it first grows (320 ms). */
+const INITIAL_QUEUE_FRAMES = 16;
 
 /** The part of a call recorder the outbound side writes to. */
 export interface BotSideRecorder {
@@ -160,7 +162,9 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#frameBytes = new Uint8Array(codecFrameSamples * 2);
     this.#messageBytes = new Uint8Array(codecFrameSamples * 2 * options.framesPerMessage);
     this.#queue = new OutboundQueue({
-      initialSamples: this.#frameSamples * 50,
+      // Room for a 200 ms prebuffer and some lead; a bot that writes whole utterances at once
+      // doubles the ring a few times early in the call, and it never shrinks.
+      initialSamples: this.#frameSamples * INITIAL_QUEUE_FRAMES,
       maxSamples: (options.botSampleRate * options.maxQueuedMs) / 1000,
     });
   }

@@ -1,15 +1,23 @@
+/** Buckets a histogram starts with: 128 ms covers the added delay of most calls without growing. */
+const INITIAL_BUCKETS = 128;
+
 /**
  * Counts of millisecond values in fixed 1 ms buckets, for a mean and a percentile of per-frame
- * delays without keeping the values: memory is fixed when the call starts, nothing grows per frame.
+ * delays without keeping the values. The buckets cover only the largest value seen so far and double
+ * when a larger one comes (a few times a call at most), so a call whose delay stays low does not
+ * hold a second's worth of counters; nothing grows per frame.
  */
 export class DelayHistogram {
-  readonly #counts: Uint32Array;
+  #counts: Uint32Array;
+  /** Index of the last bucket, where values at or above `maxMs` all land. */
+  readonly #lastBucket: number;
   #count = 0;
   #sum = 0;
 
   /** Values at or above `maxMs` all land in the last bucket. */
   constructor(maxMs = 1000) {
-    this.#counts = new Uint32Array(Math.max(1, Math.ceil(maxMs)) + 1);
+    this.#lastBucket = Math.max(1, Math.ceil(maxMs));
+    this.#counts = new Uint32Array(Math.min(INITIAL_BUCKETS, this.#lastBucket + 1));
   }
 
   /** Values recorded. */
@@ -25,8 +33,9 @@ export class DelayHistogram {
   /** Records one value; negative values count as 0. */
   add(valueMs: number): void {
     const value = valueMs > 0 ? valueMs : 0;
-    const last = this.#counts.length - 1;
+    const last = this.#lastBucket;
     const bucket = value >= last ? last : Math.floor(value);
+    if (bucket >= this.#counts.length) this.#grow(bucket);
     this.#counts[bucket]!++;
     this.#count++;
     this.#sum += value;
@@ -39,10 +48,12 @@ export class DelayHistogram {
   quantileMs(q: number): number {
     if (this.#count === 0) return 0;
     const counts = this.#counts;
-    const last = counts.length - 1;
+    const last = this.#lastBucket;
+    // Buckets past the array's end have never been counted into.
+    const end = counts.length < last ? counts.length : last;
     const threshold = Math.ceil(q * this.#count);
     let cumulative = 0;
-    for (let bucket = 0; bucket < last; bucket++) {
+    for (let bucket = 0; bucket < end; bucket++) {
       cumulative += counts[bucket]!;
       if (cumulative >= threshold) return bucket + 1;
     }
@@ -59,5 +70,14 @@ export class DelayHistogram {
     this.#counts.fill(0);
     this.#count = 0;
     this.#sum = 0;
+  }
+
+  /** Rare: a value beyond the buckets so far. Doubles them (at least to fit), up to the last bucket. */
+  #grow(bucket: number): void {
+    let length = this.#counts.length * 2;
+    while (length <= bucket) length *= 2;
+    const counts = new Uint32Array(Math.min(length, this.#lastBucket + 1));
+    counts.set(this.#counts);
+    this.#counts = counts;
   }
 }

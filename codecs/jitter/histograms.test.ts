@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DelayHistogram } from './delayHistogram.js';
 import { ForgettingHistogram } from './forgettingHistogram.js';
@@ -22,6 +23,20 @@ describe('DelayHistogram', () => {
     histogram.clear();
     expect(histogram.quantileMs(0.95)).toBe(0);
     expect(histogram.meanMs).toBe(0);
+  });
+
+  it('grows its buckets as larger values come and answers as if they had all been there', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -10, max: 3000, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.double({ min: 0.01, max: 1, noNaN: true }), (values, q) => {
+        const histogram = new DelayHistogram(1000);
+        for (const value of values) histogram.add(value);
+        // Reference: every value in its 1 ms bucket, the last one at 1000 ms; the quantile is the upper edge.
+        const buckets = values.map((value) => Math.min(1000, Math.floor(Math.max(0, value)))).sort((a, b) => a - b);
+        const bucket = buckets[Math.ceil(q * values.length) - 1]!;
+        expect(histogram.quantileMs(q)).toBe(bucket === 1000 ? 1000 : bucket + 1);
+        expect(histogram.count).toBe(values.length);
+      }),
+    );
   });
 });
 

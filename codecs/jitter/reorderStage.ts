@@ -7,7 +7,7 @@ import { DEFAULT_TIMESTAMP_STEP, PacketKeys } from './packetKeys.js';
 export interface ReorderOptions {
   /** Slots in the ring: how far ahead of the release position a packet can be held. Default 32 (640 ms of 20 ms frames). */
   readonly capacity?: number;
-  /** Payload bytes per slot to start with; the slab doubles when a larger payload arrives. Default 320. */
+  /** Payload bytes per slot to start with; the slab doubles when a larger payload arrives. Default 160 (20 ms of PCMU or PCMA). */
   readonly slotBytes?: number;
   /** A packet this many frames or more behind the release position is a restart of the counter, not a late frame (PJMEDIA: 100). */
   readonly restartBehind?: number;
@@ -23,6 +23,8 @@ export interface ReorderOptions {
 /** What {@link ReorderStage.push} did with a packet. */
 export type PushOutcome = 'accepted' | 'duplicate' | 'late' | 'reset';
 
+/** Slot size to start with: 20 ms of G.711, the smallest common frame; L16 grows it once, on its first packet. */
+const DEFAULT_SLOT_BYTES = 160;
 /** Default ring size in frames. */
 export const DEFAULT_REORDER_CAPACITY = 32;
 /** PJMEDIA `jbuf.c`: fewer frames behind than this is late, more is a sequence restart. */
@@ -71,7 +73,7 @@ export class ReorderStage {
     if (this.#resetAhead <= this.#capacity) throw new RangeError('resetAhead must exceed capacity');
     // A believed timestamp jump leaves room for the frames already buffered before it.
     this.#keys = new PacketKeys(options.timestampStep ?? DEFAULT_TIMESTAMP_STEP, Math.max(1, Math.floor(this.#capacity / 2)));
-    this.#slotBytes = positiveInteger('slotBytes', options.slotBytes ?? 320);
+    this.#slotBytes = positiveInteger('slotBytes', options.slotBytes ?? DEFAULT_SLOT_BYTES);
     const slab = new Uint8Array(this.#capacity * this.#slotBytes);
     for (let i = 0; i < this.#capacity; i++) {
       this.#slots.push(new BufferedPacket(slab.subarray(i * this.#slotBytes, (i + 1) * this.#slotBytes)));

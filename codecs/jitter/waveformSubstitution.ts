@@ -219,15 +219,10 @@ export class WaveformSubstitution {
     return best;
   }
 
-  /** The Q14 per-sample gains for frames of `frameSize` samples, built on first use. */
+  /** The Q14 per-sample gains for frames of `frameSize` samples, looked up on first use. */
   #gainsFor(frameSize: number): Int32Array {
     if (frameSize !== this.#gainFrameSize) {
-      const fadeFrames = this.#fadeFrames;
-      const gains = new Int32Array(fadeFrames * frameSize);
-      for (let n = 0; n < fadeFrames; n++) {
-        for (let i = 0; i < frameSize; i++) gains[n * frameSize + i] = Math.round(ONE * fadeGain(n, i / frameSize, fadeFrames));
-      }
-      this.#gains = gains;
+      this.#gains = sharedGains(this.#fadeFrames, frameSize);
       this.#gainFrameSize = frameSize;
     }
     return this.#gains;
@@ -269,4 +264,21 @@ function fadeGain(frame: number, at: number, fadeFrames: number): number {
   if (frame === 0) return 1;
   const gain = 1 - (frame - 1 + at) / (fadeFrames - 1);
   return gain > 0 ? gain : 0;
+}
+
+/** Gain tables by fade length and frame size: read-only, so every call with the same shape shares one. */
+const gainTables = new Map<string, Int32Array>();
+
+/** The Q14 gain of every sample of concealed frames 0 … fadeFrames - 1, for frames of `frameSize` samples. */
+function sharedGains(fadeFrames: number, frameSize: number): Int32Array {
+  const key = `${fadeFrames}×${frameSize}`;
+  let gains = gainTables.get(key);
+  if (gains === undefined) {
+    gains = new Int32Array(fadeFrames * frameSize);
+    for (let n = 0; n < fadeFrames; n++) {
+      for (let i = 0; i < frameSize; i++) gains[n * frameSize + i] = Math.round(ONE * fadeGain(n, i / frameSize, fadeFrames));
+    }
+    gainTables.set(key, gains);
+  }
+  return gains;
 }

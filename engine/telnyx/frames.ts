@@ -109,11 +109,28 @@ export class MediaPacket {
   track: MediaTrack = 'inbound';
   /** Decoded payload bytes are `payload[0, length)`. */
   length = 0;
-  /** Reused payload storage, sized for the largest payload the parser accepts. */
-  readonly payload: Buffer;
+  /**
+   * Reused payload storage. It may be replaced by a larger one (rarely, up to `maxPayloadBytes`), so
+   * read it anew for each frame.
+   */
+  payload: Buffer;
+  /** Largest payload storage this packet grows to; by default its initial size (no growth). */
+  readonly maxPayloadBytes: number;
 
-  constructor(maxPayloadBytes: number) {
-    this.payload = Buffer.alloc(maxPayloadBytes);
+  constructor(payloadBytes: number, maxPayloadBytes = payloadBytes) {
+    this.maxPayloadBytes = Math.max(payloadBytes, maxPayloadBytes);
+    this.payload = Buffer.alloc(payloadBytes);
+  }
+
+  /**
+   * Makes `payload` large enough for `base64Length` characters of base64, up to `maxPayloadBytes`
+   * (a larger payload is then refused by the decode). At least doubles, so growth stays rare.
+   */
+  reserveForBase64(base64Length: number): void {
+    const needed = Math.ceil((base64Length * 3) / 4);
+    const current = this.payload.length;
+    if (needed <= current || current >= this.maxPayloadBytes) return;
+    this.payload = Buffer.alloc(Math.min(this.maxPayloadBytes, Math.max(needed, current * 2)));
   }
 }
 

@@ -147,6 +147,7 @@ export class MediaFrameScanner {
         sawPayload = true;
         const valueEnd = data.indexOf(QUOTE, p + 1);
         // An escape or any other non-alphabet byte before the quote makes the decode fail.
+        if (valueEnd !== -1) packet.reserveForBase64(valueEnd - p - 1);
         const length = valueEnd === -1 ? -1 : base64DecodeInto(data, p + 1, valueEnd, packet.payload);
         if (length < 0) return FALLBACK;
         this.#length = length;

@@ -65,6 +65,25 @@ describe('TelnyxFrameParser: media', () => {
     expect(second).toBe(parser.packet);
   });
 
+  it.each([true, false])('grows its payload storage only for a larger payload, up to the limit (fast path %s)', (fastPath) => {
+    const parser = new TelnyxFrameParser({ maxPayloadBytes: 2000, fastPath });
+    const media = (bytes: number) => Buffer.from(JSON.stringify({ event: 'media', media: { payload: Buffer.alloc(bytes, 7).toString('base64') } }));
+    parser.parse(media(160));
+    const small = parser.packet.payload;
+    expect(small.length).toBeLessThan(2000);
+    parser.parse(media(160));
+    expect(parser.packet.payload).toBe(small);
+    const large = parser.parse(media(1500)) as MediaPacket;
+    expect(snapshot(large).payload).toEqual(Buffer.alloc(1500, 7));
+    const grown = parser.packet.payload;
+    parser.parse(media(160));
+    parser.parse(media(1400));
+    expect(parser.packet.payload).toBe(grown);
+    expect(snapshot(parser.parse(media(2000)) as MediaPacket).payload).toEqual(Buffer.alloc(2000, 7));
+    const error = protocolErrorOf(() => parser.parse(media(2001)));
+    expect(error.code).toBe(ProtocolErrorCode.PayloadTooLarge);
+  });
+
   it.each([
     ['malformed-not-json.txt', ProtocolErrorCode.MalformedJson],
     ['malformed-truncated.txt', ProtocolErrorCode.MalformedJson],

@@ -7,7 +7,7 @@ import { UINT_INVALID, toUint } from './uintField.js';
 
 /** Options of a {@link TelnyxFrameParser}. */
 export interface TelnyxFrameParserOptions {
-  /** Largest decoded `media` payload accepted, in bytes; also the size of the reused packet buffer. */
+  /** Largest decoded `media` payload accepted, in bytes; the reused packet buffer grows up to it. */
   readonly maxPayloadBytes: number;
   /** Try the allocation-free `media` scanner before `JSON.parse` (default true; false is for tests and as a kill switch). */
   readonly fastPath?: boolean;
@@ -20,6 +20,9 @@ export interface TelnyxFrameParserStats {
   /** Messages that went through `JSON.parse`: every control frame, and media the scanner refused. */
   slowPath: number;
 }
+
+/** Payload storage a parser starts with: 20 ms of 8 kHz L16. */
+const INITIAL_PAYLOAD_BYTES = 320;
 
 const COUNTER_MESSAGE = 'expected a non-negative integer or a string of digits';
 
@@ -54,7 +57,9 @@ export class TelnyxFrameParser {
     if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 0) {
       throw new RangeError(`maxPayloadBytes must be a non-negative integer, got ${maxPayloadBytes}`);
     }
-    this.packet = new MediaPacket(maxPayloadBytes);
+    // Sized for 20 ms of 8 kHz L16 (twice PCMU's) and grown on a larger payload, so a call does not
+    // hold the largest accepted payload for every frame.
+    this.packet = new MediaPacket(Math.min(INITIAL_PAYLOAD_BYTES, maxPayloadBytes), maxPayloadBytes);
     this.#scanner = options.fastPath === false ? undefined : new MediaFrameScanner();
   }
 
@@ -106,11 +111,12 @@ export class TelnyxFrameParser {
     // UTF-8 keeps every non-ASCII character out of the base64 alphabet, so it cannot sneak through.
     const text = Buffer.from(payload, 'utf8');
     const packet = this.packet;
+    packet.reserveForBase64(text.length);
     const length = base64DecodeInto(text, 0, text.length, packet.payload);
     if (length === BASE64_OVERFLOW) {
       throw new ProtocolError(
         ProtocolErrorCode.PayloadTooLarge,
-        `media payload exceeds ${packet.payload.length} bytes (${text.length} base64 characters)`,
+        `media payload exceeds ${packet.maxPayloadBytes} bytes (${text.length} base64 characters)`,
       );
     }
     if (length < 0) throw new ProtocolError(ProtocolErrorCode.InvalidBase64, 'media payload is not valid base64');
