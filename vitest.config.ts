@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'units',
           include: ['engine/**/*.test.ts', 'actors/**/*.test.ts', 'codecs/**/*.test.ts', 'bots/**/*.test.ts', 'bench/**/*.test.ts'],
+          // It snapshots its own process's heap: a shared worker's would be the whole run's.
+          exclude: ['bench/memory/heapSnapshot.test.ts'],
           isolate: false,
           fileParallelism: false,
           sequence: { groupOrder: 0 },
@@ -27,7 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'system',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'bench/memory/heapSnapshot.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
           ...timeouts,
