@@ -171,8 +171,21 @@ describe('deploy/docker-compose.yml', () => {
     expect(shared?.[2]).toMatch(/health_uri \/readyz/);
   });
 
+  it('runs a Redis that both engines share, reachable on the internal network only', async () => {
+    const redis = compose.services['redis']!;
+    expect(redis.image).toMatch(/^redis:/);
+    expect(redis).not.toHaveProperty('ports');
+    for (const name of engines) {
+      const environment = Object.fromEntries(Object.entries(compose.services[name]!.environment!).map(([key, value]) => [key, interpolate(String(value), env)]));
+      const loaded = await engineConfig(text(join(DEPLOY, 'callwire.config.json')), environment);
+      const url = new URL(loaded.redis!.url);
+      expect(url.hostname).toBe('redis');
+      expect(url.port).toBe(redis.expose![0]);
+    }
+  });
+
   it('publishes only Caddy: the engines are reached through the TLS proxy', () => {
-    for (const name of engines) expect(compose.services[name]).not.toHaveProperty('ports');
+    for (const name of [...engines, 'redis']) expect(compose.services[name]).not.toHaveProperty('ports');
     expect(compose.services['caddy']!.image).toMatch(/^caddy:/);
   });
 });
