@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildFreshness } from '../../engine/buildFreshness.js';
 import { fetchStats, type ServerStats } from './serverStats.js';
 
 /** Cores of the server under test and of the generator, or null when the machine cannot pin. */
@@ -50,11 +51,26 @@ function nodeArgsFor(relative: string): string[] {
   return fromSource ? ['--import', 'tsx', path] : [path];
 }
 
+/** The checkout this module belongs to (when it runs from source). */
+const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
+let builtEngine: boolean | undefined;
+
+/**
+ * Whether the engine runs from the build. From source it does too when the build matches the
+ * sources: tsx keeps every function's name, which costs memory per call (about 11 KB) that
+ * `callwire serve` from the build does not pay; a stale build is not what is being measured.
+ */
+function engineFromBuild(): boolean {
+  builtEngine ??= !fromSource || buildFreshness(CHECKOUT).fresh;
+  return builtEngine;
+}
+
 /** How the bench starts the engine, for the report. */
 export function engineDescription(): string {
-  return fromSource
-    ? 'callwire serve from source (node --import tsx engine/cli.ts)'
-    : 'callwire serve from the build (node dist/engine/cli.js)';
+  if (!fromSource) return 'callwire serve from the build (node dist/engine/cli.js)';
+  return engineFromBuild()
+    ? 'callwire serve from the build, which matches the sources (node dist/engine/cli.js)'
+    : 'callwire serve from source, the build being older (node --import tsx engine/cli.ts)';
 }
 
 /** A child process with the tail of its output kept for error messages. */
@@ -129,12 +145,11 @@ function spawnPinned(name: string, core: number | null, nodeArgs: readonly strin
 
 /**
  * Starts `callwire serve --workers W` on 127.0.0.1:`port` (one process by default: the per-core
- * figures). From source it runs `engine/cli.ts` through tsx (the compiled `dist` may be older than
- * the source being measured; tsx only costs at start-up); from the compiled package it runs
- * `dist/engine/cli.js`.
+ * figures), from the build when it matches the sources, else `engine/cli.ts` through tsx.
  */
 export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv, workers = 1): ChildHandle {
-  const args = [...nodeArgsFor('../../engine/cli'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--workers', String(workers)];
+  const engine = fromSource && engineFromBuild() ? [join(CHECKOUT, 'dist', 'engine', 'cli.js')] : nodeArgsFor('../../engine/cli');
+  const args = [...engine, 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--workers', String(workers)];
   if (configPath !== undefined) args.push('--config', configPath);
   return spawnPinned('callwire', core, args, false, env);
 }
