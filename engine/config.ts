@@ -45,6 +45,8 @@ export interface EngineConfig {
     readonly maxIdleConnections: number;
     readonly maxIdleConnectionsPerIp: number;
     readonly maxRequestsInFlight: number;
+    readonly maxRequestsInFlightPerIp: number;
+    readonly webhookBodyTimeoutMs: number;
     readonly httpHeadersTimeoutMs: number;
     readonly httpRequestTimeoutMs: number;
   };
@@ -175,6 +177,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxIdleConnections: file.limits?.maxIdleConnections ?? EMBEDDED_CONFIG.limits.maxIdleConnections,
       maxIdleConnectionsPerIp: file.limits?.maxIdleConnectionsPerIp ?? EMBEDDED_CONFIG.limits.maxIdleConnectionsPerIp,
       maxRequestsInFlight: file.limits?.maxRequestsInFlight ?? EMBEDDED_CONFIG.limits.maxRequestsInFlight,
+      maxRequestsInFlightPerIp: file.limits?.maxRequestsInFlightPerIp ?? EMBEDDED_CONFIG.limits.maxRequestsInFlightPerIp,
+      webhookBodyTimeoutMs: file.limits?.webhookBodyTimeoutMs ?? EMBEDDED_CONFIG.limits.webhookBodyTimeoutMs,
       httpHeadersTimeoutMs: file.limits?.httpHeadersTimeoutMs ?? EMBEDDED_CONFIG.limits.httpHeadersTimeoutMs,
       httpRequestTimeoutMs: file.limits?.httpRequestTimeoutMs ?? EMBEDDED_CONFIG.limits.httpRequestTimeoutMs,
     },

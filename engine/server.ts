@@ -17,6 +17,7 @@ import type { TelnyxSettings } from './config.js';
 import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
 import { EngineStats } from './engineStats.js';
 import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
+import { BodiesInFlight } from './http/bodiesInFlight.js';
 import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
 import { handleHttp, routeLoggers } from './http/router.js';
 import { StreamOrigins } from './http/streamOrigins.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   readonly pendingStreams?: Partial<PendingStreamLimits> | undefined;
   /** Caps on TCP connections; `maxConnections` defaults to a share of the file-descriptor limit. */
   readonly connections?: { readonly [K in keyof ConnectionGuardLimits]?: ConnectionGuardLimits[K] | undefined } | undefined;
+  /** Bounds on request bodies being read (before they could be verified), engine-wide and per client address. */
+  readonly requestBodies?: { readonly maxInFlight?: number | undefined; readonly maxInFlightPerAddress?: number | undefined } | undefined;
   /** HTTP header, request and keep-alive timeouts. */
   readonly httpTimeouts?: Partial<HttpTimeouts> | undefined;
   /** How Telnyx reaches the engine; undefined: a request's host, when allowedHosts or a trusted proxy vouches for it. */
@@ -177,6 +180,14 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const seenWebhooks = new SeenWebhookIds();
   metrics.watchWebhookIds(() => seenWebhooks.size);
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...definedOnly(options.httpTimeouts ?? {}) };
+  const bodies = new BodiesInFlight(
+    {
+      maxBodies: options.requestBodies?.maxInFlight ?? DEFAULT_BODIES_IN_FLIGHT,
+      maxBodiesPerAddress: options.requestBodies?.maxInFlightPerAddress ?? DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS,
+      deadlineMs: { carrier: timeouts.webhookBodyTimeoutMs, api: timeouts.bodyTimeoutMs },
+    },
+    { clock, onCutOff: (cause) => metrics.connectionClosedByGuard(cause), clientAddress: (request) => clientAddress(request, origins.policy.trustedProxies) },
+  );
   const httpContext = {
     catalog,
     calls,
@@ -192,7 +203,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     metrics,
     unready: () => admission.unreadyCause(calls.size),
     edgeLog: logBudgets.edge,
-    bodyTimeoutMs: timeouts.bodyTimeoutMs,
+    admitBody: { carrier: bodies.admitter('carrier'), api: bodies.admitter('api') },
     routeLogs: routeLoggers(log),
     tryPage: tryPageEnabled(options.tryPage, options.host),
   };
@@ -208,7 +219,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       connectionsCheckingInterval: 1000,
     },
     (request, response) => {
-      if (!guard.admitRequest(request, response)) return;
+      guard.requestStarted(response);
       handleHttp(request, response, httpContext).catch((error: unknown) => {
         if (isClientAbort(error)) {
           // The client went away mid-request (a dropped connection, or a body that never came): nothing to answer.
@@ -231,7 +242,6 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       maxConnections: options.connections?.maxConnections ?? defaultMaxConnections(openFileLimit()),
       maxIdleConnections: options.connections?.maxIdleConnections ?? 2048,
       maxIdlePerAddress: options.connections?.maxIdlePerAddress ?? 256,
-      maxRequestsInFlight: options.connections?.maxRequestsInFlight ?? 8192,
       idleTimeoutMs: options.connections?.idleTimeoutMs ?? timeouts.headersTimeoutMs,
     },
     { clock, onClosed: (cause) => metrics.connectionClosedByGuard(cause), isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address) },
@@ -308,6 +318,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     clearInterval(loopSampler);
     loopDelay.disable();
     guard.close();
+    bodies.close();
     for (const session of calls.values()) session.shutdown();
     for (const ws of wss.clients) ws.terminate();
     // Legs the engine owned are hung up as their calls end: give those commands a moment.
@@ -363,6 +374,12 @@ function liveViews(sessions: Iterable<CallSession>): LiveCallView[] {
   for (const session of sessions) views.push(session.liveView());
   return views;
 }
+
+/** Request bodies read at once: enough for thousands of webhooks a second, each arriving whole. */
+const DEFAULT_BODIES_IN_FLIGHT = 1024;
+
+/** Request bodies one client address may have read at once: Telnyx sends each one whole, in milliseconds. */
+const DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS = 32;
 
 /** Connections the kernel may queue for accept (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 1024;

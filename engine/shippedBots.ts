@@ -39,7 +39,11 @@ export const EMBEDDED_CONFIG = {
     authTimeoutMs: 3000,
     maxIdleConnections: 2048,
     maxIdleConnectionsPerIp: 256,
-    maxRequestsInFlight: 8192,
+    // Bodies being read before they could be verified: each holds about 10 KB of heap for as long
+    // as its sender takes; Telnyx sends each one whole, in milliseconds.
+    maxRequestsInFlight: 1024,
+    maxRequestsInFlightPerIp: 32,
+    webhookBodyTimeoutMs: 2000,
     httpHeadersTimeoutMs: 5000,
     httpRequestTimeoutMs: 30_000,
   },

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
+import type { AdmitBody, BodyLane } from './bodiesInFlight.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
@@ -34,8 +35,8 @@ export interface HttpContext {
   readonly unready: () => string | undefined;
   /** Budget of the log lines strangers can cause (refused requests). */
   readonly edgeLog: SharedLogBudget;
-  /** Time a request body has to arrive once its headers have. */
-  readonly bodyTimeoutMs: number;
+  /** Takes a body in under the engine's bounds, per lane (Telnyx's requests, the engine's own API). */
+  readonly admitBody: Readonly<Record<BodyLane, AdmitBody>>;
   /** Whether the browser softphone (`/try`) is served. */
   readonly tryPage: boolean;
   /** Each route's child logger, made once (a child per request is memory a flood of requests multiplies). */
@@ -97,7 +98,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       log: context.routeLogs.webhooks,
       now: context.now,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.carrier,
     });
   }
   if (isTexmlPath(path)) {
@@ -107,7 +108,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       origins: context.origins,
       log: context.routeLogs.texml,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.carrier,
     });
   }
   if (context.tryPage && isTryPath(path)) {
@@ -124,7 +125,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       origins: context.origins,
       log: context.routeLogs.dialOut,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.api,
     });
   }
   sendJson(response, 404, { error: 'not_found' });
