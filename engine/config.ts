@@ -25,6 +25,8 @@ export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', '
 export interface EngineConfig {
   readonly host: string;
   readonly port: number;
+  /** The admin listener (`admin`, `--admin-port`, `CALLWIRE_ADMIN_PORT`); undefined: none. */
+  readonly admin: { readonly host: string; readonly port: number } | undefined;
   readonly logLevel: LogLevel;
   readonly limits: {
     readonly maxMessageBytes: number;
@@ -88,6 +90,8 @@ export interface LoadConfigOptions {
   readonly path?: string | undefined;
   readonly port?: number | undefined;
   readonly host?: string | undefined;
+  /** `--admin-port`: wins over `CALLWIRE_ADMIN_PORT` and the file's `admin.port`. */
+  readonly adminPort?: number | undefined;
   readonly logLevel?: LogLevel | undefined;
 }
 
@@ -144,10 +148,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   const events = eventsFromEnv(env, problems) ?? file.events;
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
   const envPort = parsePort(env['CALLWIRE_PORT'], problems);
+  const envAdminPort = parsePort(env['CALLWIRE_ADMIN_PORT'], problems, 'CALLWIRE_ADMIN_PORT');
   const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
   const optionLogLevel = parseLogLevel(options.logLevel, '--log-level', problems);
 
   if (problems.length > 0) throw new ConfigError(formatConfigProblems(problems, source));
+  const host = options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host;
+  const adminPort = options.adminPort ?? envAdminPort ?? file.admin?.port;
   return {
     publicUrl,
     trustedProxies,
@@ -156,8 +163,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     tryPage: file.try?.enabled,
     telnyx,
     events,
-    host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
+    host,
     port: options.port ?? envPort ?? file.port ?? EMBEDDED_CONFIG.port,
+    admin: adminPort === undefined ? undefined : { host: file.admin?.host ?? host, port: adminPort },
     logLevel: optionLogLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
     limits: {
       maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
@@ -376,11 +384,11 @@ function exportedValue(module: unknown, fallbackName: string): unknown {
   return value;
 }
 
-function parsePort(value: string | undefined, problems: ConfigProblem[]): number | undefined {
+function parsePort(value: string | undefined, problems: ConfigProblem[], name = 'CALLWIRE_PORT'): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
-  problems.push({ path: undefined, message: `CALLWIRE_PORT must be a port number, got "${value}"` });
+  problems.push({ path: undefined, message: `${name} must be a port number, got "${value}"` });
   return undefined;
 }
 

@@ -106,6 +106,8 @@ export const configFileSchema = z
   .object({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65_535),
+    /** A second listener serving only /healthz, /readyz and /metrics, for the orchestrator's probes; `host` defaults to the engine's. */
+    admin: z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional() }).strict(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     limits: z
       .object({

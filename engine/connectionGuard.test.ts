@@ -38,13 +38,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] = []) {
+function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] = [], saturated: string[] = []) {
   const clock = new ManualClock(0);
   const server = new EventEmitter();
   const closed: ConnectionCloseCause[] = [];
   const guard = new ConnectionGuard(
     { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, idleTimeoutMs: 5000, ...limits },
-    { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address) },
+    { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address), isSaturated: (address) => saturated.includes(address) },
   );
   guard.attach(server as unknown as Server);
   const connect = (address = '203.0.113.1'): FakeSocket => {
@@ -146,6 +146,17 @@ describe('ConnectionGuard', () => {
     expect([second.destroyed, third.destroyed, busy.destroyed]).toEqual([false, false, false]);
     expect(guard.idle).toBe(2);
     expect(closed).toEqual(['evicted_idle']);
+  });
+
+  it('cuts off, unanswered, a new connection from an address that has its share of bodies in flight, unless it is a trusted proxy', () => {
+    const { closed, connect, guard } = guarded({ maxConnections: 100 }, ['10.0.0.2'], ['203.0.113.9', '10.0.0.2']);
+    const saturated = connect('203.0.113.9');
+    const proxy = connect('10.0.0.2');
+    const other = connect('203.0.113.1');
+    expect([saturated.destroyed, saturated.written]).toEqual([true, '']);
+    expect([proxy.destroyed, other.destroyed]).toEqual([false, false]);
+    expect(closed).toEqual(['requests_per_address']);
+    expect(guard.open).toBe(2);
   });
 
   it('forgets a connection when it closes', () => {

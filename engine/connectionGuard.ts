@@ -19,7 +19,7 @@ export interface ConnectionGuardLimits {
 }
 
 /** Why the guard closed a connection. */
-export type ConnectionCloseCause = 'connection_cap' | 'evicted_idle' | 'idle_per_address' | 'idle_timeout';
+export type ConnectionCloseCause = 'connection_cap' | 'evicted_idle' | 'idle_per_address' | 'idle_timeout' | 'requests_per_address';
 
 /** What the guard reports to the engine. */
 export interface ConnectionGuardDeps {
@@ -28,6 +28,11 @@ export interface ConnectionGuardDeps {
   readonly onClosed: (cause: ConnectionCloseCause) => void;
   /** Connections from these addresses (proxies in front) are exempt from the per-address idle cap. */
   readonly isTrustedProxy?: ((address: string) => boolean) | undefined;
+  /**
+   * True for an address whose new connections are cut off as they arrive, before anything is read
+   * from them (it already has its share of request bodies being read); trusted proxies are exempt.
+   */
+  readonly isSaturated?: ((address: string) => boolean) | undefined;
 }
 
 interface IdleEntry {
@@ -112,6 +117,12 @@ export class ConnectionGuard {
     if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
     if (this.#idle.size >= this.#limits.maxIdleConnections) this.#evictOldestIdle();
     const trusted = this.#deps.isTrustedProxy?.(address) === true;
+    if (!trusted && this.#deps.isSaturated?.(address) === true) {
+      // No answer: a refusal parsed and answered costs several times a connection cut off at accept.
+      socket.destroy();
+      this.#deps.onClosed('requests_per_address');
+      return;
+    }
     if (!trusted && (this.#idlePerAddress.get(address) ?? 0) >= this.#limits.maxIdlePerAddress) return this.#refuse(socket, 'idle_per_address');
     this.#open++;
     socket.once('close', () => {

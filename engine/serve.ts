@@ -68,6 +68,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       events: config.events,
       handedConnections: options.handedConnections,
       tryPage: config.tryPage,
+      admin: config.admin,
     },
     { catalog, clock: systemClock, log, callLifecycle: options.callLifecycle },
   );

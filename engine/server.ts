@@ -9,6 +9,7 @@ import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './adm
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { clientAddress } from './clientAddress.js';
+import { normalizeAddress } from './trustedProxies.js';
 import type { EndReason } from '../bots/api.js';
 import type { CallLimits } from './session/callLimits.js';
 import type { CallSession } from './session/callSession.js';
@@ -17,6 +18,7 @@ import type { TelnyxSettings } from './config.js';
 import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
 import { EngineStats } from './engineStats.js';
 import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
+import { startAdminServer, type AdminListen } from './http/adminServer.js';
 import { BodiesInFlight } from './http/bodiesInFlight.js';
 import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
 import { handleHttp, routeLoggers } from './http/router.js';
@@ -75,6 +77,8 @@ export interface ServerOptions {
   readonly handedConnections?: boolean | undefined;
   /** Serve the browser softphone at `/try`; undefined: only when `host` is a loopback address. */
   readonly tryPage?: boolean | undefined;
+  /** A second listener for `/healthz`, `/readyz` and `/metrics` only; undefined: none (they are on the public port as well). */
+  readonly admin?: AdminListen | undefined;
 }
 
 /** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
@@ -100,6 +104,8 @@ export interface ServerDeps {
 export interface RunningServer {
   readonly port: number;
   readonly host: string;
+  /** The admin listener's port (`/healthz`, `/readyz`, `/metrics`), or undefined when there is none. */
+  readonly adminPort: number | undefined;
   readonly calls: CallRegistry;
   readonly pacer: Pacer;
   readonly stats: EngineStats;
@@ -244,7 +250,12 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       maxIdlePerAddress: options.connections?.maxIdlePerAddress ?? 256,
       idleTimeoutMs: options.connections?.idleTimeoutMs ?? timeouts.headersTimeoutMs,
     },
-    { clock, onClosed: (cause) => metrics.connectionClosedByGuard(cause), isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address) },
+    {
+      clock,
+      onClosed: (cause) => metrics.connectionClosedByGuard(cause),
+      isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address),
+      isSaturated: (address) => bodies.isSaturated(normalizeAddress(address)),
+    },
   );
   connections = guard;
   guard.attach(server);
@@ -300,6 +311,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     });
   });
   const address = (server.address() as AddressInfo | null) ?? { address: options.host, port: 0 };
+  const adminServer = options.admin === undefined || options.handedConnections === true ? undefined : await startAdminServer(options.admin, httpContext);
   if (options.handedConnections !== true) log.info(
     {
       host: address.address,
@@ -310,6 +322,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       dialOut: httpContext.apiKeys.length > 0,
       events: options.events?.url,
       tryPage: httpContext.tryPage,
+      adminPort: adminServer?.port,
     },
     'callwire listening',
   );
@@ -332,11 +345,13 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     logBudgets.calls.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await adminServer?.close();
   };
 
   return {
     port: address.port,
     host: address.address,
+    adminPort: adminServer?.port,
     calls,
     pacer,
     stats,

@@ -103,6 +103,11 @@ export class BodiesInFlight {
     return true;
   }
 
+  /** True when `address` (as {@link BodiesInFlightDeps.clientAddress} gives it) has its share of bodies in flight. */
+  isSaturated(address: string): boolean {
+    return (this.#perAddress.get(address) ?? 0) >= this.#limits.maxBodiesPerAddress;
+  }
+
   /** {@link admit} for one lane, made once (a closure per request is heap a flood multiplies). */
   admitter(lane: BodyLane): AdmitBody {
     return (request, response) => this.admit(request, response, lane);

@@ -10,6 +10,7 @@ import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
 import type { AdmitBody, BodyLane } from './bodiesInFlight.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
+import { handleProbe } from './probeRoutes.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
 import { handleTexml, isTexmlPath } from './texmlRoute.js';
@@ -63,21 +64,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
   const url = new URL(request.url ?? '/', 'http://callwire.invalid');
   const { method } = request;
   const path = url.pathname;
-  if (method === 'GET' && path === '/healthz') {
-    sendJson(response, 200, { status: 'ok', calls: context.calls.size });
-    return;
-  }
-  if (method === 'GET' && path === '/readyz') {
-    const cause = context.unready();
-    sendJson(response, cause === undefined ? 200 : 503, { status: cause === undefined ? 'ready' : 'unready', cause, calls: context.calls.size });
-    return;
-  }
-  if (method === 'GET' && path === '/metrics') {
-    const text = await context.metrics.registry.metrics();
-    response.writeHead(200, { 'content-type': context.metrics.registry.contentType });
-    response.end(text);
-    return;
-  }
+  if (await handleProbe(method, path, response, context)) return;
   if (method === 'GET' && path === '/stats') {
     // The bench harness reads this before and after a run; `?reset=loop` starts a new event-loop window.
     // `?gc=1` collects garbage first when the process runs with --expose-gc (the soak's heap floor).

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngine } from '../../test/support/engine.js';
+
+let engine: Awaited<ReturnType<typeof startTestEngine>>;
+
+beforeAll(async () => {
+  engine = await startTestEngine([], { server: { admin: { host: '127.0.0.1', port: 0 } } });
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+async function status(port: number, path: string, method = 'GET'): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('the admin listener', () => {
+  it('answers the probes on its own port', async () => {
+    const adminPort = engine.adminPort;
+    if (adminPort === undefined) throw new Error('no admin port');
+    expect(adminPort).not.toBe(engine.port);
+    expect(await status(adminPort, '/healthz')).toBe(200);
+    expect(await status(adminPort, '/readyz')).toBe(200);
+    const metrics = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+    expect(await metrics.text()).toContain('callwire_connections_closed_total');
+  });
+
+  it('serves nothing else: webhooks, the API and the media endpoint stay on the public port', async () => {
+    const adminPort = engine.adminPort!;
+    expect(await status(adminPort, '/webhooks/telnyx', 'POST')).toBe(404);
+    expect(await status(adminPort, '/v1/calls', 'POST')).toBe(404);
+    expect(await status(adminPort, '/stats')).toBe(404);
+    expect(await status(adminPort, '/healthz', 'POST')).toBe(404);
+    expect(await status(engine.port, '/healthz')).toBe(200);
+  });
+});
