@@ -49,6 +49,11 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
   const { log } = deps;
   // Everything the headers can show is checked before the body is read: a stranger's body costs
   // the engine memory for as long as it takes to arrive.
+  if (Number(request.headers['content-length']) > MAX_WEBHOOK_BYTES) {
+    refusedTooLarge(deps);
+    refuseBeforeBody(response, 413, { error: 'body_too_large' });
+    return;
+  }
   if (deps.publicKey === undefined) {
     if (deps.edgeLog.take('webhook:no_public_key') !== SUPPRESSED) log.warn('refused webhook: no Telnyx public key configured (telnyx.publicKey or TELNYX_PUBLIC_KEY)');
     refuseBeforeBody(response, 401, { error: 'unauthorized' });
@@ -60,11 +65,6 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
   if (headerFailure !== undefined) {
     refusedSignature(request, deps, headerFailure);
     refuseBeforeBody(response, 401, { error: 'unauthorized' });
-    return;
-  }
-  if (Number(request.headers['content-length']) > MAX_WEBHOOK_BYTES) {
-    refusedTooLarge(deps);
-    refuseBeforeBody(response, 413, { error: 'body_too_large' });
     return;
   }
   if (!deps.admitBody(request, response)) return;
