@@ -114,15 +114,16 @@ export class ConnectionGuard {
 
   readonly #onConnection = (socket: Socket): void => {
     const address = socket.remoteAddress ?? 'unknown';
-    if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
-    if (this.#idle.size >= this.#limits.maxIdleConnections) this.#evictOldestIdle();
     const trusted = this.#deps.isTrustedProxy?.(address) === true;
     if (!trusted && this.#deps.isSaturated?.(address) === true) {
-      // No answer: a refusal parsed and answered costs several times a connection cut off at accept.
+      // Before anything is evicted for it, and with no answer: a refusal parsed and answered costs
+      // several times a connection cut off at accept.
       socket.destroy();
       this.#deps.onClosed('requests_per_address');
       return;
     }
+    if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
+    if (this.#idle.size >= this.#limits.maxIdleConnections) this.#evictOldestIdle();
     if (!trusted && (this.#idlePerAddress.get(address) ?? 0) >= this.#limits.maxIdlePerAddress) return this.#refuse(socket, 'idle_per_address');
     this.#open++;
     socket.once('close', () => {

@@ -18,7 +18,7 @@ import type { TelnyxSettings } from './config.js';
 import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
 import { EngineStats } from './engineStats.js';
 import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
-import { startAdminServer, type AdminListen } from './http/adminServer.js';
+import { startAdminServer, type AdminListen, type AdminServer } from './http/adminServer.js';
 import { BodiesInFlight } from './http/bodiesInFlight.js';
 import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
 import { handleHttp, routeLoggers } from './http/router.js';
@@ -311,22 +311,6 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     });
   });
   const address = (server.address() as AddressInfo | null) ?? { address: options.host, port: 0 };
-  const adminServer = options.admin === undefined || options.handedConnections === true ? undefined : await startAdminServer(options.admin, httpContext);
-  if (options.handedConnections !== true) log.info(
-    {
-      host: address.address,
-      port: address.port,
-      path: TELNYX_STREAM_PATH,
-      callControl: callControl !== undefined,
-      webhooks: publicKey !== undefined,
-      dialOut: httpContext.apiKeys.length > 0,
-      events: options.events?.url,
-      tryPage: httpContext.tryPage,
-      adminPort: adminServer?.port,
-    },
-    'callwire listening',
-  );
-
   const close = async (): Promise<void> => {
     clearInterval(loopSampler);
     loopDelay.disable();
@@ -347,6 +331,32 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     server.closeAllConnections();
     await adminServer?.close();
   };
+
+  let adminServer: AdminServer | undefined;
+  if (options.admin !== undefined && options.handedConnections !== true) {
+    try {
+      adminServer = await startAdminServer(options.admin, httpContext);
+    } catch (error) {
+      // An engine whose probes cannot reach it is not left running half-way.
+      await close();
+      throw error;
+    }
+  }
+  if (options.handedConnections !== true) log.info(
+    {
+      host: address.address,
+      port: address.port,
+      path: TELNYX_STREAM_PATH,
+      callControl: callControl !== undefined,
+      webhooks: publicKey !== undefined,
+      dialOut: httpContext.apiKeys.length > 0,
+      events: options.events?.url,
+      tryPage: httpContext.tryPage,
+      adminPort: adminServer?.port,
+    },
+    'callwire listening',
+  );
+
 
   return {
     port: address.port,
