@@ -55,9 +55,10 @@ const LANES: readonly BodyLane[] = ['carrier', 'api'];
  * is one whose body misses its lane's deadline; deadlines are checked a batch at a time, not by a
  * timer per request.
  *
- * Each open body keeps Node's request, response and socket alive (about 10 KB of heap), long
- * enough to be promoted to the old generation, where every one adds to the garbage collector's
- * pauses; a body refused at its headers dies young, which costs the collector almost nothing.
+ * Each open body keeps Node's request, response, socket and parser alive (about 8 KB of heap) for
+ * as long as its sender takes: the bounds keep that memory in proportion to them, not to whoever
+ * opens the most connections. They do not make a flood free: a sender cut off and reconnecting at
+ * once costs the engine an accept and a close each time (see bench/RESULTS.md).
  */
 export class BodiesInFlight {
   readonly #limits: BodiesInFlightLimits;

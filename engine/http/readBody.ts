@@ -18,8 +18,8 @@ export class BodyTimeoutError extends errorWithCode('CW_BODY_TIMEOUT') {
  * Reads a request body, exactly as sent, up to `limitBytes`. A larger body (by `content-length` or
  * as it streams in) rejects with {@link BodyTooLargeError} without buffering the rest. With
  * `timeoutMs`, a body still incomplete at the deadline rejects with {@link BodyTimeoutError} and the
- * connection is dropped; the engine's routes pass none, as {@link BodiesInFlight} holds every body
- * to its deadline with one sweep instead of a timer each.
+ * connection is dropped; the engine's routes pass none, as `BodiesInFlight` holds every body to
+ * its deadline with one sweep instead of a timer each.
  */
 export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs?: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
