@@ -400,11 +400,11 @@ function liveViews(sessions: Iterable<CallSession>): LiveCallView[] {
   return views;
 }
 
-/** Request bodies read at once: enough for thousands of webhooks a second, each arriving whole. */
-const DEFAULT_BODIES_IN_FLIGHT = 1024;
+/** Request bodies read at once: a memory bound (see `maxRequestsInFlight` in shippedBots.ts). */
+const DEFAULT_BODIES_IN_FLIGHT = 8192;
 
-/** Request bodies one client address may have read at once: Telnyx sends each one whole, in milliseconds. */
-const DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS = 32;
+/** Request bodies one client address may have read at once: as high, by default. */
+const DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS = 8192;
 
 /** Connections the kernel may queue for accept (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 1024;

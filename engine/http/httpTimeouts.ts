@@ -17,7 +17,7 @@ export interface HttpTimeouts {
  * milliseconds, so seconds are plenty, and a stranger trickling bytes holds a connection for
  * seconds, not minutes.
  */
-export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000, webhookBodyTimeoutMs: 2000 };
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000, webhookBodyTimeoutMs: 10_000 };
 
 /** True when `error` says the client went away mid-request (reset, aborted), not that the engine failed. */
 export function isClientAbort(error: unknown): boolean {
