@@ -35,6 +35,8 @@ export interface BodiesInFlightDeps {
 interface BodyEntry {
   readonly address: string;
   readonly startedAt: number;
+  /** When it is cut off: its lane's deadline, stretched by up to half at random. */
+  readonly expiresAt: number;
 }
 
 /** A body in flight this long may be cut off to make room at the engine-wide cap. */
@@ -52,8 +54,8 @@ const LANES: readonly BodyLane[] = ['carrier', 'api'];
  * Bounds the request bodies being read before they can be verified: engine-wide, per client
  * address, and in time. A connection past a bound is cut off (no reply: an answer would cost a
  * write and keep-alive handling per refusal, and whoever trickles bodies reads no replies), and so
- * is one whose body misses its lane's deadline; deadlines are checked a batch at a time, not by a
- * timer per request.
+ * is one whose body misses its lane's deadline (stretched by up to half at random); deadlines are
+ * checked a batch at a time, not by a timer per request.
  *
  * Each open body keeps Node's request, response, socket and parser alive (about 8 KB of heap) for
  * as long as its sender takes: the bounds keep that memory in proportion to them, not to whoever
@@ -97,7 +99,10 @@ export class BodiesInFlight {
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (fromAddress >= this.#limits.maxBodiesPerAddress) return this.#cutOff(request, 'requests_per_address');
     if (this.size >= this.#limits.maxBodies && !this.#evictOldest()) return this.#cutOff(request, 'requests_in_flight');
-    this.#lanes[lane].set(request, { address, startedAt: this.#deps.clock.now() });
+    const now = this.#deps.clock.now();
+    // Bodies that began together (a flood) would all expire together and their senders come back
+    // together, every deadline; spread over half the deadline again, they come back a few at a time.
+    this.#lanes[lane].set(request, { address, startedAt: now, expiresAt: now + this.#limits.deadlineMs[lane] * (1 + Math.random() / 2) });
     this.#perAddress.set(address, fromAddress + 1);
     response.once('close', this.#onResponseClose);
     this.#scheduleSweep();
@@ -172,7 +177,8 @@ export class BodiesInFlight {
     for (const lane of LANES) {
       const startedBy = now - this.#limits.deadlineMs[lane];
       for (const [request, entry] of this.#lanes[lane]) {
-        if (entry.startedAt > startedBy) break; // oldest first: the rest are younger
+        if (entry.startedAt > startedBy) break; // oldest first: the rest cannot have expired yet
+        if (entry.expiresAt > now) continue;
         if (cut++ === SWEEP_BATCH) {
           // Bodies that began together expire together: cut them off a batch per turn of the event
           // loop, so the calls' pacing runs in between.
