@@ -29,6 +29,17 @@ describe('loadConfig', () => {
     await expect(loadConfig({ cwd, env: { CALLWIRE_PORT: 'eighty' } })).rejects.toThrow(ConfigError);
   });
 
+  it('opens no admin listener unless asked; takes its port from --admin-port over CALLWIRE_ADMIN_PORT over the file, its host from the file or the engine', async () => {
+    expect((await loadConfig({ cwd: tempDir({}), env: {} })).admin).toBeUndefined();
+    const cwd = tempDir({ 'callwire.config.json': JSON.stringify({ host: '10.0.0.4', admin: { port: 9090 } }) });
+    expect((await loadConfig({ cwd, env: {} })).admin).toEqual({ host: '10.0.0.4', port: 9090 });
+    expect((await loadConfig({ cwd, env: { CALLWIRE_ADMIN_PORT: '9100' } })).admin).toEqual({ host: '10.0.0.4', port: 9100 });
+    expect((await loadConfig({ cwd, env: { CALLWIRE_ADMIN_PORT: '9100' }, adminPort: 9200 })).admin).toEqual({ host: '10.0.0.4', port: 9200 });
+    const ownHost = tempDir({ 'callwire.config.json': JSON.stringify({ admin: { port: 9090, host: '127.0.0.1' } }) });
+    expect((await loadConfig({ cwd: ownHost, env: {} })).admin).toEqual({ host: '127.0.0.1', port: 9090 });
+    await expect(loadConfig({ cwd, env: { CALLWIRE_ADMIN_PORT: 'ninety' } })).rejects.toThrow(/CALLWIRE_ADMIN_PORT/);
+  });
+
   it('adds organizations and agents from JSON, with bots from TypeScript modules', async () => {
     const cwd = tempDir({
       'my-bot.ts': `import { defineBot } from '${join(process.cwd(), 'bots/defineBot.ts')}';\nconst greeting: string = 'hi';\nexport default defineBot({ name: greeting, create: () => ({}) });\n`,

@@ -27,6 +27,8 @@ export const CONFIG_FILE_NAMES = ['callwire.config.ts', 'callwire.config.mts', '
 export interface EngineConfig {
   readonly host: string;
   readonly port: number;
+  /** The admin listener (`admin`, `--admin-port`, `CALLWIRE_ADMIN_PORT`); undefined: none. */
+  readonly admin: { readonly host: string; readonly port: number } | undefined;
   readonly logLevel: LogLevel;
   readonly limits: {
     readonly maxMessageBytes: number;
@@ -47,6 +49,8 @@ export interface EngineConfig {
     readonly maxIdleConnections: number;
     readonly maxIdleConnectionsPerIp: number;
     readonly maxRequestsInFlight: number;
+    readonly maxRequestsInFlightPerIp: number;
+    readonly webhookBodyTimeoutMs: number;
     readonly httpHeadersTimeoutMs: number;
     readonly httpRequestTimeoutMs: number;
   };
@@ -90,6 +94,8 @@ export interface LoadConfigOptions {
   readonly path?: string | undefined;
   readonly port?: number | undefined;
   readonly host?: string | undefined;
+  /** `--admin-port`: wins over `CALLWIRE_ADMIN_PORT` and the file's `admin.port`. */
+  readonly adminPort?: number | undefined;
   readonly logLevel?: LogLevel | undefined;
 }
 
@@ -147,10 +153,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
   const redis = redisSettings(redisUrlFromEnv(env, problems), nonEmpty(env['CALLWIRE_REDIS_URL']) !== undefined, file.redis, problems);
   const envKeys = nonEmpty(env['CALLWIRE_API_KEY'])?.split(',').map((key) => key.trim()).filter((key) => key !== '') ?? [];
   const envPort = parsePort(env['CALLWIRE_PORT'], problems);
+  const envAdminPort = parsePort(env['CALLWIRE_ADMIN_PORT'], problems, 'CALLWIRE_ADMIN_PORT');
   const envLogLevel = parseLogLevel(env['CALLWIRE_LOG_LEVEL'], 'CALLWIRE_LOG_LEVEL', problems);
   const optionLogLevel = parseLogLevel(options.logLevel, '--log-level', problems);
 
   if (problems.length > 0) throw new ConfigError(formatConfigProblems(problems, source));
+  const host = options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host;
+  const adminPort = options.adminPort ?? envAdminPort ?? file.admin?.port;
   return {
     publicUrl,
     trustedProxies,
@@ -160,8 +169,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
     telnyx,
     events,
     redis,
-    host: options.host ?? options.env['CALLWIRE_HOST'] ?? file.host ?? EMBEDDED_CONFIG.host,
+    host,
     port: options.port ?? envPort ?? file.port ?? EMBEDDED_CONFIG.port,
+    admin: adminPort === undefined ? undefined : { host: file.admin?.host ?? host, port: adminPort },
     logLevel: optionLogLevel ?? envLogLevel ?? file.logLevel ?? EMBEDDED_CONFIG.logLevel,
     limits: {
       maxMessageBytes: file.limits?.maxMessageBytes ?? EMBEDDED_CONFIG.limits.maxMessageBytes,
@@ -181,6 +191,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<EngineConf
       maxIdleConnections: file.limits?.maxIdleConnections ?? EMBEDDED_CONFIG.limits.maxIdleConnections,
       maxIdleConnectionsPerIp: file.limits?.maxIdleConnectionsPerIp ?? EMBEDDED_CONFIG.limits.maxIdleConnectionsPerIp,
       maxRequestsInFlight: file.limits?.maxRequestsInFlight ?? EMBEDDED_CONFIG.limits.maxRequestsInFlight,
+      maxRequestsInFlightPerIp: file.limits?.maxRequestsInFlightPerIp ?? EMBEDDED_CONFIG.limits.maxRequestsInFlightPerIp,
+      webhookBodyTimeoutMs: file.limits?.webhookBodyTimeoutMs ?? EMBEDDED_CONFIG.limits.webhookBodyTimeoutMs,
       httpHeadersTimeoutMs: file.limits?.httpHeadersTimeoutMs ?? EMBEDDED_CONFIG.limits.httpHeadersTimeoutMs,
       httpRequestTimeoutMs: file.limits?.httpRequestTimeoutMs ?? EMBEDDED_CONFIG.limits.httpRequestTimeoutMs,
     },
@@ -399,11 +411,11 @@ function exportedValue(module: unknown, fallbackName: string): unknown {
   return value;
 }
 
-function parsePort(value: string | undefined, problems: ConfigProblem[]): number | undefined {
+function parsePort(value: string | undefined, problems: ConfigProblem[], name = 'CALLWIRE_PORT'): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
-  problems.push({ path: undefined, message: `CALLWIRE_PORT must be a port number, got "${value}"` });
+  problems.push({ path: undefined, message: `${name} must be a port number, got "${value}"` });
   return undefined;
 }
 

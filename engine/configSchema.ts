@@ -119,6 +119,8 @@ export const configFileSchema = z
   .object({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65_535),
+    /** A second listener serving only /healthz, /readyz and /metrics, for the orchestrator's probes; `host` defaults to the engine's. */
+    admin: z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional() }).strict(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     limits: z
       .object({
@@ -146,8 +148,12 @@ export const configFileSchema = z
         maxIdleConnections: z.number().int().min(16),
         /** Idle connections (no request yet) one address may hold. */
         maxIdleConnectionsPerIp: z.number().int().min(1),
-        /** HTTP requests (not media streams) read or answered at once. */
+        /** HTTP request bodies being read at once; past it the connection is cut off. */
         maxRequestsInFlight: z.number().int().min(1),
+        /** HTTP request bodies one client address may have being read at once. */
+        maxRequestsInFlightPerIp: z.number().int().min(1),
+        /** Time a Telnyx webhook or TeXML request has to send its body once its headers are in. */
+        webhookBodyTimeoutMs: z.number().int().min(100),
         /** Time a client has to send a request's headers (and an idle connection to start one). */
         httpHeadersTimeoutMs: z.number().int().min(100),
         /** Time a client has to send a whole request. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
@@ -27,11 +27,10 @@ class FakeSocket extends EventEmitter {
 
 /** What the guard touches of a response. */
 class FakeResponse extends EventEmitter {
-  admitted = false;
-  status = 0;
-  shouldKeepAlive = true;
-  writeHead(status: number): void {
-    this.status = status;
+  readonly req: { readonly socket: FakeSocket };
+  constructor(socket: FakeSocket) {
+    super();
+    this.req = { socket };
   }
   end(): void {
     this.emit('finish');
@@ -39,13 +38,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] = []) {
+function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] = [], saturated: string[] = []) {
   const clock = new ManualClock(0);
   const server = new EventEmitter();
   const closed: ConnectionCloseCause[] = [];
   const guard = new ConnectionGuard(
-    { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, maxRequestsInFlight: 100, idleTimeoutMs: 5000, ...limits },
-    { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address) },
+    { maxConnections: 4, maxIdleConnections: 1000, maxIdlePerAddress: 3, idleTimeoutMs: 5000, ...limits },
+    { clock, onClosed: (cause) => closed.push(cause), isTrustedProxy: (address) => trusted.includes(address), isSaturated: (address) => saturated.includes(address) },
   );
   guard.attach(server as unknown as Server);
   const connect = (address = '203.0.113.1'): FakeSocket => {
@@ -53,9 +52,9 @@ function guarded(limits: Partial<ConnectionGuardLimits> = {}, trusted: string[] 
     server.emit('connection', socket as unknown as Socket);
     return socket;
   };
-  const request = (socket: FakeSocket, withBody = true): FakeResponse => {
-    const response = new FakeResponse();
-    response.admitted = guard.admitRequest({ socket, headers: withBody ? { 'content-length': '100' } : {} } as unknown as IncomingMessage, response as unknown as ServerResponse);
+  const request = (socket: FakeSocket): FakeResponse => {
+    const response = new FakeResponse(socket);
+    guard.requestStarted(response as unknown as ServerResponse);
     return response;
   };
   const upgrade = (socket: FakeSocket): void => void server.emit('upgrade', { socket });
@@ -101,7 +100,7 @@ describe('ConnectionGuard', () => {
     clock.advance(3000);
     const late = connect();
     const working = connect();
-    expect(request(working).admitted).toBe(true);
+    request(working);
     clock.advance(2000);
     expect(early.destroyed).toBe(true);
     expect(late.destroyed).toBe(false);
@@ -125,7 +124,7 @@ describe('ConnectionGuard', () => {
     guard.close();
   });
 
-    it('counts a kept-alive connection idle again once its response is sent', () => {
+  it('counts a kept-alive connection idle again once its response is sent', () => {
     const { clock, connect, request, guard } = guarded({ maxConnections: 100 });
     const socket = connect();
     const response = request(socket);
@@ -149,33 +148,16 @@ describe('ConnectionGuard', () => {
     expect(closed).toEqual(['evicted_idle']);
   });
 
-  it('answers 503 beyond the requests in flight, and cuts off the oldest once it has taken over a second', () => {
-    const { clock, closed, connect, request, guard } = guarded({ maxConnections: 100, maxIdlePerAddress: 100, maxRequestsInFlight: 2 });
-    const slow = connect();
-    const later = connect();
-    expect(request(slow).admitted).toBe(true);
-    expect(request(later).admitted).toBe(true);
-    const refused = request(connect());
-    expect([refused.admitted, refused.status, refused.shouldKeepAlive]).toEqual([false, 503, false]);
-    clock.advance(1000);
-    expect(request(connect()).admitted).toBe(true);
-    expect([slow.destroyed, later.destroyed]).toEqual([true, false]);
-    expect(guard.requestsInFlight).toBe(2);
-    expect(closed).toEqual(['requests_in_flight', 'evicted_slow_request']);
-  });
-
-  it('does not count requests without a body, which are answered as they arrive', () => {
-    const { connect, request, guard } = guarded({ maxConnections: 100, maxRequestsInFlight: 1 });
-    expect(request(connect()).admitted).toBe(true);
-    expect(request(connect(), false).admitted).toBe(true);
-    expect(guard.requestsInFlight).toBe(1);
-  });
-
-  it('stops counting a request once it is answered', () => {
-    const { connect, request, guard } = guarded({ maxConnections: 100, maxRequestsInFlight: 1 });
-    request(connect()).end();
-    expect(guard.requestsInFlight).toBe(0);
-    expect(request(connect()).admitted).toBe(true);
+  it('cuts off, unanswered, a new connection from an address that has its share of bodies in flight, unless it is a trusted proxy', () => {
+    const { closed, connect, guard } = guarded({ maxConnections: 2 }, ['10.0.0.2'], ['203.0.113.9', '10.0.0.2']);
+    const proxy = connect('10.0.0.2');
+    const other = connect('203.0.113.1');
+    const saturated = connect('203.0.113.9');
+    expect([saturated.destroyed, saturated.written]).toEqual([true, '']);
+    // Nothing idle was pushed out to make room for a connection that was not going to stay.
+    expect([proxy.destroyed, other.destroyed]).toEqual([false, false]);
+    expect(closed).toEqual(['requests_per_address']);
+    expect(guard.open).toBe(2);
   });
 
   it('forgets a connection when it closes', () => {

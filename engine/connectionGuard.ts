@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { unrefTimer, type Clock, type TimerHandle } from './clock.js';
 
@@ -14,18 +14,12 @@ export interface ConnectionGuardLimits {
   readonly maxIdleConnections: number;
   /** Idle connections (no request started) one address may hold at once. */
   readonly maxIdlePerAddress: number;
-  /**
-   * HTTP requests with a body (not upgrades) being read or answered at once. A webhook arrives whole in
-   * milliseconds; requests that trickle in would otherwise hold memory, and the garbage
-   * collector's pauses with it, without bound.
-   */
-  readonly maxRequestsInFlight: number;
   /** How long a connection may stay idle before it is closed, in ms. */
   readonly idleTimeoutMs: number;
 }
 
 /** Why the guard closed a connection. */
-export type ConnectionCloseCause = 'connection_cap' | 'evicted_idle' | 'idle_per_address' | 'idle_timeout' | 'requests_in_flight' | 'evicted_slow_request';
+export type ConnectionCloseCause = 'connection_cap' | 'evicted_idle' | 'idle_per_address' | 'idle_timeout' | 'requests_per_address';
 
 /** What the guard reports to the engine. */
 export interface ConnectionGuardDeps {
@@ -34,6 +28,11 @@ export interface ConnectionGuardDeps {
   readonly onClosed: (cause: ConnectionCloseCause) => void;
   /** Connections from these addresses (proxies in front) are exempt from the per-address idle cap. */
   readonly isTrustedProxy?: ((address: string) => boolean) | undefined;
+  /**
+   * True for an address whose new connections are cut off as they arrive, before anything is read
+   * from them (it already has its share of request bodies being read); trusted proxies are exempt.
+   */
+  readonly isSaturated?: ((address: string) => boolean) | undefined;
 }
 
 interface IdleEntry {
@@ -43,9 +42,6 @@ interface IdleEntry {
 
 const REFUSED_BODY = '{"error":"too_many_connections"}';
 const REFUSED_RESPONSE = `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: ${REFUSED_BODY.length}\r\n\r\n${REFUSED_BODY}`;
-
-/** A request in flight this long may be cut off to make room at the cap. */
-const SLOW_REQUEST_GRACE_MS = 1000;
 
 /** Connections one sweep closes before it yields to the event loop (the calls' pacing). */
 const SWEEP_BATCH = 128;
@@ -67,8 +63,8 @@ export class ConnectionGuard {
   /** Idle sockets, oldest first (a Map iterates in insertion order). */
   readonly #idle = new Map<Socket, IdleEntry>();
   readonly #idlePerAddress = new Map<string, number>();
-  /** Requests being read or answered, oldest first, with when they started. */
-  readonly #inFlight = new Map<IncomingMessage, number>();
+  /** One listener shared by every response: a closure per request is heap a flood multiplies. */
+  readonly #onResponseFinish: (this: ServerResponse) => void;
   #open = 0;
   #sweep: TimerHandle | undefined;
   #sweepAgain: NodeJS.Immediate | undefined;
@@ -77,6 +73,12 @@ export class ConnectionGuard {
   constructor(limits: ConnectionGuardLimits, deps: ConnectionGuardDeps) {
     this.#limits = limits;
     this.#deps = deps;
+    const markIdle = (socket: Socket): void => this.#markIdle(socket, socket.remoteAddress ?? 'unknown');
+    this.#onResponseFinish = function (this: ServerResponse) {
+      // A kept-alive connection waits for its next request: idle again, under the same deadline.
+      const socket = this.req.socket;
+      if (!socket.destroyed) markIdle(socket);
+    };
   }
 
   /** Open connections now. */
@@ -89,45 +91,16 @@ export class ConnectionGuard {
     return this.#idle.size;
   }
 
-  /** HTTP requests being read or answered now. */
-  get requestsInFlight(): number {
-    return this.#inFlight.size;
-  }
-
-  /** Starts guarding `server`'s connections; its request handler must call {@link admitRequest} first. */
+  /** Starts guarding `server`'s connections; its request handler must call {@link requestStarted} first. */
   attach(server: Server): void {
     server.on('connection', this.#onConnection);
     server.on('upgrade', this.#onUpgrade);
   }
 
-  /**
-   * Takes an HTTP request in. At the cap on requests in flight, the oldest is cut off to make room
-   * if it has been in flight over a second (a webhook or health check arrives whole and is answered
-   * within a tick or two, so a request that old is trickling in); otherwise the new one is answered
-   * 503 and false returned. Cutting off only old requests keeps a flood of slow requests from
-   * turning into a flood of reconnections.
-   */
-  admitRequest(request: IncomingMessage, response: ServerResponse): boolean {
-    const socket = request.socket;
-    this.#markBusy(socket);
-    // A request without a body (a health check, a scrape) is answered as it arrives: nothing to trickle.
-    const counted = hasBody(request);
-    if (counted && this.#inFlight.size >= this.#limits.maxRequestsInFlight && !this.#evictOldestRequest()) {
-      response.shouldKeepAlive = false;
-      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-      response.end(REFUSED_BODY);
-      this.#deps.onClosed('requests_in_flight');
-      return false;
-    }
-    if (counted) {
-      this.#inFlight.set(request, this.#deps.clock.now());
-      response.once('close', () => this.#inFlight.delete(request));
-    }
-    // A kept-alive connection waits for its next request: idle again, under the same deadline.
-    response.once('finish', () => {
-      if (!socket.destroyed) this.#markIdle(socket, socket.remoteAddress ?? 'unknown');
-    });
-    return true;
+  /** A request arrived on `response`'s connection: busy until it is answered, then idle again. */
+  requestStarted(response: ServerResponse): void {
+    this.#markBusy(response.req.socket);
+    response.once('finish', this.#onResponseFinish);
   }
 
   /** Stops the idle sweep (the server is closing). */
@@ -141,9 +114,16 @@ export class ConnectionGuard {
 
   readonly #onConnection = (socket: Socket): void => {
     const address = socket.remoteAddress ?? 'unknown';
+    const trusted = this.#deps.isTrustedProxy?.(address) === true;
+    if (!trusted && this.#deps.isSaturated?.(address) === true) {
+      // Before anything is evicted for it, and with no answer: a refusal parsed and answered costs
+      // several times a connection cut off at accept.
+      socket.destroy();
+      this.#deps.onClosed('requests_per_address');
+      return;
+    }
     if (this.#open >= this.#limits.maxConnections && !this.#evictOldestIdle()) return this.#refuse(socket, 'connection_cap');
     if (this.#idle.size >= this.#limits.maxIdleConnections) this.#evictOldestIdle();
-    const trusted = this.#deps.isTrustedProxy?.(address) === true;
     if (!trusted && (this.#idlePerAddress.get(address) ?? 0) >= this.#limits.maxIdlePerAddress) return this.#refuse(socket, 'idle_per_address');
     this.#open++;
     socket.once('close', () => {
@@ -152,15 +132,6 @@ export class ConnectionGuard {
     });
     this.#markIdle(socket, address);
   };
-
-  #evictOldestRequest(): boolean {
-    const oldest = this.#inFlight.entries().next();
-    if (oldest.done === true || this.#deps.clock.now() - oldest.value[1] < SLOW_REQUEST_GRACE_MS) return false;
-    this.#inFlight.delete(oldest.value[0]);
-    oldest.value[0].socket.destroy();
-    this.#deps.onClosed('evicted_slow_request');
-    return true;
-  }
 
   readonly #onUpgrade = (request: { socket: Socket }): void => {
     this.#markBusy(request.socket);
@@ -231,10 +202,4 @@ export class ConnectionGuard {
     }
     if (this.#idle.size > 0) this.#scheduleSweep();
   };
-}
-
-/** True when a request declares a body (a length above zero, or chunks). */
-function hasBody(request: IncomingMessage): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

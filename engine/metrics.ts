@@ -4,6 +4,7 @@ import { upstreamTallies } from '../bots/upstream/upstreamTallies.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalCause } from './admission.js';
 import type { ConnectionCloseCause } from './connectionGuard.js';
+import type { BodyRefusalCause } from './http/bodiesInFlight.js';
 import type { CallSummary } from './engineStats.js';
 import { LOG_SINK_DROPS } from './logging/boundedSink.js';
 
@@ -74,7 +75,7 @@ export class EngineMetrics {
     edgeGauge('callwire_streams_unauthenticated', 'Media streams still to present their stream auth token.', (view) => view.unauthenticatedStreams);
     this.#guardClosed = new Counter({
       name: 'callwire_connections_closed_total',
-      help: 'TCP connections the engine closed to protect itself, by cause (cap, idle deadline, per-address idle cap, evicted to make room).',
+      help: 'TCP connections the engine closed to protect itself, by cause (cap, idle deadline, per-address idle cap, evicted to make room, request bodies past their bounds or deadline).',
       labelNames: ['cause'],
       registers,
     });
@@ -299,7 +300,7 @@ export class EngineMetrics {
   }
 
   /** Counts a TCP connection the engine closed to protect itself. */
-  connectionClosedByGuard(cause: ConnectionCloseCause): void {
+  connectionClosedByGuard(cause: ConnectionCloseCause | BodyRefusalCause): void {
     this.#guardClosed.inc({ cause });
   }
 

@@ -42,12 +42,16 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
         maxConnections: config.limits.maxConnections,
         maxIdleConnections: config.limits.maxIdleConnections,
         maxIdlePerAddress: config.limits.maxIdleConnectionsPerIp,
-        maxRequestsInFlight: config.limits.maxRequestsInFlight,
         idleTimeoutMs: config.limits.httpHeadersTimeoutMs,
+      },
+      requestBodies: {
+        maxInFlight: config.limits.maxRequestsInFlight,
+        maxInFlightPerAddress: config.limits.maxRequestsInFlightPerIp,
       },
       httpTimeouts: {
         headersTimeoutMs: config.limits.httpHeadersTimeoutMs,
         requestTimeoutMs: config.limits.httpRequestTimeoutMs,
+        webhookBodyTimeoutMs: config.limits.webhookBodyTimeoutMs,
       },
       admission: {
         maxCalls: config.limits.maxCalls,
@@ -65,6 +69,7 @@ export async function serve(config: EngineConfig, log: Logger = createLogger(con
       handedConnections: options.handedConnections,
       tryPage: config.tryPage,
       redis: config.redis,
+      admin: config.admin,
     },
     { catalog, clock: systemClock, log, callLifecycle: options.callLifecycle },
   );

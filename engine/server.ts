@@ -10,6 +10,7 @@ import { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './adm
 import type { AgentCatalog } from './agentCatalog.js';
 import { CallRegistry } from './callRegistry.js';
 import { clientAddress } from './clientAddress.js';
+import { normalizeAddress } from './trustedProxies.js';
 import type { EndReason } from '../bots/api.js';
 import type { CallLimits } from './session/callLimits.js';
 import type { CallSession } from './session/callSession.js';
@@ -18,6 +19,8 @@ import type { TelnyxSettings } from './config.js';
 import { ConnectionGuard, type ConnectionGuardLimits } from './connectionGuard.js';
 import { EngineStats } from './engineStats.js';
 import { defaultMaxConnections, openFileLimit } from './fdLimit.js';
+import { startAdminServer, type AdminListen, type AdminServer } from './http/adminServer.js';
+import { BodiesInFlight } from './http/bodiesInFlight.js';
 import { DEFAULT_HTTP_TIMEOUTS, isClientAbort, type HttpTimeouts } from './http/httpTimeouts.js';
 import { handleHttp, routeLoggers } from './http/router.js';
 import { StreamOrigins } from './http/streamOrigins.js';
@@ -56,6 +59,8 @@ export interface ServerOptions {
   readonly pendingStreams?: Partial<PendingStreamLimits> | undefined;
   /** Caps on TCP connections; `maxConnections` defaults to a share of the file-descriptor limit. */
   readonly connections?: { readonly [K in keyof ConnectionGuardLimits]?: ConnectionGuardLimits[K] | undefined } | undefined;
+  /** Bounds on request bodies being read (before they could be verified), engine-wide and per client address. */
+  readonly requestBodies?: { readonly maxInFlight?: number | undefined; readonly maxInFlightPerAddress?: number | undefined } | undefined;
   /** HTTP header, request and keep-alive timeouts. */
   readonly httpTimeouts?: Partial<HttpTimeouts> | undefined;
   /** How Telnyx reaches the engine; undefined: a request's host, when allowedHosts or a trusted proxy vouches for it. */
@@ -78,6 +83,8 @@ export interface ServerOptions {
   readonly tryPage?: boolean | undefined;
   /** Shared call state: call directory and node registry in this Redis; undefined: no Redis code is loaded. */
   readonly redis?: RedisSettings | undefined;
+  /** A second listener for `/healthz`, `/readyz` and `/metrics` only; undefined: none (they are on the public port as well). */
+  readonly admin?: AdminListen | undefined;
 }
 
 /** Hears each call start (its `start` frame was accepted) and end; once per call, never per frame. */
@@ -103,6 +110,8 @@ export interface ServerDeps {
 export interface RunningServer {
   readonly port: number;
   readonly host: string;
+  /** The admin listener's port (`/healthz`, `/readyz`, `/metrics`), or undefined when there is none. */
+  readonly adminPort: number | undefined;
   readonly calls: CallRegistry;
   readonly pacer: Pacer;
   readonly stats: EngineStats;
@@ -194,6 +203,14 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   const seenWebhooks = new SeenWebhookIds();
   metrics.watchWebhookIds(() => seenWebhooks.size);
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...definedOnly(options.httpTimeouts ?? {}) };
+  const bodies = new BodiesInFlight(
+    {
+      maxBodies: options.requestBodies?.maxInFlight ?? DEFAULT_BODIES_IN_FLIGHT,
+      maxBodiesPerAddress: options.requestBodies?.maxInFlightPerAddress ?? DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS,
+      deadlineMs: { carrier: timeouts.webhookBodyTimeoutMs, api: timeouts.bodyTimeoutMs },
+    },
+    { clock, onCutOff: (cause) => metrics.connectionClosedByGuard(cause), clientAddress: (request) => clientAddress(request, origins.policy.trustedProxies) },
+  );
   const httpContext = {
     catalog,
     calls,
@@ -209,7 +226,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     metrics,
     unready: () => admission.unreadyCause(calls.size),
     edgeLog: logBudgets.edge,
-    bodyTimeoutMs: timeouts.bodyTimeoutMs,
+    admitBody: { carrier: bodies.admitter('carrier'), api: bodies.admitter('api') },
     routeLogs: routeLoggers(log),
     tryPage: tryPageEnabled(options.tryPage, options.host),
     // A webhook for a call this process does not run may be for one another node runs.
@@ -239,7 +256,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       connectionsCheckingInterval: 1000,
     },
     (request, response) => {
-      if (!guard.admitRequest(request, response)) return;
+      guard.requestStarted(response);
       handleHttp(request, response, httpContext).catch((error: unknown) => {
         if (isClientAbort(error)) {
           // The client went away mid-request (a dropped connection, or a body that never came): nothing to answer.
@@ -262,10 +279,14 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
       maxConnections: options.connections?.maxConnections ?? defaultMaxConnections(openFileLimit()),
       maxIdleConnections: options.connections?.maxIdleConnections ?? 2048,
       maxIdlePerAddress: options.connections?.maxIdlePerAddress ?? 256,
-      maxRequestsInFlight: options.connections?.maxRequestsInFlight ?? 8192,
       idleTimeoutMs: options.connections?.idleTimeoutMs ?? timeouts.headersTimeoutMs,
     },
-    { clock, onClosed: (cause) => metrics.connectionClosedByGuard(cause), isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address) },
+    {
+      clock,
+      onClosed: (cause) => metrics.connectionClosedByGuard(cause),
+      isTrustedProxy: (address) => origins.policy.trustedProxies.trusts(address),
+      isSaturated: (address) => bodies.isSaturated(normalizeAddress(address)),
+    },
   );
   connections = guard;
   guard.attach(server);
@@ -330,25 +351,11 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
   });
   const address = (server.address() as AddressInfo | null) ?? { address: options.host, port: 0 };
   if (options.handedConnections !== true) listeningPort = address.port;
-  if (options.handedConnections !== true) log.info(
-    {
-      host: address.address,
-      port: address.port,
-      path: TELNYX_STREAM_PATH,
-      callControl: callControl !== undefined,
-      webhooks: publicKey !== undefined,
-      dialOut: httpContext.apiKeys.length > 0,
-      events: options.events?.url,
-      tryPage: httpContext.tryPage,
-      redis: presence === undefined ? undefined : `node ${presence.place.node}`,
-    },
-    'callwire listening',
-  );
-
   const close = async (): Promise<void> => {
     clearInterval(loopSampler);
     loopDelay.disable();
     guard.close();
+    bodies.close();
     for (const session of calls.values()) session.shutdown();
     for (const ws of wss.clients) ws.terminate();
     // Legs the engine owned are hung up as their calls end: give those commands a moment.
@@ -363,11 +370,40 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     logBudgets.calls.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await adminServer?.close();
   };
+
+  let adminServer: AdminServer | undefined;
+  if (options.admin !== undefined && options.handedConnections !== true) {
+    try {
+      adminServer = await startAdminServer(options.admin, httpContext);
+    } catch (error) {
+      // An engine whose probes cannot reach it is not left running half-way.
+      await close();
+      throw error;
+    }
+  }
+  if (options.handedConnections !== true) log.info(
+    {
+      host: address.address,
+      port: address.port,
+      path: TELNYX_STREAM_PATH,
+      callControl: callControl !== undefined,
+      webhooks: publicKey !== undefined,
+      dialOut: httpContext.apiKeys.length > 0,
+      events: options.events?.url,
+      tryPage: httpContext.tryPage,
+      adminPort: adminServer?.port,
+      redis: presence === undefined ? undefined : `node ${presence.place.node}`,
+    },
+    'callwire listening',
+  );
+
 
   return {
     port: address.port,
     host: address.address,
+    adminPort: adminServer?.port,
     calls,
     pacer,
     stats,
@@ -406,6 +442,12 @@ function liveViews(sessions: Iterable<CallSession>): LiveCallView[] {
   for (const session of sessions) views.push(session.liveView());
   return views;
 }
+
+/** Request bodies read at once: a memory bound (see `maxRequestsInFlight` in shippedBots.ts). */
+const DEFAULT_BODIES_IN_FLIGHT = 8192;
+
+/** Request bodies one client address may have read at once: as high, by default. */
+const DEFAULT_BODIES_IN_FLIGHT_PER_ADDRESS = 8192;
 
 /** Connections the kernel may queue for accept (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 1024;

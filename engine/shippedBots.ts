@@ -39,7 +39,13 @@ export const EMBEDDED_CONFIG = {
     authTimeoutMs: 3000,
     maxIdleConnections: 2048,
     maxIdleConnectionsPerIp: 256,
+    // Bodies being read before they could be verified: each holds about 8 KB of heap for as long as
+    // its sender takes. Tighter bounds turned the abuse bench's slow webhooks into a reconnection
+    // flood that cost a concurrent call more audio than holding them (bench/RESULTS.md), so these
+    // are memory bounds, set high; a proxy in front should limit clients.
     maxRequestsInFlight: 8192,
+    maxRequestsInFlightPerIp: 8192,
+    webhookBodyTimeoutMs: 10_000,
     httpHeadersTimeoutMs: 5000,
     httpRequestTimeoutMs: 30_000,
   },

@@ -34,6 +34,7 @@ function healthyResult(overrides: Partial<ScenarioResult> = {}): ScenarioResult 
       peakFds: 60,
       logMb: 1.5,
       healthz: { probes: 150, failures: 0, maxMs: 12, p99Ms: 9 },
+      adminHealthz: undefined,
       alive: true,
       diedAtSeconds: undefined,
       exit: undefined,
@@ -71,6 +72,8 @@ describe('abuse goals', () => {
     expect(failed({ ...base, engine: { ...base.engine, logMb: 20 } })).toEqual(['log under 20 MB']);
     expect(failed({ ...base, engine: { ...base.engine, healthz: { probes: 150, failures: 1, maxMs: 12, p99Ms: 9 } } })).toEqual(['/healthz under 100 ms']);
     expect(failed({ ...base, engine: { ...base.engine, healthz: { probes: 150, failures: 0, maxMs: 100, p99Ms: 9 } } })).toEqual(['/healthz under 100 ms']);
+    expect(failed({ ...base, engine: { ...base.engine, adminHealthz: { probes: 150, failures: 0, maxMs: 99, p99Ms: 9 } } })).toEqual([]);
+    expect(failed({ ...base, engine: { ...base.engine, adminHealthz: { probes: 150, failures: 2, maxMs: 12, p99Ms: 9 } } })).toEqual(['admin /healthz under 100 ms']);
     expect(failed({ ...base, engine: { ...base.engine, rssAfterToIdle: 2.01 } })).toEqual(['RSS after ≤ 2× idle']);
   });
 
@@ -106,13 +109,22 @@ describe('abuse report', () => {
     const dead = healthyResult({
       scenario: 'unknown-flood',
       goodCall: { ...base.goodCall!, keptPercent: 41.25, maxGapMs: 3980, survived: false },
-      engine: { ...base.engine, alive: false, diedAtSeconds: 41.4, peakRssMb: 2100, rssAfterMb: undefined, rssAfterToIdle: undefined, logMb: 4700 },
+      engine: {
+        ...base.engine,
+        alive: false,
+        diedAtSeconds: 41.4,
+        peakRssMb: 2100,
+        rssAfterMb: undefined,
+        rssAfterToIdle: undefined,
+        logMb: 4700,
+        adminHealthz: { probes: 41, failures: 3, maxMs: 1100, p99Ms: 1100 },
+      },
     });
     const markdown = formatAbuseReport([base, dead], run);
     const rows = markdown.split('\n').filter((line) => line.startsWith('| error-flood') || line.startsWith('| unknown-flood'));
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toBe('| error-flood | 99.8 % | 42 | kept | alive | 210 | 170 / 150 (1.13×) | 1.5 | 12 / 9, 0 of 150 failed | 60 (idle 25) | none |');
-    expect(rows[1]).toContain('| 41.3 % ✗ | 3,980 ✗ | dropped ✗ | died at 41 s ✗ | 2,100 ✗ | – / 150 (–) ✗ | 4,700.0 ✗ |');
+    expect(rows[0]).toBe('| error-flood | 99.8 % | 42 | kept | alive | 210 | 170 / 150 (1.13×) | 1.5 | 12 / 9, 0 of 150 failed | – | 60 (idle 25) | none |');
+    expect(rows[1]).toContain('| 41.3 % ✗ | 3,980 ✗ | dropped ✗ | died at 41 s ✗ | 2,100 ✗ | – / 150 (–) ✗ | 4,700.0 ✗ | 12 / 9, 0 of 150 failed | 1,100 / 1,100, 3 of 41 failed ✗ |');
     expect(rows[2]).toBe('| error-flood | 120 | 35 (peak 30 open) | 503 ×5 | 1000 ×5 | – | 10,000 | 615.0 | largest frame 61,507 bytes |');
     expect(markdown).toContain('- unknown-flood: 30 sockets send error frames.');
     expect(markdown).not.toContain('stalled');

@@ -1,6 +1,7 @@
 /** The Markdown report of `callwire bench --abuse`: one row per attack, goal by goal. */
 import { GOALS, failedGoals, judge } from './goals.js';
 import { total } from './progressLine.js';
+import type { HealthFigures } from './runFigures.js';
 import type { ScenarioResult } from './scenarioResult.js';
 
 /** How the run was set up, for the report's header. */
@@ -33,6 +34,8 @@ export function formatCounts(counts: Readonly<Record<string, number>>): string {
 const mark = (text: string, pass: boolean): string => (pass ? text : `${text}${FAIL}`);
 const orDash = (value: number | undefined, digits = 0): string => (value === undefined ? '–' : formatNumber(value, digits));
 
+const healthText = (health: HealthFigures): string => `${orDash(health.maxMs)} / ${orDash(health.p99Ms)}, ${formatNumber(health.failures)} of ${formatNumber(health.probes)} failed`;
+
 /** The goals row of one scenario. */
 function goalRow(result: ScenarioResult): string {
   const verdicts = judge(result);
@@ -48,7 +51,8 @@ function goalRow(result: ScenarioResult): string {
     mark(orDash(engine.peakRssMb), verdicts.rss),
     mark(`${orDash(engine.rssAfterMb)} / ${orDash(engine.idleRssMb)} (${engine.rssAfterToIdle === undefined ? '–' : `${formatNumber(engine.rssAfterToIdle, 2)}×`})`, verdicts.recovery),
     mark(formatNumber(engine.logMb, 1), verdicts.log),
-    mark(`${orDash(health.maxMs)} / ${orDash(health.p99Ms)}, ${formatNumber(health.failures)} of ${formatNumber(health.probes)} failed`, verdicts.healthz),
+    mark(healthText(health), verdicts.healthz),
+    engine.adminHealthz === undefined ? '–' : mark(healthText(engine.adminHealthz), verdicts.adminHealthz === true),
     `${orDash(engine.peakFds)} (idle ${orDash(engine.idleFds)})`,
     failedGoals(verdicts).join('; ') || 'none',
   ];
@@ -107,10 +111,11 @@ export function formatAbuseReport(results: readonly ScenarioResult[], run: RunDe
     '',
     `Goals (✗ marks a miss): audio kept ≥ ${GOALS.audioKeptPercent} %, no gap over ${GOALS.maxGapMs} ms between the good call's outbound media messages, the good call kept, ` +
       `engine alive, RSS under ${GOALS.peakRssMb} MB, log under ${GOALS.logMb} MB, every /healthz (probed once a second on a new connection, 2 s timeout) under ${GOALS.healthzMs} ms, ` +
+      `on the public port and, when the engine has one, on its admin listener (–: it has none), ` +
       `RSS after ≤ ${GOALS.rssAfterToIdle}× idle; for webhook-replay also that the replayed event is not handled twice.`,
     '',
-    '| attack | audio kept | longest gap (ms) | good call | engine | peak RSS (MB) | RSS after / idle (MB) | log (MB) | /healthz max / p99 (ms), failed | peak fds | goals missed |',
-    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| attack | audio kept | longest gap (ms) | good call | engine | peak RSS (MB) | RSS after / idle (MB) | log (MB) | /healthz max / p99 (ms), failed | admin /healthz max / p99 (ms), failed | peak fds | goals missed |',
+    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...results.map(goalRow),
     '',
     '| attack | ran (s) | connections opened | refused (HTTP status) | closed by engine (close code) | connect errors | messages sent | MB sent | details |',

@@ -51,14 +51,15 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
   await mkdir(dir, { recursive: true });
   const config = await writeAbuseConfig(dir);
   const port = await freePort();
+  const adminPort = await freePort();
   const logPath = join(dir, 'engine.log');
-  const engine = EngineUnderTest.start(settings.engineRoot, port, config.path, logPath, settings.cores.server);
+  const engine = EngineUnderTest.start(settings.engineRoot, port, adminPort, config.path, logPath, settings.cores.server);
   const attacker = AttackerProcess.start(settings.cores.generator);
   let sampler: EngineSampler | undefined;
   try {
     await engine.ready();
     const log = new LogMeter(logPath);
-    sampler = new EngineSampler(engine.pid, port, log);
+    sampler = new EngineSampler(engine.pid, port, log, engine.adminPort);
     sampler.start();
     await sleep(IDLE_MS);
     const goodCallStart = performance.now();

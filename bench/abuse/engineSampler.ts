@@ -1,6 +1,7 @@
 /**
  * Samples the engine under attack once a second: its resident memory and open descriptors from
- * /proc, the bytes it has logged, and one `/healthz` probe (on a new connection, with a timeout).
+ * /proc, the bytes it has logged, and one `/healthz` probe (on a new connection, with a timeout)
+ * on the public port and, when the engine has one, one on its admin listener.
  */
 import { probeHealth, type HealthProbe } from './healthProbe.js';
 import type { LogMeter } from './logMeter.js';
@@ -21,6 +22,8 @@ export interface EngineSample {
   readonly logBytes: number;
   /** The probe started with this sample; undefined until it has finished. */
   healthz: HealthProbe | undefined;
+  /** The same on the admin listener; undefined until finished, or without an admin listener. */
+  adminHealthz?: HealthProbe | undefined;
 }
 
 /** See the module comment. */
@@ -28,14 +31,16 @@ export class EngineSampler {
   readonly samples: EngineSample[] = [];
   readonly #pid: number;
   readonly #port: number;
+  readonly #adminPort: number | undefined;
   readonly #log: LogMeter;
   readonly #probes = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #nextAt = 0;
 
-  constructor(pid: number, port: number, log: LogMeter) {
+  constructor(pid: number, port: number, log: LogMeter, adminPort?: number) {
     this.#pid = pid;
     this.#port = port;
+    this.#adminPort = adminPort;
     this.#log = log;
   }
 
@@ -78,6 +83,13 @@ export class EngineSampler {
       this.#probes.delete(probe);
     });
     this.#probes.add(probe);
+    if (this.#adminPort !== undefined) {
+      const adminProbe = probeHealth(this.#adminPort, HEALTH_TIMEOUT_MS).then((result) => {
+        sample.adminHealthz = result;
+        this.#probes.delete(adminProbe);
+      });
+      this.#probes.add(adminProbe);
+    }
     return sample;
   }
 

@@ -32,12 +32,15 @@ export function engineCliArgs(root: string): string[] {
   throw new Error(`${root} has neither engine/cli.ts nor dist/engine/cli.js`);
 }
 
-/** Environment without the caller's CALLWIRE_* and TELNYX_* settings, which would override the bench's config file, and one worker. */
-function engineEnvironment(): NodeJS.ProcessEnv {
+/**
+ * Environment without the caller's CALLWIRE_* and TELNYX_* settings, which would override the
+ * bench's config file, one worker, and an admin listener on `adminPort`.
+ */
+function engineEnvironment(adminPort: number): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLWIRE_') && !name.startsWith('TELNYX_')));
   // One engine process, as the attacks' figures assume (serve defaults to a worker per core); an
-  // older checkout that has no workers ignores the variable.
-  return { ...inherited, CALLWIRE_WORKERS: '1' };
+  // older checkout that has no workers, or no admin listener, ignores the variable.
+  return { ...inherited, CALLWIRE_WORKERS: '1', CALLWIRE_ADMIN_PORT: String(adminPort) };
 }
 
 /** A running engine; see the module comment. */
@@ -45,14 +48,17 @@ export class EngineUnderTest {
   readonly pid: number;
   readonly port: number;
   readonly startedAt = performance.now();
+  readonly #adminPort: number;
+  #adminAnswered = false;
   /** Resolves when the process has exited. */
   readonly exited: Promise<EngineExit>;
   #exit: EngineExit | undefined;
   readonly #child: ChildProcess;
 
-  private constructor(child: ChildProcess, port: number) {
+  private constructor(child: ChildProcess, port: number, adminPort: number) {
     this.#child = child;
     this.port = port;
+    this.#adminPort = adminPort;
     if (child.pid === undefined) throw new Error('the engine process did not start');
     this.pid = child.pid;
     this.exited = new Promise((resolve) =>
@@ -63,18 +69,21 @@ export class EngineUnderTest {
     );
   }
 
-  /** Starts the engine of checkout `root` on `port`, pinned to `core` (null: not pinned), logging into `logPath`. */
-  static start(root: string, port: number, configPath: string, logPath: string, core: number | null): EngineUnderTest {
+  /**
+   * Starts the engine of checkout `root` on `port` (its admin listener, if it has one, on
+   * `adminPort`), pinned to `core` (null: not pinned), logging into `logPath`.
+   */
+  static start(root: string, port: number, adminPort: number, configPath: string, logPath: string, core: number | null): EngineUnderTest {
     const args = [...engineCliArgs(root), 'serve', '--host', TARGET_HOST, '--port', String(port), '--config', configPath];
     const logFd = openSync(logPath, 'a');
     try {
       // taskset execs node in place, so the pid is the engine's own (its /proc entries are read).
       const child =
         core === null
-          ? spawn(process.execPath, args, { cwd: root, env: engineEnvironment(), stdio: ['ignore', logFd, logFd] })
-          : spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd: root, env: engineEnvironment(), stdio: ['ignore', logFd, logFd] });
+          ? spawn(process.execPath, args, { cwd: root, env: engineEnvironment(adminPort), stdio: ['ignore', logFd, logFd] })
+          : spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd: root, env: engineEnvironment(adminPort), stdio: ['ignore', logFd, logFd] });
       reapOnExit(child);
-      return new EngineUnderTest(child, port);
+      return new EngineUnderTest(child, port, adminPort);
     } finally {
       closeSync(logFd); // the child has its own copy
     }
@@ -85,13 +94,21 @@ export class EngineUnderTest {
     return this.#exit;
   }
 
-  /** Waits until `/healthz` answers 200; throws if the process exits first or after `timeoutMs`. */
+  /** The admin listener's port, once {@link ready} found it answering; undefined for an engine without one. */
+  get adminPort(): number | undefined {
+    return this.#adminAnswered ? this.#adminPort : undefined;
+  }
+
+  /** Waits until `/healthz` answers 200, then looks for the admin listener; throws if the process exits first or after `timeoutMs`. */
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (this.#exit !== undefined) throw new Error(`the engine exited before it was ready (code ${this.#exit.code}, signal ${this.#exit.signal})`);
       const probe = await probeHealth(this.port, 1_000);
-      if ('ms' in probe) return;
+      if ('ms' in probe) {
+        this.#adminAnswered = 'ms' in (await probeHealth(this.#adminPort, 1_000));
+        return;
+      }
       if (performance.now() > deadline) throw new Error(`the engine did not answer /healthz within ${timeoutMs} ms (${probe.error})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -3,6 +3,7 @@
  * costs and answers, and whether it comes back to its idle size afterwards.
  */
 import type { ScenarioResult } from './scenarioResult.js';
+import type { HealthFigures } from './runFigures.js';
 
 /** The goal figures. */
 export const GOALS = {
@@ -30,6 +31,8 @@ export interface GoalVerdicts {
   readonly rss: boolean;
   readonly log: boolean;
   readonly healthz: boolean;
+  /** Undefined when the engine has no admin listener. */
+  readonly adminHealthz: boolean | undefined;
   readonly recovery: boolean;
   /** webhook-replay only: the replayed event was not handled a second time. */
   readonly replayRefused: boolean | undefined;
@@ -45,6 +48,7 @@ export const GOAL_LABELS: Readonly<Record<keyof GoalVerdicts, string>> = {
   rss: `RSS under ${GOALS.peakRssMb} MB`,
   log: `log under ${GOALS.logMb} MB`,
   healthz: `/healthz under ${GOALS.healthzMs} ms`,
+  adminHealthz: `admin /healthz under ${GOALS.healthzMs} ms`,
   recovery: `RSS after ≤ ${GOALS.rssAfterToIdle}× idle`,
   replayRefused: 'replay not handled twice',
 };
@@ -61,7 +65,8 @@ export function judge(result: ScenarioResult): GoalVerdicts {
     engineAlive: engine.alive,
     rss: engine.peakRssMb !== undefined && engine.peakRssMb < GOALS.peakRssMb,
     log: engine.logMb < GOALS.logMb,
-    healthz: engine.healthz.probes > 0 && engine.healthz.failures === 0 && (engine.healthz.maxMs ?? Infinity) < GOALS.healthzMs,
+    healthz: healthWithinGoal(engine.healthz),
+    adminHealthz: engine.adminHealthz === undefined ? undefined : healthWithinGoal(engine.adminHealthz),
     recovery: engine.rssAfterToIdle !== undefined && engine.rssAfterToIdle <= GOALS.rssAfterToIdle,
     // Handled twice means a 200 that is not `duplicate`; a refusal (e.g. a stale signature) is fine.
     replayRefused: result.scenario === 'webhook-replay' ? replay !== undefined && !(replay.status === 200 && replay.answer !== 'duplicate') : undefined,
@@ -71,4 +76,8 @@ export function judge(result: ScenarioResult): GoalVerdicts {
 /** The goals `verdicts` failed, as labels; empty when every goal passed. */
 export function failedGoals(verdicts: GoalVerdicts): string[] {
   return (Object.keys(verdicts) as (keyof GoalVerdicts)[]).filter((key) => verdicts[key] === false).map((key) => GOAL_LABELS[key]);
+}
+
+function healthWithinGoal(health: HealthFigures): boolean {
+  return health.probes > 0 && health.failures === 0 && (health.maxMs ?? Infinity) < GOALS.healthzMs;
 }

@@ -21,6 +21,9 @@ export interface GoodCallOutcome extends EchoAudit {
   readonly closedEarly: CloseInfo | undefined;
 }
 
+/** Times the good call is placed while the engine refuses it with 503, before the attack starts. */
+const START_ATTEMPTS = 10;
+
 /** One good echo call; see the module comment. */
 export class GoodCall {
   readonly #client: TelnyxMediaClient;
@@ -45,8 +48,18 @@ export class GoodCall {
   /** Connects to `echo.default` on `port` and starts streaming; `maxSeconds` bounds its length. */
   static async start(port: number, maxSeconds: number): Promise<GoodCall> {
     const url = `ws://${TARGET_HOST}:${port}/ws/telnyx?serviceHost=echo.default`;
-    const client = await TelnyxMediaClient.connect(url, { handshakeTimeoutMs: 10_000 });
-    return new GoodCall(client, distinctMulawFrames(Math.ceil(maxSeconds * 50)));
+    // On a machine busy with other work, an idle engine's event loop can run late enough for its
+    // admission control to refuse a call for a second ("overload", 503): the call is placed again,
+    // as a carrier would retry, before any attack has started.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const client = await TelnyxMediaClient.connect(url, { handshakeTimeoutMs: 10_000 });
+        return new GoodCall(client, distinctMulawFrames(Math.ceil(maxSeconds * 50)));
+      } catch (error) {
+        if (attempt === START_ATTEMPTS || !(error instanceof Error) || !error.message.includes('503')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   }
 
   /** Resolves once the echo is heard, or rejects after `timeoutMs` (the engine is not echoing). */

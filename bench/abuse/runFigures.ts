@@ -3,6 +3,7 @@
  * fed the engine samples and the moments that matter (idle, attack start, recovery sample, exit).
  */
 import type { EngineSample } from './engineSampler.js';
+import type { HealthProbe } from './healthProbe.js';
 import { quantile } from '../support/quantiles.js';
 import { maximum } from './procReadings.js';
 
@@ -21,6 +22,8 @@ export interface EngineFigures {
   /** Bytes the engine logged from its start to the last sample, in MB. */
   readonly logMb: number;
   readonly healthz: HealthFigures;
+  /** `/healthz` on the admin listener; undefined when the engine has none. */
+  readonly adminHealthz: HealthFigures | undefined;
   readonly alive: boolean;
   /** Seconds after the attack's start at which the engine exited; undefined when it did not. */
   readonly diedAtSeconds: number | undefined;
@@ -64,8 +67,7 @@ export function engineFigures(samples: readonly EngineSample[], moments: RunMome
   const attacked = samples.filter((sample) => sample.at >= moments.attackStart);
   const idleRssMb = quantile(idle.map((sample) => sample.rssMb).filter(defined), 0.5);
   const rssAfterMb = moments.recoverySample?.rssMb;
-  const timings = attacked.map((sample) => sample.healthz).filter((probe) => probe !== undefined);
-  const times = timings.flatMap((probe) => ('ms' in probe ? [probe.ms] : []));
+  const adminProbes = attacked.map((sample) => sample.adminHealthz).filter((probe) => probe !== undefined);
   const exit = moments.exit;
   return {
     idleRssMb,
@@ -75,11 +77,17 @@ export function engineFigures(samples: readonly EngineSample[], moments: RunMome
     idleFds: quantile(idle.map((sample) => sample.fds).filter(defined), 0.5),
     peakFds: maximum(attacked.map((sample) => sample.fds).filter(defined)),
     logMb: (maximum(samples.map((sample) => sample.logBytes)) ?? 0) / 1e6,
-    healthz: { probes: timings.length, failures: timings.length - times.length, maxMs: maximum(times), p99Ms: quantile(times, 0.99) },
+    healthz: healthFigures(attacked.map((sample) => sample.healthz).filter((probe) => probe !== undefined)),
+    adminHealthz: adminProbes.length === 0 ? undefined : healthFigures(adminProbes),
     alive: exit === undefined,
     diedAtSeconds: exit === undefined ? undefined : (exit.at - moments.attackStart) / 1000,
     exit: exit === undefined ? undefined : { code: exit.code, signal: exit.signal },
   };
+}
+
+function healthFigures(probes: readonly HealthProbe[]): HealthFigures {
+  const times = probes.flatMap((probe) => ('ms' in probe ? [probe.ms] : []));
+  return { probes: probes.length, failures: probes.length - times.length, maxMs: maximum(times), p99Ms: quantile(times, 0.99) };
 }
 
 /** The samples as a timeline relative to the attack's start. */

@@ -10,7 +10,7 @@ import { isClusterWorker, runClusterWorker } from '../cluster/worker.js';
 import { resolveWorkerCount } from '../cluster/workerCount.js';
 
 /** Usage of `callwire serve`. */
-export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR] [--workers N]
+export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--admin-port N] [--config FILE] [--log-level LEVEL] [--log-format json|pretty] [--capture DIR] [--workers N]
       Starts the engine: HTTP on --port (default 8080, or CALLWIRE_PORT), Telnyx media streams at
       /ws/telnyx?serviceHost=AGENT.ORG, health at /healthz, counters at /stats. Unless its config
       file (callwire.config.{ts,js,json} in the working directory, --config or CALLWIRE_CONFIG)
@@ -20,7 +20,9 @@ export const SERVE_USAGE = `  callwire serve [--port N] [--host ADDR] [--config 
       readable lines on a terminal and JSON lines otherwise; --log-format (or CALLWIRE_LOG_FORMAT)
       chooses. --workers N (or CALLWIRE_WORKERS) runs N engine processes behind one port, a call in
       one of them (default: one per core; one when Telnyx Call Control or webhooks are configured,
-      whose state is not shared between processes).`;
+      whose state is not shared between processes). --admin-port N (or CALLWIRE_ADMIN_PORT, or the
+      file's admin.port) adds a listener serving only /healthz, /readyz and /metrics, for probes
+      that must not queue behind traffic on the public port (one engine process only).`;
 
 /** `callwire serve`: runs until SIGINT or SIGTERM; returns -1 (the process keeps running). */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -29,6 +31,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'admin-port': { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
@@ -42,6 +45,11 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`callwire: --port must be a port number, got "${values.port}"\n`);
     return 2;
   }
+  const adminPort = values['admin-port'] === undefined ? undefined : Number(values['admin-port']);
+  if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65_535)) {
+    process.stderr.write(`callwire: --admin-port must be a port number, got "${values['admin-port']}"\n`);
+    return 2;
+  }
   const logFormat = chooseLogFormat(values['log-format'] ?? process.env['CALLWIRE_LOG_FORMAT'], process.stdout.isTTY === true);
   const config = await loadConfig({
     cwd: process.cwd(),
@@ -49,6 +57,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     path: values.config,
     port,
     host: values.host,
+    adminPort,
     logLevel: values['log-level'] as LogLevel | undefined,
   });
   // Only a build run inside its checkout can be older than its sources (`npm start` after an edit or a pull).

@@ -9,6 +9,7 @@ import { isCallControlError } from '../telnyx/callControlError.js';
 import { hasBearerKey } from './bearerAuth.js';
 import { SUPPRESSED } from '../logging/logBudget.js';
 import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
+import type { AdmitBody } from './bodiesInFlight.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson } from './replies.js';
 import { sendOriginRefusal, type StreamOrigins } from './streamOrigins.js';
@@ -47,8 +48,8 @@ export interface DialOutRouteDeps {
   readonly log: Logger;
   /** Budget of refusal lines: anyone can post here, so refusals must not size the log. */
   readonly edgeLog: SharedLogBudget;
-  /** Time the body has to arrive. */
-  readonly bodyTimeoutMs: number;
+  /** Takes the body in under the engine's bounds on unverified bodies; false: its connection was cut off. */
+  readonly admitBody: AdmitBody;
 }
 
 /** One problem with a request body, for a 400. */
@@ -72,9 +73,10 @@ export async function handleDialOut(request: IncomingMessage, response: ServerRe
     sendJson(response, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
     return;
   }
+  if (!deps.admitBody(request, response)) return;
   let json: unknown;
   try {
-    json = JSON.parse((await readBody(request, MAX_BODY_BYTES, deps.bodyTimeoutMs)).toString('utf8'));
+    json = JSON.parse((await readBody(request, MAX_BODY_BYTES)).toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) sendJson(response, 413, { error: 'body_too_large' });
     else if (error instanceof SyntaxError) sendJson(response, 400, { error: 'invalid_json' });

@@ -6,8 +6,10 @@ export interface HttpTimeouts {
   readonly requestTimeoutMs: number;
   /** For the next request on a kept-alive connection. */
   readonly keepAliveTimeoutMs: number;
-  /** For a webhook body to arrive once its headers have. */
+  /** For a request body to the engine's own API (dial-out) to arrive once its headers have. */
   readonly bodyTimeoutMs: number;
+  /** For a Telnyx webhook's or TeXML request's body, which Telnyx sends with its headers. */
+  readonly webhookBodyTimeoutMs: number;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface HttpTimeouts {
  * milliseconds, so seconds are plenty, and a stranger trickling bytes holds a connection for
  * seconds, not minutes.
  */
-export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000 };
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, bodyTimeoutMs: 10_000, webhookBodyTimeoutMs: 10_000 };
 
 /** True when `error` says the client went away mid-request (reset, aborted), not that the engine failed. */
 export function isClientAbort(error: unknown): boolean {

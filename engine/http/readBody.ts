@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_HTTP_TIMEOUTS } from './httpTimeouts.js';
 import { errorWithCode } from '../errors/codedError.js';
 
 /** Chunks a body may be held in before they are folded into one. */
@@ -16,14 +15,13 @@ export class BodyTimeoutError extends errorWithCode('CW_BODY_TIMEOUT') {
 }
 
 /**
- * Reads a request body, exactly as sent, up to `limitBytes` and within `timeoutMs` (to 1.5×, spread
- * at random). A larger body
- * (by `content-length` or as it streams in) rejects with {@link BodyTooLargeError} without
- * buffering the rest; a body still incomplete at the deadline rejects with
- * {@link BodyTimeoutError} and the connection is dropped, so a client trickling bytes holds it for
- * seconds, not minutes.
+ * Reads a request body, exactly as sent, up to `limitBytes`. A larger body (by `content-length` or
+ * as it streams in) rejects with {@link BodyTooLargeError} without buffering the rest. With
+ * `timeoutMs`, a body still incomplete at the deadline rejects with {@link BodyTimeoutError} and the
+ * connection is dropped; the engine's routes pass none, as `BodiesInFlight` holds every body to
+ * its deadline with one sweep instead of a timer each.
  */
-export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs: number = DEFAULT_HTTP_TIMEOUTS.bodyTimeoutMs): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs?: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
     request.resume();
@@ -32,14 +30,14 @@ export function readBody(request: IncomingMessage, limitBytes: number, timeoutMs
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    // Up to half again as long, at random: thousands of bodies that began together (a flood) then
-    // time out spread over seconds, not in one burst that stalls every call and draws a burst of
-    // reconnections back.
-    const timer = setTimeout(() => {
-      request.removeAllListeners('data');
-      reject(new BodyTimeoutError(`body not complete within ${timeoutMs} ms`));
-      request.destroy();
-    }, timeoutMs * (1 + Math.random() / 2));
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            request.removeAllListeners('data');
+            reject(new BodyTimeoutError(`body not complete within ${timeoutMs} ms`));
+            request.destroy();
+          }, timeoutMs);
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {

@@ -12,3 +12,12 @@ export function sendXml(response: ServerResponse, status: number, xml: string): 
   response.writeHead(status, { 'content-type': 'application/xml; charset=utf-8', 'cache-control': 'no-store' });
   response.end(xml);
 }
+
+/**
+ * Answers a request whose body will not be read and closes the connection after the answer: kept
+ * alive, Node would read and discard the rest of the body, for as long as its sender takes.
+ */
+export function refuseBeforeBody(response: ServerResponse, status: number, body: unknown): void {
+  response.shouldKeepAlive = false;
+  sendJson(response, status, body, { connection: 'close' });
+}

@@ -8,7 +8,9 @@ import type { Logger } from '../logger.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import type { SharedLogBudget } from '../logging/sharedLogBudget.js';
+import type { AdmitBody, BodyLane } from './bodiesInFlight.js';
 import { DIAL_OUT_PATH, handleDialOut } from './dialOutRoute.js';
+import { handleProbe } from './probeRoutes.js';
 import { sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
 import { handleTexml, isTexmlPath } from './texmlRoute.js';
@@ -34,8 +36,8 @@ export interface HttpContext {
   readonly unready: () => string | undefined;
   /** Budget of the log lines strangers can cause (refused requests). */
   readonly edgeLog: SharedLogBudget;
-  /** Time a request body has to arrive once its headers have. */
-  readonly bodyTimeoutMs: number;
+  /** Takes a body in under the engine's bounds, per lane (Telnyx's requests, the engine's own API). */
+  readonly admitBody: Readonly<Record<BodyLane, AdmitBody>>;
   /** Whether the browser softphone (`/try`) is served. */
   readonly tryPage: boolean;
   /** Sends a webhook on to the engine process running its call (shared state in Redis); absent: none. */
@@ -64,21 +66,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
   const url = new URL(request.url ?? '/', 'http://callwire.invalid');
   const { method } = request;
   const path = url.pathname;
-  if (method === 'GET' && path === '/healthz') {
-    sendJson(response, 200, { status: 'ok', calls: context.calls.size });
-    return;
-  }
-  if (method === 'GET' && path === '/readyz') {
-    const cause = context.unready();
-    sendJson(response, cause === undefined ? 200 : 503, { status: cause === undefined ? 'ready' : 'unready', cause, calls: context.calls.size });
-    return;
-  }
-  if (method === 'GET' && path === '/metrics') {
-    const text = await context.metrics.registry.metrics();
-    response.writeHead(200, { 'content-type': context.metrics.registry.contentType });
-    response.end(text);
-    return;
-  }
+  if (await handleProbe(method, path, response, context)) return;
   if (method === 'GET' && path === '/stats') {
     // The bench harness reads this before and after a run; `?reset=loop` starts a new event-loop window.
     // `?gc=1` collects garbage first when the process runs with --expose-gc (the soak's heap floor).
@@ -99,7 +87,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       log: context.routeLogs.webhooks,
       now: context.now,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.carrier,
       forward: context.forwardWebhook,
     });
   }
@@ -110,7 +98,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       origins: context.origins,
       log: context.routeLogs.texml,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.carrier,
     });
   }
   if (context.tryPage && isTryPath(path)) {
@@ -127,7 +115,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       origins: context.origins,
       log: context.routeLogs.dialOut,
       edgeLog: context.edgeLog,
-      bodyTimeoutMs: context.bodyTimeoutMs,
+      admitBody: context.admitBody.api,
     });
   }
   sendJson(response, 404, { error: 'not_found' });

@@ -8,6 +8,7 @@ import { mediaStreamUrl, type PublicOrigin } from '../publicUrl.js';
 import { secretsEqual } from '../secrets.js';
 import { telnyxStreamFormat } from '../telnyx/streamFormat.js';
 import { texmlDocument } from '../telnyx/texml.js';
+import type { AdmitBody } from './bodiesInFlight.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { sendJson, sendXml } from './replies.js';
 import { sendOriginRefusal, type StreamOrigins } from './streamOrigins.js';
@@ -33,8 +34,8 @@ export interface TexmlRouteDeps {
   readonly log: Logger;
   /** Budget of refusal lines: anyone can ask here, so refusals must not size the log. */
   readonly edgeLog: SharedLogBudget;
-  /** Time a POST body has to arrive. */
-  readonly bodyTimeoutMs: number;
+  /** Takes the body in under the engine's bounds on unverified bodies; false: its connection was cut off. */
+  readonly admitBody: AdmitBody;
 }
 
 /** True when the path is a TeXML route. */
@@ -53,8 +54,9 @@ export async function handleTexml(request: IncomingMessage, response: ServerResp
   const { catalog, origins, log } = deps;
   // Telnyx posts call details as a form; they are not needed, but the body must be consumed.
   if (request.method === 'POST') {
+    if (!deps.admitBody(request, response)) return;
     try {
-      await readBody(request, 64 * 1024, deps.bodyTimeoutMs);
+      await readBody(request, 64 * 1024);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       sendJson(response, 413, { error: 'body_too_large' });

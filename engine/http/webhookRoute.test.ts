@@ -9,7 +9,7 @@ import { originPolicy } from '../publicOrigin.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import { webhookPublicKey } from '../telnyx/webhookSignature.js';
-import { handleWebhook } from './webhookRoute.js';
+import { handleWebhook, type WebhookRouteDeps } from './webhookRoute.js';
 import { StreamOrigins } from './streamOrigins.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -29,7 +29,7 @@ function setup() {
   const handled: string[] = [];
   const statuses: number[] = [];
   const seen = new SeenWebhookIds();
-  const deps = {
+  const deps: WebhookRouteDeps = {
     publicKey: KEY,
     seen,
     telnyx: { handleEvent: (event: { id: string }) => void handled.push(event.id) } as unknown as TelnyxCalls,
@@ -37,14 +37,34 @@ function setup() {
     log: silentLogger(),
     now: () => nowMs,
     edgeLog: new SharedLogBudget(silentLogger(), new ManualClock(0)),
-    bodyTimeoutMs: 10_000,
+    admitBody: () => {
+      bodiesAdmitted++;
+      return true;
+    },
   };
-  const post = async ({ body, headers }: { body: Buffer; headers: Record<string, string> }) => {
+  let bodiesAdmitted = 0;
+  const keptAlive: boolean[] = [];
+  const post = async ({ body, headers }: { body: Buffer; headers: Record<string, string> }, deliveryDeps = deps) => {
     const request = Object.assign(Readable.from([body]), { headers, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
-    const response = { writeHead: (status: number) => void statuses.push(status), end: () => undefined } as unknown as ServerResponse;
-    await handleWebhook(request, response, deps);
+    const response = {
+      shouldKeepAlive: true,
+      writeHead: (status: number) => void statuses.push(status),
+      end: (): void => void keptAlive.push(response.shouldKeepAlive),
+    };
+    await handleWebhook(request, response as unknown as ServerResponse, deliveryDeps);
+    return request;
   };
-  return { post, handled, statuses, seen, advance: (ms: number) => void (nowMs += ms), nowSeconds: () => Math.floor(nowMs / 1000) };
+  return {
+    post,
+    deps,
+    handled,
+    statuses,
+    seen,
+    keptAlive,
+    bodiesAdmitted: () => bodiesAdmitted,
+    advance: (ms: number) => void (nowMs += ms),
+    nowSeconds: () => Math.floor(nowMs / 1000),
+  };
 }
 
 describe('POST /webhooks/telnyx de-duplication', () => {
@@ -76,5 +96,51 @@ describe('POST /webhooks/telnyx de-duplication', () => {
     expect(statuses).toEqual([200, 200, 401]);
     await post(delivery('event-1', nowSeconds()));
     expect(seen.size).toBe(1);
+  });
+});
+
+describe('POST /webhooks/telnyx refused at its headers', () => {
+  const refusedHeaders: ReadonlyArray<[string, (headers: Record<string, string>, nowSeconds: number) => Record<string, string>]> = [
+    ['no signature', ({ 'telnyx-signature-ed25519': _, ...rest }) => rest],
+    ['no timestamp', ({ 'telnyx-timestamp': _, ...rest }) => rest],
+    ['a timestamp outside the signature window', (headers, now) => ({ ...headers, 'telnyx-timestamp': String(now - 301) })],
+    ['a signature that is not 64 bytes', (headers) => ({ ...headers, 'telnyx-signature-ed25519': Buffer.alloc(32).toString('base64') })],
+  ];
+
+  it.each(refusedHeaders)('answers 401 to %s without reading the body, and closes the connection', async (_, change) => {
+    const { post, statuses, keptAlive, handled, bodiesAdmitted, nowSeconds } = setup();
+    const { body, headers } = delivery('event-0', nowSeconds());
+    const request = await post({ body, headers: change(headers, nowSeconds()) });
+    expect(statuses).toEqual([401]);
+    expect(keptAlive).toEqual([false]);
+    expect(bodiesAdmitted()).toBe(0);
+    expect(request.readableEnded).toBe(false);
+    expect(handled).toEqual([]);
+  });
+
+  it('answers 413 to a declared length over the limit without reading the body', async () => {
+    const { post, statuses, keptAlive, bodiesAdmitted, nowSeconds } = setup();
+    const { body, headers } = delivery('event-0', nowSeconds());
+    const request = await post({ body, headers: { ...headers, 'content-length': String(64 * 1024 + 1) } });
+    expect([statuses, keptAlive, bodiesAdmitted(), request.readableEnded]).toEqual([[413], [false], 0, false]);
+  });
+
+  it('answers 401 to everything, unread, when no public key is configured', async () => {
+    const { post, deps, statuses, bodiesAdmitted, nowSeconds } = setup();
+    await post(delivery('event-0', nowSeconds()), { ...deps, publicKey: undefined });
+    expect([statuses, bodiesAdmitted()]).toEqual([[401], 0]);
+  });
+
+  it('reads nothing when the bounds on bodies in flight cut the connection off', async () => {
+    const { post, deps, statuses, handled, nowSeconds } = setup();
+    const request = await post(delivery('event-0', nowSeconds()), { ...deps, admitBody: () => false });
+    expect([statuses, handled, request.readableEnded]).toEqual([[], [], false]);
+  });
+
+  it('reads the body of plausible headers and checks the signature over it', async () => {
+    const { post, statuses, bodiesAdmitted, nowSeconds } = setup();
+    const { body, headers } = delivery('event-0', nowSeconds());
+    await post({ body: Buffer.concat([body, Buffer.from(' ')]), headers });
+    expect([statuses, bodiesAdmitted()]).toEqual([[401], 1]);
   });
 });

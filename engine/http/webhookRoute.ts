@@ -7,9 +7,10 @@ import type { PublicOrigin } from '../publicUrl.js';
 import type { TelnyxCalls } from '../telnyxCalls.js';
 import type { SeenWebhookIds } from '../telnyx/seenWebhookIds.js';
 import { parseWebhookEvent, WebhookFormatError, type TelnyxWebhookEvent } from '../telnyx/webhookEvents.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
+import { SIGNATURE_HEADER, signatureHeadersFailure, TIMESTAMP_HEADER, verifyWebhookSignature } from '../telnyx/webhookSignature.js';
+import type { AdmitBody } from './bodiesInFlight.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
-import { sendJson } from './replies.js';
+import { refuseBeforeBody, sendJson } from './replies.js';
 import type { StreamOrigins } from './streamOrigins.js';
 
 /** Path Telnyx posts Call Control webhooks to. */
@@ -31,8 +32,8 @@ export interface WebhookRouteDeps {
   readonly now: () => number;
   /** Budget of refusal lines: anyone can post here, so refusals must not size the log. */
   readonly edgeLog: SharedLogBudget;
-  /** Time the body has to arrive. */
-  readonly bodyTimeoutMs: number;
+  /** Takes the body in under the engine's bounds on unverified bodies; false: its connection was cut off. */
+  readonly admitBody: AdmitBody;
   /** Sends a handled event on to the engine process running its call, when that is another (shared state in Redis). */
   readonly forward?: ((event: TelnyxWebhookEvent, rawBody: Buffer, acceptedUntilMs: number) => void) | undefined;
 }
@@ -48,28 +49,39 @@ export interface WebhookRouteDeps {
  */
 export async function handleWebhook(request: IncomingMessage, response: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
   const { log } = deps;
-  let rawBody: Buffer;
-  try {
-    rawBody = await readBody(request, MAX_WEBHOOK_BYTES, deps.bodyTimeoutMs);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    if (deps.edgeLog.take('webhook:too_large') !== SUPPRESSED) log.warn({ limit: MAX_WEBHOOK_BYTES }, 'refused webhook: body too large');
-    sendJson(response, 413, { error: 'body_too_large' });
+  // Everything the headers can show is checked before the body is read: a stranger's body costs
+  // the engine memory for as long as it takes to arrive.
+  if (Number(request.headers['content-length']) > MAX_WEBHOOK_BYTES) {
+    refusedTooLarge(deps);
+    refuseBeforeBody(response, 413, { error: 'body_too_large' });
     return;
   }
   if (deps.publicKey === undefined) {
     if (deps.edgeLog.take('webhook:no_public_key') !== SUPPRESSED) log.warn('refused webhook: no Telnyx public key configured (telnyx.publicKey or TELNYX_PUBLIC_KEY)');
-    sendJson(response, 401, { error: 'unauthorized' });
+    refuseBeforeBody(response, 401, { error: 'unauthorized' });
     return;
   }
-  const check = verifyWebhookSignature(
-    deps.publicKey,
-    { signature: header(request, SIGNATURE_HEADER), timestamp: header(request, TIMESTAMP_HEADER), rawBody },
-    deps.now(),
-  );
+  const signature = header(request, SIGNATURE_HEADER);
+  const timestamp = header(request, TIMESTAMP_HEADER);
+  const headerFailure = signatureHeadersFailure(signature, timestamp, deps.now());
+  if (headerFailure !== undefined) {
+    refusedSignature(request, deps, headerFailure);
+    refuseBeforeBody(response, 401, { error: 'unauthorized' });
+    return;
+  }
+  if (!deps.admitBody(request, response)) return;
+  let rawBody: Buffer;
+  try {
+    rawBody = await readBody(request, MAX_WEBHOOK_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    refusedTooLarge(deps);
+    refuseBeforeBody(response, 413, { error: 'body_too_large' });
+    return;
+  }
+  const check = verifyWebhookSignature(deps.publicKey, { signature, timestamp, rawBody }, deps.now());
   if (!check.ok) {
-    const heldBack = deps.edgeLog.take('webhook:bad_signature');
-    if (heldBack !== SUPPRESSED) log.warn({ reason: check.reason, remoteAddress: request.socket.remoteAddress, alsoRefusedSinceLastLine: heldBack }, 'refused webhook: bad signature');
+    refusedSignature(request, deps, check.reason);
     sendJson(response, 401, { error: 'unauthorized' });
     return;
   }
@@ -101,6 +113,15 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
   } catch (error) {
     log.error({ err: error, eventId: event.id, eventType: event.type }, 'webhook handling failed');
   }
+}
+
+function refusedSignature(request: IncomingMessage, deps: WebhookRouteDeps, reason: string): void {
+  const heldBack = deps.edgeLog.take('webhook:bad_signature');
+  if (heldBack !== SUPPRESSED) deps.log.warn({ reason, remoteAddress: request.socket.remoteAddress, alsoRefusedSinceLastLine: heldBack }, 'refused webhook: bad signature');
+}
+
+function refusedTooLarge(deps: WebhookRouteDeps): void {
+  if (deps.edgeLog.take('webhook:too_large') !== SUPPRESSED) deps.log.warn({ limit: MAX_WEBHOOK_BYTES }, 'refused webhook: body too large');
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

@@ -52,6 +52,21 @@ export interface SignedWebhook {
 }
 
 /**
+ * What can be told of a webhook's signature from its headers alone, before its body is read: both
+ * headers present, the timestamp within `toleranceSeconds` of `nowMs`, the signature 64 bytes of
+ * base64. Undefined when nothing is wrong yet (the signature itself is checked over the body).
+ */
+export function signatureHeadersFailure(signature: string | undefined, timestamp: string | undefined, nowMs: number, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS): SignatureFailure | undefined {
+  if (signature === undefined || signature === '') return 'missing_signature';
+  if (timestamp === undefined || timestamp === '') return 'missing_timestamp';
+  if (!/^\d{1,12}$/.test(timestamp)) return 'bad_timestamp';
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds) return 'stale_timestamp';
+  // Base64 of 64 bytes is 88 characters; decoding anything much longer is work a stranger chose.
+  if (signature.length > 100 || Buffer.from(signature, 'base64').length !== 64) return 'bad_signature';
+  return undefined;
+}
+
+/**
  * Checks Telnyx's Ed25519 webhook signature over `${timestamp}|${rawBody}` and that the timestamp is
  * within `toleranceSeconds` of `nowMs`, in the past or the future (as telnyx-node checks it). Not the SDK's `webhooks.unwrap`, which checks a different
  * (HMAC) scheme and refuses real Telnyx events.
@@ -64,12 +79,9 @@ export interface SignedWebhook {
  */
 export function verifyWebhookSignature(key: KeyObject, webhook: SignedWebhook, nowMs: number, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS): SignatureCheck {
   const { signature, timestamp, rawBody } = webhook;
-  if (signature === undefined || signature === '') return { ok: false, reason: 'missing_signature' };
-  if (timestamp === undefined || timestamp === '') return { ok: false, reason: 'missing_timestamp' };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad_timestamp' };
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds) return { ok: false, reason: 'stale_timestamp' };
-  const signatureBytes = Buffer.from(signature, 'base64');
-  if (signatureBytes.length !== 64) return { ok: false, reason: 'bad_signature' };
+  const headerFailure = signatureHeadersFailure(signature, timestamp, nowMs, toleranceSeconds);
+  if (headerFailure !== undefined) return { ok: false, reason: headerFailure };
+  const signatureBytes = Buffer.from(signature ?? '', 'base64');
   const message = Buffer.concat([Buffer.from(`${timestamp}|`, 'utf8'), rawBody]);
   if (!verify(null, message, key, signatureBytes)) return { ok: false, reason: 'bad_signature' };
   return { ok: true, acceptedUntilMs: (Number(timestamp) + toleranceSeconds) * 1000 };

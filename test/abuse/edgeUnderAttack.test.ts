@@ -45,10 +45,11 @@ beforeAll(async () => {
   // tested on its own; the bench keeps it).
   config = await writeAbuseConfig(dir, { maxEventLoopDelayMs: 60_000 });
   const logPath = join(dir, 'engine.log');
-  engine = EngineUnderTest.start(ROOT, await freePort(), config.path, logPath, null);
+  engine = EngineUnderTest.start(ROOT, await freePort(), await freePort(), config.path, logPath, null);
   await engine.ready();
   log = new LogMeter(logPath);
-  sampler = new EngineSampler(engine.pid, engine.port, log);
+  if (engine.adminPort === undefined) throw new Error('the engine did not open its admin listener');
+  sampler = new EngineSampler(engine.pid, engine.port, log, engine.adminPort);
   sampler.start();
 }, 90_000);
 
@@ -83,7 +84,10 @@ async function underAttack(request: AttackRequest): Promise<Outcome> {
       attack,
       call: outcome,
       logGrowthBytes: log.totalBytes() - logBefore,
-      healthzFailures: during.flatMap((sample) => (sample.healthz !== undefined && 'error' in sample.healthz ? [sample.healthz.error] : [])),
+      healthzFailures: during.flatMap((sample) => [
+        ...(sample.healthz !== undefined && 'error' in sample.healthz ? [sample.healthz.error] : []),
+        ...(sample.adminHealthz !== undefined && 'error' in sample.adminHealthz ? [`admin: ${sample.adminHealthz.error}`] : []),
+      ]),
       peakRssMb: Math.max(0, ...during.map((sample) => sample.rssMb ?? 0)),
     };
   } finally {

@@ -2,6 +2,7 @@
  * TCP connections against the real server: silent ones cannot take every descriptor, starve
  * /healthz or outlive a short deadline, and a webhook body trickled in is cut off.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../engine/logger.js';
@@ -10,6 +11,7 @@ import { until } from '../support/faultKit.js';
 import { LogLines } from '../support/telnyxEngine.js';
 
 const logs = new LogLines();
+const webhookKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' });
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 
 beforeAll(async () => {
@@ -17,7 +19,9 @@ beforeAll(async () => {
     log: createLogger('info', logs.stream),
     server: {
       connections: { maxConnections: 40, maxIdlePerAddress: 1000, idleTimeoutMs: 800 },
-      httpTimeouts: { headersTimeoutMs: 800, bodyTimeoutMs: 600 },
+      httpTimeouts: { headersTimeoutMs: 800, webhookBodyTimeoutMs: 600 },
+      requestBodies: { maxInFlightPerAddress: 2 },
+      telnyx: { publicKey: webhookKey.subarray(webhookKey.length - 32).toString('base64') },
     },
   });
 });
@@ -95,25 +99,55 @@ describe('refused upgrades', () => {
   });
 });
 
+/** A webhook's head whose signature headers pass every check the headers alone allow. */
+function plausibleWebhookHead(contentLength: number): string {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = Buffer.alloc(64, 1).toString('base64');
+  return `POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\ntelnyx-timestamp: ${timestamp}\r\ntelnyx-signature-ed25519: ${signature}\r\n\r\n`;
+}
+
+/** Connects and sends `head`; resolves once sent, with everything read back and a promise of the close. */
+async function sendHead(head: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+  const { socket, closed } = await silentSocket();
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.write(head);
+  return { socket, received: () => received, closed };
+}
+
 describe('webhook bodies', () => {
   it('drops a connection whose body trickles in past the body deadline, logging no failure', async () => {
-    const socket = connect(engine.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    socket.resume();
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write('POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    const { socket, closed } = await sendHead(`${plausibleWebhookHead(1000)}{`);
     const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
     await closed;
     clearInterval(trickle);
     expect(logs.withMessage('http request failed')).toEqual([]);
   });
 
+  it('answers 401 to a webhook without signature headers at once, without waiting for its body', async () => {
+    const { received, closed } = await sendHead('POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{');
+    await closed;
+    expect(received()).toMatch(/^HTTP\/1\.1 401 /);
+  });
+
+  it('cuts off, unanswered, a body from an address that already has its share in flight', async () => {
+    const first = await sendHead(plausibleWebhookHead(1000));
+    const second = await sendHead(plausibleWebhookHead(1000));
+    await until(() => engine.connections.idle === 0 && engine.connections.open === 2, 'both bodies to be in flight');
+    const third = await sendHead(plausibleWebhookHead(1000));
+    await third.closed;
+    expect(third.received()).toBe('');
+    expect(engine.connections.open).toBe(2);
+    first.socket.destroy();
+    second.socket.destroy();
+    await until(() => engine.connections.open === 0, 'the connections to close');
+  });
+
   it('logs no failure when a client gives up mid-body', async () => {
     const socket = connect(engine.port, '127.0.0.1');
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write('POST /webhooks/telnyx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{"data":');
+    socket.write(`${plausibleWebhookHead(1000)}{"data":`);
     await until(() => engine.connections.idle === 0 && engine.connections.open === 1, 'the request to start');
     socket.destroy();
     await until(() => engine.connections.open === 0, 'the connection to close');
