@@ -188,6 +188,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     preparedCalls,
     onRecordingSaved: (callControlId, session, recording) => events.telnyxRecordingSaved(callControlId, session, recording),
     sharedParameters: presence?.dialParameters,
+    sharedLegs: presence?.legs,
   });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);

@@ -10,6 +10,7 @@ import { engineRedisClient } from './engineRedisClient.js';
 import { nodeKey } from './redisKeys.js';
 import { RedisOutage, type RedisOp } from './redisOutage.js';
 import { HEARTBEATS_PER_TTL, type RedisSettings } from './redisSettings.js';
+import { SharedCallLegs } from './sharedCallLegs.js';
 import { SharedDialParameters } from './sharedDialParameters.js';
 import { WebhookForwarding, type ForwardedWebhookHandler } from './webhookForwarding.js';
 
@@ -28,8 +29,8 @@ const DEREGISTER_WAIT_MS = 2_000;
 
 /**
  * This engine process in Redis: its node registry entry and its calls in the call directory,
- * heartbeated with a TTL so a node that dies vanishes on its own; also the dial-out parameters it
- * shares and the webhooks it forwards and hears. Redis is never in a call's way:
+ * heartbeated with a TTL so a node that dies vanishes on its own; also the dial-out parameters and
+ * Call Control legs it shares and the webhooks it forwards and hears. Redis is never in a call's way:
  * when it is down, writes fail fast, are counted, and are logged once per outage; when it is back,
  * the node and its live calls are registered again at once.
  */
@@ -43,6 +44,8 @@ export class RedisPresence {
   readonly #directory: CallDirectory;
   /** Dial-out parameters any node can read, for streams that land on another node than their dial. */
   readonly dialParameters: SharedDialParameters;
+  /** The Call Control legs this process holds, so that any process their stream ends on hangs them up. */
+  readonly legs: SharedCallLegs;
   /** Webhooks for calls of other processes, sent on to them. */
   readonly webhooks: WebhookForwarding;
   #webhookHandler: ForwardedWebhookHandler | undefined;
@@ -59,6 +62,7 @@ export class RedisPresence {
     this.#redis = engineRedisClient(settings.url, `callwire:${this.#place.node}`.replace(/[^\w:.-]/g, '_'));
     this.#directory = new CallDirectory(this.#redis, this.#place, settings.ttlMs, this.#outage);
     this.dialParameters = new SharedDialParameters(this.#redis, this.#outage);
+    this.legs = new SharedCallLegs(this.#redis, this.#place, this.#outage);
     this.webhooks = new WebhookForwarding(this.#redis, this.#place, this.#outage, (event, acceptedUntilMs) => this.#webhookHandler?.(event, acceptedUntilMs));
     this.#loopDelay.enable();
     // ioredis reports every failed (re)connection here; without a listener it would print them itself.
