@@ -14,6 +14,8 @@ export interface CallLeg {
   hungUp: boolean;
   /** Key of the dial-out parameters this leg's stream URL names (`dial=`). */
   readonly streamKey: string | undefined;
+  /** Key of the bot's early work for this call in the engine's prepared calls, if any (a stream here takes it). */
+  readonly preparedKey: string | undefined;
   readonly createdAt: number;
 }
 

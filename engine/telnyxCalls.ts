@@ -133,6 +133,8 @@ export class TelnyxCalls {
         } else if (event.callControlId !== undefined) {
           this.#cancelGraceHangup(event.callControlId);
           this.legs.delete(event.callControlId);
+          // The call ended without its stream here (it ran on another engine, or never started): its early work is of no use.
+          if (leg?.preparedKey !== undefined) this.#discardPrepared(leg.preparedKey, leg.agent);
         }
         return;
       }
@@ -175,7 +177,7 @@ export class TelnyxCalls {
     this.#deps.preparedCalls?.prepare(agent, `dial:${streamKey}`, { callControlId: undefined, from: request.from, to: request.to, customParameters: parameters }, this.#log);
     try {
       const call = await control.dial({ connectionId: request.connectionId, to: request.to, from: request.from, stream, clientState: request.clientState });
-      this.#holdLeg({ callControlId: call.callControlId, agent, origin: 'dialed', clientState: request.clientState, pendingStream: undefined, hungUp: false, streamKey, createdAt: this.#deps.now() });
+      this.#holdLeg({ callControlId: call.callControlId, agent, origin: 'dialed', clientState: request.clientState, pendingStream: undefined, hungUp: false, streamKey, preparedKey: `dial:${streamKey}`, createdAt: this.#deps.now() });
       this.#log.info({ callControlId: call.callControlId, agent: `${agent.name}.${agent.org}`, parameters: Object.keys(parameters).length }, 'placed outbound call');
       return call;
     } catch (error) {
@@ -304,6 +306,7 @@ export class TelnyxCalls {
       pendingStream: needsStreamingStart ? stream : undefined,
       hungUp: false,
       streamKey: undefined,
+      preparedKey: preparedKey === undefined ? undefined : `answered:${preparedKey}`,
       createdAt: this.#deps.now(),
     };
     this.#holdLeg(leg);
@@ -343,6 +346,7 @@ export class TelnyxCalls {
 
   #hangUpLeg(leg: CallLeg, why: string): void {
     this.#dropLeg(leg.callControlId);
+    if (leg.preparedKey !== undefined) this.#discardPrepared(leg.preparedKey, leg.agent);
     const control = this.#deps.callControl;
     if (control === undefined || leg.hungUp) return;
     this.#track(
