@@ -314,7 +314,8 @@ export class TelnyxCalls {
     this.#track(
       control.answer(callControlId, needsStreamingStart ? undefined : stream, event.clientState).catch((error: unknown) => {
         log.error({ err: error }, 'telnyx refused to answer the call');
-        this.#dropLeg(callControlId);
+        // Only here: another engine may hold this call (a redelivered call.initiated), and its record with it.
+        this.legs.delete(callControlId);
         if (preparedKey !== undefined) this.#discardPrepared(`answered:${preparedKey}`, agent);
       }),
     );
