@@ -56,6 +56,11 @@ export class CallLegs {
     trim(this.#legs, this.#options, nowMs, (entry) => entry.createdAt, (entry) => this.#dropHeld(entry));
   }
 
+  /** Every leg tracked, oldest first. */
+  values(): IterableIterator<CallLeg> {
+    return this.#legs.values();
+  }
+
   /** The owned leg with this id. */
   get(callControlId: string): CallLeg | undefined {
     return this.#legs.get(callControlId);

@@ -246,6 +246,13 @@ export class TelnyxCalls {
     this.#graceHangups.set(callControlId, { timer, hangUp });
   }
 
+  /** Records every leg still held in the shared store again (it came back empty, or missed writes while away). */
+  shareLegsAgain(): void {
+    const shared = this.#deps.sharedLegs;
+    if (shared === undefined) return;
+    for (const leg of this.legs.values()) if (!leg.hungUp) shared.held(leg.callControlId, leg.origin);
+  }
+
   /** Sends every hang-up still waiting out its grace, then resolves once in-flight commands settle, or after `timeoutMs`. */
   async settle(timeoutMs: number): Promise<void> {
     for (const pending of [...this.#graceHangups.values()]) {

@@ -49,6 +49,9 @@ export class RedisPresence {
   /** Webhooks for calls of other processes, sent on to them. */
   readonly webhooks: WebhookForwarding;
   #webhookHandler: ForwardedWebhookHandler | undefined;
+  #recoveredHandler: (() => void) | undefined;
+  /** The connection has been ready before: a later `ready` is a reconnection, to a Redis that may have restarted empty. */
+  #wasReady = false;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   #closed = false;
@@ -92,6 +95,11 @@ export class RedisPresence {
     this.#webhookHandler = handler;
   }
 
+  /** Who writes again, once Redis is back after an outage or a reconnection, what this process keeps there beside its calls (the legs it holds). */
+  onRecovered(handler: () => void): void {
+    this.#recoveredHandler = handler;
+  }
+
   /** Heartbeats now rather than at the next tick: the engine started draining, and load balancers and operators should see it at once. */
   refresh(): void {
     if (!this.#closed) this.#beat();
@@ -120,8 +128,14 @@ export class RedisPresence {
 
   #onReady(): void {
     if (this.#closed) return;
-    if (this.#outage.recovered()) this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis is back: node and live calls registered again');
+    const wasDown = this.#outage.recovered();
+    const reconnected = this.#wasReady;
+    this.#wasReady = true;
     this.#beat();
+    // A Redis that restarted quickly may have closed the connection without an error: no outage, but empty all the same.
+    if (wasDown || reconnected) this.#recoveredHandler?.();
+    if (!wasDown) return;
+    this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis is back: node and live calls registered again');
   }
 
   /** Writes the node's entry and every live call's with a fresh TTL, in one round trip. */
@@ -146,7 +160,10 @@ export class RedisPresence {
         if (error !== undefined && error !== null) this.#outage.failed('heartbeat', error);
         // Redis answered on a connection that never dropped (it had hung, say): this heartbeat has
         // registered everything again, and the next failure is news worth a line.
-        else if (this.#outage.down && this.#outage.recovered()) this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
+        else if (this.#outage.down && this.#outage.recovered()) {
+          this.#recoveredHandler?.();
+          this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
+        }
       },
       (error: unknown) => this.#outage.failed('heartbeat', error),
     );

@@ -140,6 +140,26 @@ describe('a Call Control leg answered on one node whose stream ends on another',
   });
 });
 
+describe('a Call Control leg held across a Redis restart', () => {
+  it('is recorded again by its node once Redis is back empty, and hung up by the node its stream ends on', async () => {
+    const { leg, media } = await callAnsweredOnARunningOnB('+13125550106');
+    await eventually(async () => (await reader.get(legKey(leg.callControlId))) !== null, 'node A to record its leg in Redis');
+    await redis.stop();
+    await redis.start();
+    await eventually(async () => (await reader.get(legKey(leg.callControlId))) !== null, 'node A to record its leg again');
+    expect(JSON.parse((await reader.get(legKey(leg.callControlId)))!)).toMatchObject({ node: 'node-a', origin: 'answered' });
+    // Node B reads Redis again once its own connection is back (it registers itself then).
+    await eventually(async () => (await reader.exists(nodeKey('node-b', undefined))) === 1, 'node B to register again');
+    await stopStream(media);
+    await nodeB.sim.waitFor(() => leg.state === 'hangup', EVENT_WAIT_MS, 'the leg to be hung up');
+    await nodeB.sim.waitFor(() => nodeA.engine.telnyx.legs.get(leg.callControlId) === undefined, EVENT_WAIT_MS, 'node A to forget the leg');
+    await nodeB.engine.telnyx.settle(EVENT_WAIT_MS);
+    expect(hangupsOf(nodeB, leg.callControlId)).toHaveLength(1);
+    expect(hangupLogs(nodeB, leg.callControlId).map((line) => [line['heldElsewhere'], line['reason']])).toEqual([[true, 'stream_stopped']]);
+    expect(hangupLogs(nodeA, leg.callControlId)).toEqual([]);
+  });
+});
+
 describe('a Call Control leg whose stream runs on the node that answered it, with Redis', () => {
   it('is hung up by that node once when Telnyx stops the stream, and its record goes', async () => {
     // Redis was restarted empty by the test before: node C is connected again once it registered itself again.
