@@ -32,8 +32,9 @@ export interface CallLegsOptions {
  * the one-time key in their stream URL. Owning a leg means nobody else drives it: when its stream
  * ends without a transfer, the engine hangs it up rather than leave a silent, billed call.
  *
- * @remarks Held parameters live in this process only: a dial-out's stream must reach the engine
- * that placed the call (one instance, or sticky routing on `dial=`). Both maps are bounded.
+ * @remarks Both live in this process and are bounded. With Redis, legs and parameters are also
+ * recorded there, so that a stream reaching another engine finds its parameters and gets its leg
+ * hung up (see `engine/redis/`); without it, such a stream must come back to this engine.
  */
 export class CallLegs {
   readonly #legs = new Map<string, CallLeg>();
