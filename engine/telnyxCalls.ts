@@ -54,8 +54,8 @@ export interface SharedLegStore {
   held(callControlId: string, origin: CallLeg['origin']): void;
   /** Drops the leg's record: it is gone, hung up, or needs no hang-up. */
   forget(callControlId: string): void;
-  /** Takes the leg's record; resolves true for the one caller that took it, false when none is held or the store is away. Never rejects. */
-  claim(callControlId: string): Promise<boolean>;
+  /** Takes the leg's record once the stream `endedCallId` ended; resolves true for the one caller that took it, false when none is held, another stream of the call is live, or the store is away. Never rejects. */
+  claim(callControlId: string, endedCallId: string): Promise<boolean>;
 }
 
 /** Dial-out parameters stored beyond this process, by the stream URL's one-time key. */
@@ -231,7 +231,7 @@ export class TelnyxCalls {
       if (live !== undefined && live !== session) return;
       if (maybeHeldElsewhere) {
         // False too when Telnyx reported the hang-up (anywhere) or nobody holds the leg (a TeXML call).
-        this.#track(shared!.claim(callControlId).then((claimed) => (claimed ? sendHangup(true) : undefined)));
+        this.#track(shared!.claim(callControlId, session.id).then((claimed) => (claimed ? sendHangup(true) : undefined)));
         return;
       }
       this.#dropLeg(callControlId);

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { NodePlace } from './callDirectory.js';
-import { legKey } from './redisKeys.js';
+import { callControlKey, legKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
+
+/**
+ * Deletes the leg's record (KEYS[2]) unless the call directory (KEYS[1]) lists a stream of the call
+ * other than the one that ended (ARGV[1]; its own entry may not be removed yet): 1 when deleted.
+ */
+const CLAIM_SCRIPT = "local live = redis.call('get', KEYS[1]) if live and live ~= ARGV[1] then return 0 end return redis.call('del', KEYS[2])";
 
 /** How long a leg's record stays in Redis at most: as long as the engine remembers the leg itself. */
 export const LEG_RECORD_TTL_MS = 12 * 3_600_000;
@@ -11,7 +17,8 @@ export const LEG_RECORD_TTL_MS = 12 * 3_600_000;
  * that whichever process their stream ends on can hang them up: a load balancer may send the
  * stream to another process than the one that took the call. The record is a one-time token:
  * the process that deletes it (`DEL` answering 1) is the one that hangs the leg up, and a
- * `call.hangup` seen anywhere deletes it, so a leg is hung up at most once across processes.
+ * `call.hangup` seen anywhere deletes it, so a leg is hung up at most once across processes. A call
+ * whose stream came back elsewhere meanwhile (the call directory lists it) is not taken.
  */
 export class SharedCallLegs {
   readonly #redis: Redis;
@@ -35,10 +42,10 @@ export class SharedCallLegs {
     this.#redis.del(legKey(callControlId)).catch((error: unknown) => this.#outage.failed('leg_write', error));
   }
 
-  /** Takes the leg's record; true for the one caller that took it, false when none was held (or is any more) or Redis is away. */
-  async claim(callControlId: string): Promise<boolean> {
+  /** Takes the leg's record after the stream `endedCallId` ended; true for the one caller that took it, false when none was held (or is any more), its call streams elsewhere again, or Redis is away. */
+  async claim(callControlId: string, endedCallId: string): Promise<boolean> {
     try {
-      return (await this.#redis.del(legKey(callControlId))) === 1;
+      return (await this.#redis.eval(CLAIM_SCRIPT, 2, callControlKey(callControlId), legKey(callControlId), endedCallId)) === 1;
     } catch (error) {
       this.#outage.failed('leg_claim', error);
       return false;

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
+import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { defineBot } from '../../bots/defineBot.js';
-import { legKey, nodeKey } from '../../engine/redis/redisKeys.js';
+import { callControlKey, legKey, nodeKey } from '../../engine/redis/redisKeys.js';
 import { testAgent } from '../support/engine.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
@@ -136,6 +136,26 @@ describe('a Call Control leg answered on one node whose stream ends on another',
     } finally {
       await redis.start();
     }
+    await leg.hangup();
+  });
+});
+
+describe('a Call Control leg whose stream comes back on another node within the grace', () => {
+  it('is not hung up: the node where it ended sees the call live again in the directory', async () => {
+    const { leg, media } = await callAnsweredOnARunningOnB('+13125550107');
+    await eventually(async () => (await reader.get(legKey(leg.callControlId))) !== null, 'node A to record its leg in Redis');
+    await stopStream(media);
+    await nodeB.sim.waitFor(() => nodeB.engine.calls.size === 0, EVENT_WAIT_MS, 'the stream on node B to end');
+    // Telnyx streams the call again, to node A this time, before node B's grace is over.
+    const again = await TelnyxMediaClient.connect(nodeA.streamUrl('quiet.test'), { call: { callControlId: leg.callControlId } });
+    again.begin();
+    await eventually(async () => (await reader.exists(callControlKey(leg.callControlId))) === 1, 'the stream on node A to be listed');
+    await nodeB.engine.telnyx.settle(EVENT_WAIT_MS);
+    expect(hangupsOf(nodeB, leg.callControlId)).toEqual([]);
+    expect(hangupLogs(nodeB, leg.callControlId)).toEqual([]);
+    expect(leg.state).not.toBe('hangup');
+    expect(await reader.exists(legKey(leg.callControlId))).toBe(1);
+    again.terminate();
     await leg.hangup();
   });
 });
