@@ -13,7 +13,15 @@ const NUMBER = '+13125550300';
 const started = new Set<string>();
 /** Says nothing; remembers that its call started. */
 const quietBot = defineBot({ name: 'quiet', create: ({ call }) => (started.add(call.callControlId), {}) });
-const agents = () => [testAgent('quiet', quietBot, { phoneNumbers: [NUMBER] })];
+/** Fails on any key press: the call ends with bot_error, which the engine ends at once, without a grace. */
+const faultyBot = defineBot({
+  name: 'faulty',
+  create: ({ call }) => (started.add(call.callControlId), { dtmf: () => {
+    throw new Error('the bot broke');
+  } }),
+});
+const FAULTY_NUMBER = '+13125550301';
+const agents = () => [testAgent('quiet', quietBot, { phoneNumbers: [NUMBER] }), testAgent('faulty', faultyBot, { phoneNumbers: [FAULTY_NUMBER] })];
 
 let redis: RedisServer;
 let reader: Redis;
@@ -64,8 +72,8 @@ async function stopStream(media: TelnyxMediaClient): Promise<void> {
 }
 
 /** A call node A answers, whose stream runs on node B; resolves once the bot there started. */
-async function callAnsweredOnARunningOnB(from: string) {
-  const leg = await nodeB.sim.inboundCall({ from, to: NUMBER });
+async function callAnsweredOnARunningOnB(from: string, to = NUMBER) {
+  const leg = await nodeB.sim.inboundCall({ from, to });
   const media = await leg.streamOpened(EVENT_WAIT_MS);
   await nodeB.sim.waitFor(() => started.has(leg.callControlId) && nodeB.engine.calls.byCallControlId(leg.callControlId) !== undefined, EVENT_WAIT_MS, 'the call to run on node B');
   expect(nodeA.engine.calls.size).toBe(0);
@@ -103,6 +111,18 @@ describe('a Call Control leg answered on one node whose stream ends on another',
     await nodeB.engine.telnyx.settle(EVENT_WAIT_MS);
     expect(hangupsOf(nodeB, leg.callControlId)).toHaveLength(1);
     expect(hangupLogs(nodeB, leg.callControlId).map((line) => [line['heldElsewhere'], line['reason']])).toEqual([[true, 'socket_closed']]);
+    expect(hangupLogs(nodeA, leg.callControlId)).toEqual([]);
+  });
+
+  it('is hung up by that node at once, once, when its bot fails there', async () => {
+    const { leg, media } = await callAnsweredOnARunningOnB('+13125550108', FAULTY_NUMBER);
+    await eventually(async () => (await reader.get(legKey(leg.callControlId))) !== null, 'node A to record its leg in Redis');
+    media.sendDtmf('1');
+    await nodeB.sim.waitFor(() => leg.state === 'hangup', EVENT_WAIT_MS, 'the leg to be hung up');
+    await nodeB.sim.waitFor(() => nodeA.engine.telnyx.legs.get(leg.callControlId) === undefined, EVENT_WAIT_MS, 'node A to forget the leg');
+    await nodeB.engine.telnyx.settle(EVENT_WAIT_MS);
+    expect(hangupsOf(nodeB, leg.callControlId)).toHaveLength(1);
+    expect(hangupLogs(nodeB, leg.callControlId).map((line) => [line['heldElsewhere'], line['reason']])).toEqual([[true, 'bot_error']]);
     expect(hangupLogs(nodeA, leg.callControlId)).toEqual([]);
   });
 
