@@ -14,6 +14,8 @@ export interface CallLeg {
   hungUp: boolean;
   /** Key of the dial-out parameters this leg's stream URL names (`dial=`). */
   readonly streamKey: string | undefined;
+  /** Key of the bot's early work for this call in the engine's prepared calls, if any (a stream here takes it). */
+  readonly preparedKey: string | undefined;
   readonly createdAt: number;
 }
 
@@ -30,8 +32,9 @@ export interface CallLegsOptions {
  * the one-time key in their stream URL. Owning a leg means nobody else drives it: when its stream
  * ends without a transfer, the engine hangs it up rather than leave a silent, billed call.
  *
- * @remarks Held parameters live in this process only: a dial-out's stream must reach the engine
- * that placed the call (one instance, or sticky routing on `dial=`). Both maps are bounded.
+ * @remarks Both live in this process and are bounded. With Redis, legs and parameters are also
+ * recorded there, so that a stream reaching another engine finds its parameters and gets its leg
+ * hung up (see `engine/redis/`); without it, such a stream must come back to this engine.
  */
 export class CallLegs {
   readonly #legs = new Map<string, CallLeg>();
@@ -52,6 +55,11 @@ export class CallLegs {
     this.#legs.delete(leg.callControlId);
     this.#legs.set(leg.callControlId, leg);
     trim(this.#legs, this.#options, nowMs, (entry) => entry.createdAt, (entry) => this.#dropHeld(entry));
+  }
+
+  /** Every leg tracked, oldest first. */
+  values(): IterableIterator<CallLeg> {
+    return this.#legs.values();
   }
 
   /** The owned leg with this id. */

@@ -56,6 +56,11 @@ export class PreparedCalls {
     this.#entries.set(key, { agent, prepared, timer });
   }
 
+  /** True when an entry for `agent` is held under `key` (this process prepared that call, and no stream took it yet). */
+  holds(key: string, agent: AgentDefinition): boolean {
+    return this.#entries.get(key)?.agent === agent;
+  }
+
   /** Hands the entry under `key` to a stream of `agent` (an entry made for another agent stays). */
   take(key: string, agent: AgentDefinition): PreparedCall | undefined {
     const entry = this.#entries.get(key);

@@ -197,6 +197,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     preparedCalls,
     onRecordingSaved: (callControlId, session, recording) => events.telnyxRecordingSaved(callControlId, session, recording),
     sharedParameters: presence?.dialParameters,
+    sharedLegs: presence?.legs,
   });
   const publicKey = telnyxSettings.publicKey === undefined ? undefined : webhookPublicKey(telnyxSettings.publicKey);
   const origins = new StreamOrigins(originPolicy(options), log.child({ component: 'origins' }), clock);
@@ -238,6 +239,8 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
           presence.webhooks.forward(callControlId, rawBody.toString('utf8'), acceptedUntilMs);
         },
   };
+  // Redis came back (restarted empty, perhaps): the legs this process holds are recorded again.
+  presence?.onRecovered(() => telnyx.shareLegsAgain());
   presence?.onForwardedWebhook((event, acceptedUntilMs) => {
     // Telnyx may also have redelivered it here directly: each event is applied once per process.
     if (seenWebhooks.check(event.id, acceptedUntilMs, now())) return;

@@ -10,7 +10,7 @@ import type { CallId } from './ids.js';
 import { silentLogger } from './logger.js';
 import type { CallControl } from './telnyx/callControl.js';
 import type { TelnyxWebhookEvent } from './telnyx/webhookEvents.js';
-import { HANGUP_GRACE_MS, shouldHangUp, TelnyxCalls } from './telnyxCalls.js';
+import { HANGUP_GRACE_MS, shouldHangUp, TelnyxCalls, type SharedLegStore } from './telnyxCalls.js';
 
 describe('shouldHangUp', () => {
   const reasons: EndReason[] = ['stream_stopped', 'socket_closed', 'start_timeout', 'media_timeout', 'bot_finished', 'bot_error', 'transfer_failed', 'stream_unauthorized', 'unsupported_codec', 'shutdown', 'internal_error'];
@@ -129,5 +129,85 @@ describe('TelnyxCalls hang-ups after a stream ends', () => {
     end(session('s1', 'v3:e'), 'stream_stopped');
     await telnyx.settle(100);
     expect(hangups).toEqual(['v3:e']);
+  });
+});
+
+describe('TelnyxCalls on two engines sharing one leg store', () => {
+  const agent = buildAgent('org', 'agent', defineBot({ name: 'x', create: () => ({}) }), 'x', { phoneNumbers: ['+13125550100'] });
+  const ownedOnly: EndReason[] = ['stream_stopped', 'socket_closed', 'start_timeout', 'media_timeout', 'bot_finished', 'bot_error', 'transfer_failed', 'shutdown', 'internal_error'];
+
+  /** The shared store as Redis keeps it: a record per leg, taken once. */
+  function memoryStore(): SharedLegStore & { readonly records: Map<string, string> } {
+    const records = new Map<string, string>();
+    return {
+      records,
+      held: (callControlId, origin) => void records.set(callControlId, origin),
+      forget: (callControlId) => void records.delete(callControlId),
+      claim: (callControlId) => Promise.resolve(records.delete(callControlId)),
+    };
+  }
+
+  function setup() {
+    const clock = new ManualClock(0);
+    const store = memoryStore();
+    const hangups: { readonly by: string; readonly callControlId: string }[] = [];
+    const engine = (name: string) => {
+      const calls = new CallRegistry();
+      const control = {
+        answer: () => Promise.resolve(),
+        hangup: (callControlId: string) => (hangups.push({ by: name, callControlId }), Promise.resolve('hung_up' as const)),
+      } as unknown as CallControl;
+      const telnyx = new TelnyxCalls({ catalog: new AgentCatalog([agent]), calls, callControl: control, log: silentLogger(), clock, now: () => clock.now(), sharedLegs: store });
+      const streamEnded = async (callControlId: string, reason: EndReason) => {
+        const session = { id: `s-${callControlId}`, callControlId, log: silentLogger() } as unknown as CallSession;
+        calls.add(session);
+        calls.indexByCallControlId(session);
+        telnyx.callEnded(session, reason);
+        calls.delete(session.id as CallId);
+      };
+      return { telnyx, streamEnded };
+    };
+    const initiated = (callControlId: string): TelnyxWebhookEvent => ({
+      type: 'call.initiated', id: `i-${callControlId}`, occurredAt: undefined, callControlId, callSessionId: undefined, connectionId: undefined, clientState: undefined, from: '+1', to: '+13125550100', direction: 'incoming', state: 'parked',
+    });
+    const hangupEvent = (callControlId: string): TelnyxWebhookEvent => ({
+      type: 'call.hangup', id: `h-${callControlId}`, occurredAt: undefined, callControlId, callSessionId: undefined, connectionId: undefined, clientState: undefined, from: undefined, to: undefined, hangupCause: 'normal_clearing', hangupSource: 'caller',
+    });
+    const origin = () => ({ http: 'http://h', ws: 'ws://h' });
+    return { clock, store, hangups, a: engine('a'), b: engine('b'), initiated, hangupEvent, origin };
+  }
+
+  it('hangs up a leg held by A whose stream ended on B, once and from B, for every reason A would have', async () => {
+    for (const reason of ownedOnly) {
+      const { clock, store, hangups, a, b, initiated, origin } = setup();
+      a.telnyx.handleEvent(initiated('v3:x'), origin);
+      expect(store.records.get('v3:x')).toBe('answered');
+      await b.streamEnded('v3:x', reason);
+      clock.advance(HANGUP_GRACE_MS);
+      await b.telnyx.settle(1_000);
+      await a.telnyx.settle(1_000);
+      expect(hangups, reason).toEqual([{ by: 'b', callControlId: 'v3:x' }]);
+      expect(store.records.size).toBe(0);
+    }
+  });
+
+  it('leaves it alone after a transfer, and when call.hangup reaches A within the grace', async () => {
+    const { clock, hangups, a, b, initiated, hangupEvent, origin } = setup();
+    a.telnyx.handleEvent(initiated('v3:t'), origin);
+    await b.streamEnded('v3:t', 'transferred');
+    a.telnyx.handleEvent(initiated('v3:h'), origin);
+    await b.streamEnded('v3:h', 'stream_stopped');
+    a.telnyx.handleEvent(hangupEvent('v3:h'), origin);
+    clock.advance(HANGUP_GRACE_MS);
+    await b.telnyx.settle(1_000);
+    expect(hangups).toEqual([]);
+  });
+
+  it('sends nothing for a stream no engine holds a leg for (a TeXML call)', async () => {
+    const { clock, hangups, b } = setup();
+    await b.streamEnded('v3:texml', 'stream_stopped');
+    clock.advance(HANGUP_GRACE_MS);
+    await b.telnyx.settle(1_000);
+    expect(hangups).toEqual([]);
   });
 });

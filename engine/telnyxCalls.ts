@@ -44,6 +44,18 @@ export interface TelnyxCallsDeps {
   readonly onRecordingSaved?: ((callControlId: string, session: CallSession | undefined, recording: RecordingSaved) => void) | undefined;
   /** Where dial-out parameters also go so that a stream landing on another node finds them (Redis); absent: this process only. */
   readonly sharedParameters?: SharedParameterStore | undefined;
+  /** Where the legs this process holds are recorded for every process (Redis); absent: only the process holding a leg hangs it up. */
+  readonly sharedLegs?: SharedLegStore | undefined;
+}
+
+/** The legs processes hold, recorded beyond this one so that a stream ending on any process gets its leg hung up once. */
+export interface SharedLegStore {
+  /** Records that this process holds the leg; nothing waits on it. */
+  held(callControlId: string, origin: CallLeg['origin']): void;
+  /** Drops the leg's record: it is gone, hung up, or needs no hang-up. */
+  forget(callControlId: string): void;
+  /** Takes the leg's record once the stream `endedCallId` ended; resolves true for the one caller that took it, false when none is held, another stream of the call is live, or the store is away. Never rejects. */
+  claim(callControlId: string, endedCallId: string): Promise<boolean>;
 }
 
 /** Dial-out parameters stored beyond this process, by the stream URL's one-time key. */
@@ -114,11 +126,15 @@ export class TelnyxCalls {
         if (leg === undefined && session === undefined) log.debug(ended, 'telnyx call hung up');
         else log.info(ended, 'telnyx call hung up');
         if (leg !== undefined) leg.hungUp = true;
+        // Whichever process holds the leg: nobody is to hang it up any more.
+        if (event.callControlId !== undefined) this.#deps.sharedLegs?.forget(event.callControlId);
         if (session !== undefined) {
           session.telnyxHungUp();
         } else if (event.callControlId !== undefined) {
           this.#cancelGraceHangup(event.callControlId);
           this.legs.delete(event.callControlId);
+          // The call ended without its stream here (it ran on another engine, or never started): its early work is of no use.
+          if (leg?.preparedKey !== undefined) this.#discardPrepared(leg.preparedKey, leg.agent);
         }
         return;
       }
@@ -161,10 +177,7 @@ export class TelnyxCalls {
     this.#deps.preparedCalls?.prepare(agent, `dial:${streamKey}`, { callControlId: undefined, from: request.from, to: request.to, customParameters: parameters }, this.#log);
     try {
       const call = await control.dial({ connectionId: request.connectionId, to: request.to, from: request.from, stream, clientState: request.clientState });
-      this.legs.add(
-        { callControlId: call.callControlId, agent, origin: 'dialed', clientState: request.clientState, pendingStream: undefined, hungUp: false, streamKey, createdAt: this.#deps.now() },
-        this.#deps.now(),
-      );
+      this.#holdLeg({ callControlId: call.callControlId, agent, origin: 'dialed', clientState: request.clientState, pendingStream: undefined, hungUp: false, streamKey, preparedKey: `dial:${streamKey}`, createdAt: this.#deps.now() });
       this.#log.info({ callControlId: call.callControlId, agent: `${agent.name}.${agent.org}`, parameters: Object.keys(parameters).length }, 'placed outbound call');
       return call;
     } catch (error) {
@@ -188,7 +201,9 @@ export class TelnyxCalls {
   /**
    * A call's stream ended: hangs up at Telnyx when {@link shouldHangUp} says so, and forgets the
    * leg. When Telnyx ended the stream itself, `call.hangup` usually follows: the hang-up waits
-   * {@link HANGUP_GRACE_MS} for it rather than send a command Telnyx would refuse.
+   * {@link HANGUP_GRACE_MS} for it rather than send a command Telnyx would refuse. A leg another
+   * process holds (its stream was routed here) is hung up here if this process takes its shared
+   * record; without one, or while the store is away, only its holder could.
    */
   callEnded(session: CallSession, reason: EndReason): void {
     const callControlId = session.callControlId;
@@ -198,22 +213,29 @@ export class TelnyxCalls {
     const current = this.#deps.calls.byCallControlId(callControlId);
     if (current !== undefined && current !== session) return;
     const control = this.#deps.callControl;
-    if (control === undefined || !shouldHangUp(reason, leg !== undefined, leg?.hungUp ?? false)) {
-      if (leg !== undefined) this.legs.delete(callControlId);
+    const shared = this.#deps.sharedLegs;
+    const maybeHeldElsewhere = leg === undefined && shared !== undefined && shouldHangUp(reason, true, false) && !shouldHangUp(reason, false, false);
+    if (control === undefined || !(maybeHeldElsewhere || shouldHangUp(reason, leg !== undefined, leg?.hungUp ?? false))) {
+      if (leg !== undefined) this.#dropLeg(callControlId);
       return;
     }
+    const sendHangup = (heldElsewhere: boolean): Promise<void> =>
+      control.hangup(callControlId).then(
+        (outcome) => session.log.info({ callControlId, reason, outcome, heldElsewhere }, 'hung up the telnyx call'),
+        (error: unknown) => session.log.warn({ err: error, callControlId, reason, heldElsewhere }, 'could not hang up the telnyx call'),
+      );
     const hangUp = (): void => {
       this.#graceHangups.delete(callControlId);
       // Telnyx may have reconnected the stream (TeXML enableReconnect) during the grace: the call goes on.
       const live = this.#deps.calls.byCallControlId(callControlId);
       if (live !== undefined && live !== session) return;
-      this.legs.delete(callControlId);
-      this.#track(
-        control.hangup(callControlId).then(
-          (outcome) => session.log.info({ reason, outcome }, 'hung up the telnyx call'),
-          (error: unknown) => session.log.warn({ err: error, reason }, 'could not hang up the telnyx call'),
-        ),
-      );
+      if (maybeHeldElsewhere) {
+        // False too when Telnyx reported the hang-up (anywhere) or nobody holds the leg (a TeXML call).
+        this.#track(shared!.claim(callControlId, session.id).then((claimed) => (claimed ? sendHangup(true) : undefined)));
+        return;
+      }
+      this.#dropLeg(callControlId);
+      this.#track(sendHangup(false));
     };
     if (!ENDED_BY_TELNYX.has(reason)) {
       hangUp();
@@ -222,6 +244,13 @@ export class TelnyxCalls {
     this.#cancelGraceHangup(callControlId);
     const timer = this.#deps.clock.setTimeout(hangUp, HANGUP_GRACE_MS);
     this.#graceHangups.set(callControlId, { timer, hangUp });
+  }
+
+  /** Records every leg still held in the shared store again (it came back empty, or missed writes while away). */
+  shareLegsAgain(): void {
+    const shared = this.#deps.sharedLegs;
+    if (shared === undefined) return;
+    for (const leg of this.legs.values()) if (!leg.hungUp) shared.held(leg.callControlId, leg.origin);
   }
 
   /** Sends every hang-up still waiting out its grace, then resolves once in-flight commands settle, or after `timeoutMs`. */
@@ -284,13 +313,15 @@ export class TelnyxCalls {
       pendingStream: needsStreamingStart ? stream : undefined,
       hungUp: false,
       streamKey: undefined,
+      preparedKey: preparedKey === undefined ? undefined : `answered:${preparedKey}`,
       createdAt: this.#deps.now(),
     };
-    this.legs.add(leg, this.#deps.now());
+    this.#holdLeg(leg);
     log.info({ agent: `${agent.name}.${agent.org}`, from: event.from, to, streamingStart: needsStreamingStart }, 'answering call');
     this.#track(
       control.answer(callControlId, needsStreamingStart ? undefined : stream, event.clientState).catch((error: unknown) => {
         log.error({ err: error }, 'telnyx refused to answer the call');
+        // Only here: another engine may hold this call (a redelivered call.initiated), and its record with it.
         this.legs.delete(callControlId);
         if (preparedKey !== undefined) this.#discardPrepared(`answered:${preparedKey}`, agent);
       }),
@@ -309,8 +340,21 @@ export class TelnyxCalls {
     );
   }
 
+  /** Tracks a leg this process answered or dialed, here and in the shared store. */
+  #holdLeg(leg: CallLeg): void {
+    this.legs.add(leg, this.#deps.now());
+    this.#deps.sharedLegs?.held(leg.callControlId, leg.origin);
+  }
+
+  /** Forgets a leg here and in the shared store. */
+  #dropLeg(callControlId: string): void {
+    this.legs.delete(callControlId);
+    this.#deps.sharedLegs?.forget(callControlId);
+  }
+
   #hangUpLeg(leg: CallLeg, why: string): void {
-    this.legs.delete(leg.callControlId);
+    this.#dropLeg(leg.callControlId);
+    if (leg.preparedKey !== undefined) this.#discardPrepared(leg.preparedKey, leg.agent);
     const control = this.#deps.callControl;
     if (control === undefined || leg.hungUp) return;
     this.#track(

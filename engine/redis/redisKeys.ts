@@ -21,6 +21,11 @@ export function dialParametersKey(streamKey: string): string {
   return `${KEY_PREFIX}dial:${streamKey}`;
 }
 
+/** Which process holds a Call Control leg it answered or dialed, by `call_control_id`. */
+export function legKey(callControlId: string): string {
+  return `${KEY_PREFIX}leg:${callControlId}`;
+}
+
 /** The pub/sub channel an engine process hears forwarded webhooks on. */
 export function webhookChannel(nodeId: string, worker: number | undefined): string {
   return `${nodeKey(nodeId, worker)}:webhooks`;

@@ -10,6 +10,7 @@ import { engineRedisClient } from './engineRedisClient.js';
 import { nodeKey } from './redisKeys.js';
 import { RedisOutage, type RedisOp } from './redisOutage.js';
 import { HEARTBEATS_PER_TTL, type RedisSettings } from './redisSettings.js';
+import { SharedCallLegs } from './sharedCallLegs.js';
 import { SharedDialParameters } from './sharedDialParameters.js';
 import { WebhookForwarding, type ForwardedWebhookHandler } from './webhookForwarding.js';
 
@@ -28,8 +29,8 @@ const DEREGISTER_WAIT_MS = 2_000;
 
 /**
  * This engine process in Redis: its node registry entry and its calls in the call directory,
- * heartbeated with a TTL so a node that dies vanishes on its own; also the dial-out parameters it
- * shares and the webhooks it forwards and hears. Redis is never in a call's way:
+ * heartbeated with a TTL so a node that dies vanishes on its own; also the dial-out parameters and
+ * Call Control legs it shares and the webhooks it forwards and hears. Redis is never in a call's way:
  * when it is down, writes fail fast, are counted, and are logged once per outage; when it is back,
  * the node and its live calls are registered again at once.
  */
@@ -43,9 +44,14 @@ export class RedisPresence {
   readonly #directory: CallDirectory;
   /** Dial-out parameters any node can read, for streams that land on another node than their dial. */
   readonly dialParameters: SharedDialParameters;
+  /** The Call Control legs this process holds, so that any process their stream ends on hangs them up. */
+  readonly legs: SharedCallLegs;
   /** Webhooks for calls of other processes, sent on to them. */
   readonly webhooks: WebhookForwarding;
   #webhookHandler: ForwardedWebhookHandler | undefined;
+  #recoveredHandler: (() => void) | undefined;
+  /** The connection has been ready before: a later `ready` is a reconnection, to a Redis that may have restarted empty. */
+  #wasReady = false;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   #closed = false;
@@ -59,6 +65,7 @@ export class RedisPresence {
     this.#redis = engineRedisClient(settings.url, `callwire:${this.#place.node}`.replace(/[^\w:.-]/g, '_'));
     this.#directory = new CallDirectory(this.#redis, this.#place, settings.ttlMs, this.#outage);
     this.dialParameters = new SharedDialParameters(this.#redis, this.#outage);
+    this.legs = new SharedCallLegs(this.#redis, this.#place, this.#outage);
     this.webhooks = new WebhookForwarding(this.#redis, this.#place, this.#outage, (event, acceptedUntilMs) => this.#webhookHandler?.(event, acceptedUntilMs));
     this.#loopDelay.enable();
     // ioredis reports every failed (re)connection here; without a listener it would print them itself.
@@ -86,6 +93,11 @@ export class RedisPresence {
   /** Who handles the webhooks other processes forward here (the engine's Call Control, once built). */
   onForwardedWebhook(handler: ForwardedWebhookHandler): void {
     this.#webhookHandler = handler;
+  }
+
+  /** Who writes again, once Redis is back after an outage or a reconnection, what this process keeps there beside its calls (the legs it holds). */
+  onRecovered(handler: () => void): void {
+    this.#recoveredHandler = handler;
   }
 
   /** Heartbeats now rather than at the next tick: the engine started draining, and load balancers and operators should see it at once. */
@@ -116,8 +128,14 @@ export class RedisPresence {
 
   #onReady(): void {
     if (this.#closed) return;
-    if (this.#outage.recovered()) this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis is back: node and live calls registered again');
+    const wasDown = this.#outage.recovered();
+    const reconnected = this.#wasReady;
+    this.#wasReady = true;
     this.#beat();
+    // A Redis that restarted quickly may have closed the connection without an error: no outage, but empty all the same.
+    if (wasDown || reconnected) this.#recoveredHandler?.();
+    if (!wasDown) return;
+    this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis is back: node and live calls registered again');
   }
 
   /** Writes the node's entry and every live call's with a fresh TTL, in one round trip. */
@@ -142,7 +160,10 @@ export class RedisPresence {
         if (error !== undefined && error !== null) this.#outage.failed('heartbeat', error);
         // Redis answered on a connection that never dropped (it had hung, say): this heartbeat has
         // registered everything again, and the next failure is news worth a line.
-        else if (this.#outage.down && this.#outage.recovered()) this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
+        else if (this.#outage.down && this.#outage.recovered()) {
+          this.#recoveredHandler?.();
+          this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
+        }
       },
       (error: unknown) => this.#outage.failed('heartbeat', error),
     );

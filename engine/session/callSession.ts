@@ -114,7 +114,7 @@ export class CallSession implements CallPort, PacedStream {
     this.#dtmf = new DtmfOrdering(deps.clock, (digit) => this.#sendToActor({ type: 'telnyx.dtmf', digit }));
     this.startedAt = deps.clock.now();
     this.#lastMediaAt = this.startedAt;
-    this.#preparation = new CallPreparation(agent, this.#log, deps.preparedCalls, admission.preparedKey);
+    this.#preparation = new CallPreparation(agent, this.#log, deps.preparedCalls, admission.preparedKey, admission.parameters);
     this.#sideOutputs = new SideOutputs({ callId: this.id, agentKey, clock: deps.clock, log: this.#log }, deps.captureDir);
     this.#playbackCheck = new PlaybackCheck(deps.clock, this.#log, () => this.#pipeline?.output, telnyxStreamFormat(agent.media), agentKey);
     this.#socket = new MediaSocket(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
-import { dialParametersKey } from '../../engine/redis/redisKeys.js';
+import { dialParametersKey, legKey } from '../../engine/redis/redisKeys.js';
 import { testAgent } from '../support/engine.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
@@ -28,12 +28,15 @@ beforeAll(async () => {
   // The test stops its Redis once; the reader's reconnection attempts meanwhile are expected.
   reader.on('error', () => undefined);
   nodeB = await startTelnyxEngine(agents(), { redis: { url: redis.url, nodeId: 'node-b', ttlMs: 5_000 } });
+  // One Telnyx account for both nodes: either may send Call Control commands; webhooks go to node A.
   nodeA = await startTelnyxEngine(agents(), {
     apiKeys: [API_KEY],
     connectionId: 'conn-default',
+    simulator: nodeB.sim,
     publicUrl: `http://127.0.0.1:${nodeB.engine.port}`,
     redis: { url: redis.url, nodeId: 'node-a', ttlMs: 5_000 },
   });
+  nodeB.sim.setWebhookUrl(`${nodeA.baseUrl}/webhooks/telnyx`);
 });
 
 afterAll(async () => {
@@ -79,6 +82,29 @@ describe('a dial-out whose stream lands on another node', () => {
     expect(nodeB.engine.telnyx.holdsParameters(streamKey)).toBe(false);
     expect(started.get(callControlId)!.customParameters).toEqual({ campaign: 'spring', firstName: 'Ada' });
     await leg.hangup();
+  });
+
+  it('is hung up by the node running its stream when Telnyx stops the stream, once', async () => {
+    const response = await fetch(`${nodeA.baseUrl}/v1/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({ agent: 'outbound.test', to: '+13125550297' }),
+    });
+    expect(response.status).toBe(201);
+    const { callControlId } = (await response.json()) as { callControlId: string };
+    const leg = nodeA.sim.leg(callControlId)!;
+    const media = await leg.streamOpened(EVENT_WAIT_MS);
+    await nodeA.sim.waitFor(() => started.has(callControlId) && nodeB.engine.calls.byCallControlId(callControlId) !== undefined, EVENT_WAIT_MS, 'the call to run on node B');
+    expect(nodeA.engine.telnyx.legs.get(callControlId)?.origin).toBe('dialed');
+    await eventually(async () => (await reader.exists(legKey(callControlId))) === 1, 'node A to record its leg in Redis');
+    media.sendStop();
+    await media.close();
+    await nodeA.sim.waitFor(() => leg.state === 'hangup', EVENT_WAIT_MS, 'the leg to be hung up');
+    await nodeA.sim.waitFor(() => nodeA.engine.telnyx.legs.get(callControlId) === undefined, EVENT_WAIT_MS, 'node A to forget the leg');
+    await nodeB.engine.telnyx.settle(EVENT_WAIT_MS);
+    expect(nodeA.sim.commands.filter((command) => command.callControlId === callControlId && command.action === 'hangup')).toHaveLength(1);
+    expect(nodeB.logs.withMessage('hung up the telnyx call').filter((line) => line['callControlId'] === callControlId).map((line) => line['heldElsewhere'])).toEqual([true]);
+    expect(nodeA.logs.withMessage('hung up the telnyx call').filter((line) => line['callControlId'] === callControlId)).toEqual([]);
   });
 
   it('starts the call without them when the stored value does not parse, logging it once and counting it', async () => {
