@@ -1,9 +1,9 @@
 /**
- * The faults of issue 7 item 4 that today's engine handles, each injected into the real server on
+ * Faults of a bot, a client or the network, each injected into the real server on
  * 127.0.0.1 while a healthy echo call runs alongside. Each test checks that the faulty call fails
  * alone (or goes on, for bad frames), that what it had already received was kept and counted, and
- * that the healthy call heard every frame back in order. Faults that need limits the engine does
- * not have yet are in pendingLimits.test.ts.
+ * that the healthy call heard every frame back in order. Faults met by the engine's limits are in
+ * pendingLimits.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

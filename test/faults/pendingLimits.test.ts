@@ -1,7 +1,7 @@
 /**
- * Faults whose handling needs the limits of issue 7 item 3, written against the behaviour the issue
- * asks for: per-IP connection rate, maximum concurrent calls with admission control, per-call
- * inbound message rate, and a cap on a slow reader's send buffer. Each is set low here, so the
+ * Faults the engine meets with its limits: per-IP connection rate, maximum concurrent calls with
+ * admission control, per-call inbound message rate, and a cap on a slow reader's send buffer.
+ * Each is set low here, so the
  * tests reach it quickly; option names follow `AdmissionLimits` (engine/admission.ts) and
  * `CallLimits` (engine/session/callLimits.ts).
  */
@@ -132,7 +132,7 @@ function tally(outcomes: string[]): Record<string, number> {
   return counts;
 }
 
-describe('limits issue 7 asks for (pending)', () => {
+describe('the limits on connections, calls, inbound rate and send buffers', () => {
   it('refuses connections beyond the per-IP rate with HTTP 429', async () => {
     // Streams naming no agent are closed with 4404 as they open, so the call limit never comes into
     // play; sent together, so the bucket cannot refill between them however busy the machine is.
