@@ -66,7 +66,10 @@ export function expectUntouched(report: EchoReport, options: UntouchedOptions): 
   expect(report.sentFrames - report.matchedFrames, `frames not echoed; stalls: ${stalls.describe()}`).toBeLessThanOrEqual(excused);
   expect(report.matchedFrames).toBeGreaterThan(0);
   if (maxGapMs !== undefined) {
-    expect(report.maxGapMs, `longest outbound gap; stalls: ${stalls.describe()}`).toBeLessThan(maxGapMs + stalls.longestMachineStallMs());
+    // Excused: the longest machine stall, or all the machine stalls inside the gap when several
+    // back to back made it (the process was not running for that long of it).
+    const inside = stalls.machineStalledMsWithin(report.maxGapEndAt - report.maxGapMs, report.maxGapEndAt);
+    expect(report.maxGapMs, `longest outbound gap; stalls: ${stalls.describe()}`).toBeLessThan(maxGapMs + Math.max(stalls.longestMachineStallMs(), inside));
   }
 }
 

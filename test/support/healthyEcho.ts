@@ -28,6 +28,8 @@ export interface EchoReport {
   readonly outOfOrderFrames: number;
   /** Longest silence between two outbound media messages while the echo ran, in ms. */
   readonly maxGapMs: number;
+  /** When that silence ended (`performance.now()` of the message after it; 0 when none). */
+  readonly maxGapEndAt: number;
   /**
    * How far the outbound stream fell behind real time from its start to its end, in ms: the least
    * lag of the last few messages minus that of the first few. Near 0 when the pacer caught up.
@@ -102,7 +104,7 @@ export class HealthyEchoCall {
     return {
       ...this.#compare(),
       sentFrames: this.#frames.length,
-      maxGapMs: this.#maxGapMs(),
+      ...this.#maxGap(),
       lagGrowthMs: this.#lagGrowthMs(),
       closed,
       violations: this.client.violations,
@@ -134,10 +136,17 @@ export class HealthyEchoCall {
     return Math.min(...lags.slice(-LAG_WINDOW)) - Math.min(...lags.slice(0, LAG_WINDOW));
   }
 
-  #maxGapMs(): number {
+  #maxGap(): { maxGapMs: number; maxGapEndAt: number } {
     const media = this.client.media;
-    let gap = 0;
-    for (let i = 1; i < media.length; i++) gap = Math.max(gap, media[i]!.at - media[i - 1]!.at);
-    return gap;
+    let maxGapMs = 0;
+    let maxGapEndAt = 0;
+    for (let i = 1; i < media.length; i++) {
+      const gap = media[i]!.at - media[i - 1]!.at;
+      if (gap > maxGapMs) {
+        maxGapMs = gap;
+        maxGapEndAt = media[i]!.at;
+      }
+    }
+    return { maxGapMs, maxGapEndAt };
   }
 }

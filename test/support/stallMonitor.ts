@@ -4,6 +4,8 @@ export interface Stall {
   readonly wallMs: number;
   /** CPU time the whole process used during it, in ms. */
   readonly cpuMs: number;
+  /** When it ended (`performance.now()`). */
+  readonly endAt: number;
 }
 
 /**
@@ -41,6 +43,13 @@ export class StallMonitor {
     return longest;
   }
 
+  /** Machine-stall time inside the window [`fromMs`, `toMs`] (`performance.now()` times), in ms: stalls back to back add up. */
+  machineStalledMsWithin(fromMs: number, toMs: number): number {
+    let total = 0;
+    for (const stall of this.machineStalls()) total += Math.max(0, Math.min(toMs, stall.endAt) - Math.max(fromMs, stall.endAt - stall.wallMs));
+    return total;
+  }
+
   /** 20 ms frames that stalls could have cost a call: each stall's length in frames, rounded up; only the machine's unless `all`. */
   framesAtRisk(all = false): number {
     let frames = 0;
@@ -71,7 +80,7 @@ export class StallMonitor {
     const wallMs = now - this.#lastAt;
     if (wallMs - this.#periodMs > this.#thresholdMs) {
       const cpuMs = (cpu.user - this.#lastCpu.user + cpu.system - this.#lastCpu.system) / 1000;
-      this.stalls.push({ wallMs, cpuMs });
+      this.stalls.push({ wallMs, cpuMs, endAt: now });
     }
     this.#lastAt = now;
     this.#lastCpu = cpu;
