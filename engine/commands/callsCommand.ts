@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CallEntry } from '../redis/directoryEntries.js';
-import type { CommandOutput } from './nodesCommand.js';
-import { ago, REDIS_READ_OPTIONS, redisUrlToRead } from './redisCommandOptions.js';
+import { ago, listFromRedis, REDIS_READ_OPTIONS, STANDARD_OUTPUT, type CommandOutput } from './redisCommandOptions.js';
 import { formatTable } from './table.js';
 
 /** Usage of `callwire calls`. */
@@ -10,12 +9,6 @@ export const CALLS_USAGE = `  callwire calls list [--node NODE] [--redis URL] [-
       call_control_id, node and worker, agent, state, and how long ago it started; --node keeps
       one node's. Redis comes from --redis, else the configuration.`;
 
-const STANDARD_OUTPUT: CommandOutput = {
-  write: (text) => void process.stdout.write(text),
-  warn: (text) => void process.stderr.write(text),
-  now: () => Date.now(),
-};
-
 /** `callwire calls list`. */
 export async function runCallsCommand(argv: string[], output: CommandOutput = STANDARD_OUTPUT): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: { ...REDIS_READ_OPTIONS, node: { type: 'string' } }, allowPositionals: true, strict: true });
@@ -23,24 +16,12 @@ export async function runCallsCommand(argv: string[], output: CommandOutput = ST
     output.warn(`callwire: expected "calls list"\n\n${CALLS_USAGE}\n`);
     return 2;
   }
-  const target = await redisUrlToRead(values.redis, values.config);
-  if ('problem' in target) {
-    output.warn(`callwire: ${target.problem}\n`);
-    return 2;
-  }
-  const { listEntries, RedisUnreachable } = await import('../redis/redisListing.js');
-  const { callEntrySchema } = await import('../redis/directoryEntries.js');
-  const { CALL_KEYS } = await import('../redis/redisKeys.js');
-  let listing;
-  try {
-    listing = await listEntries(target.url, CALL_KEYS, callEntrySchema);
-  } catch (error) {
-    if (!(error instanceof RedisUnreachable)) throw error;
-    output.warn(`callwire: ${error.message}\n`);
-    return 1;
-  }
-  if (listing.unparsable.length > 0) output.warn(`callwire: skipped ${listing.unparsable.length} entries that do not parse as calls: ${listing.unparsable.join(', ')}\n`);
-  const calls = listing.entries.filter((call) => values.node === undefined || call.node === values.node).sort(byStart);
+  const listed = await listFromRedis(values, 'calls', async () => ({
+    pattern: (await import('../redis/redisKeys.js')).CALL_KEYS,
+    schema: (await import('../redis/directoryEntries.js')).callEntrySchema,
+  }), output);
+  if (typeof listed === 'number') return listed;
+  const calls = listed.filter((call) => values.node === undefined || call.node === values.node).sort(byStart);
   if (values.json === true) {
     output.write(`${JSON.stringify(calls, null, 2)}\n`);
     return 0;

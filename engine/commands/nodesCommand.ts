@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { NodeEntry } from '../redis/directoryEntries.js';
-import { ago, REDIS_READ_OPTIONS, redisUrlToRead } from './redisCommandOptions.js';
+import { ago, listFromRedis, REDIS_READ_OPTIONS, STANDARD_OUTPUT, type CommandOutput } from './redisCommandOptions.js';
 import { formatTable } from './table.js';
 
 /** Usage of `callwire nodes`. */
@@ -9,19 +9,6 @@ export const NODES_USAGE = `  callwire nodes list [--redis URL] [--config FILE] 
       delay (p99), whether draining, and when last seen. An engine that stops heartbeating leaves
       the list within redis.ttlMs. Redis comes from --redis, else the configuration.`;
 
-/** Where the command writes; injected by tests. */
-export interface CommandOutput {
-  readonly write: (text: string) => void;
-  readonly warn: (text: string) => void;
-  readonly now: () => number;
-}
-
-const STANDARD_OUTPUT: CommandOutput = {
-  write: (text) => void process.stdout.write(text),
-  warn: (text) => void process.stderr.write(text),
-  now: () => Date.now(),
-};
-
 /** `callwire nodes list`. */
 export async function runNodesCommand(argv: string[], output: CommandOutput = STANDARD_OUTPUT): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: REDIS_READ_OPTIONS, allowPositionals: true, strict: true });
@@ -29,24 +16,12 @@ export async function runNodesCommand(argv: string[], output: CommandOutput = ST
     output.warn(`callwire: expected "nodes list"\n\n${NODES_USAGE}\n`);
     return 2;
   }
-  const target = await redisUrlToRead(values.redis, values.config);
-  if ('problem' in target) {
-    output.warn(`callwire: ${target.problem}\n`);
-    return 2;
-  }
-  const { listEntries, RedisUnreachable } = await import('../redis/redisListing.js');
-  const { nodeEntrySchema } = await import('../redis/directoryEntries.js');
-  const { NODE_KEYS } = await import('../redis/redisKeys.js');
-  let listing;
-  try {
-    listing = await listEntries(target.url, NODE_KEYS, nodeEntrySchema);
-  } catch (error) {
-    if (!(error instanceof RedisUnreachable)) throw error;
-    output.warn(`callwire: ${error.message}\n`);
-    return 1;
-  }
-  if (listing.unparsable.length > 0) output.warn(`callwire: skipped ${listing.unparsable.length} entries that do not parse as nodes: ${listing.unparsable.join(', ')}\n`);
-  const nodes = listing.entries.sort(byNodeAndWorker);
+  const listed = await listFromRedis(values, 'nodes', async () => ({
+    pattern: (await import('../redis/redisKeys.js')).NODE_KEYS,
+    schema: (await import('../redis/directoryEntries.js')).nodeEntrySchema,
+  }), output);
+  if (typeof listed === 'number') return listed;
+  const nodes = listed.sort(byNodeAndWorker);
   if (values.json === true) {
     output.write(`${JSON.stringify(nodes, null, 2)}\n`);
     return 0;
