@@ -6,8 +6,9 @@ import { defineBot } from '../../bots/defineBot.js';
 import { dialParametersKey, legKey } from '../../engine/redis/redisKeys.js';
 import { testAgent } from '../support/engine.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
+import { startNodePair } from '../support/nodePair.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
-import { startTelnyxEngine, type TelnyxTestBed } from '../support/telnyxEngine.js';
+import type { TelnyxTestBed } from '../support/telnyxEngine.js';
 
 const API_KEY = 'cw-test-api-key-0123456789abcdef';
 
@@ -27,16 +28,8 @@ beforeAll(async () => {
   reader = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   // The test stops its Redis once; the reader's reconnection attempts meanwhile are expected.
   reader.on('error', () => undefined);
-  nodeB = await startTelnyxEngine(agents(), { redis: { url: redis.url, nodeId: 'node-b', ttlMs: 5_000 } });
   // One Telnyx account for both nodes: either may send Call Control commands; webhooks go to node A.
-  nodeA = await startTelnyxEngine(agents(), {
-    apiKeys: [API_KEY],
-    connectionId: 'conn-default',
-    simulator: nodeB.sim,
-    publicUrl: `http://127.0.0.1:${nodeB.engine.port}`,
-    redis: { url: redis.url, nodeId: 'node-a', ttlMs: 5_000 },
-  });
-  nodeB.sim.setWebhookUrl(`${nodeA.baseUrl}/webhooks/telnyx`);
+  ({ nodeA, nodeB } = await startNodePair(agents, redis.url, { apiKeys: [API_KEY], connectionId: 'conn-default' }));
 });
 
 afterAll(async () => {

@@ -5,8 +5,9 @@ import type { RecordingSaved } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
 import { testAgent } from '../support/engine.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
+import { startNodePair } from '../support/nodePair.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
-import { startTelnyxEngine, type TelnyxTestBed } from '../support/telnyxEngine.js';
+import type { TelnyxTestBed } from '../support/telnyxEngine.js';
 
 const NUMBER = '+13125550007';
 
@@ -40,13 +41,7 @@ beforeAll(async () => {
   reader = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   // The test restarts its Redis once; the reader's reconnection attempts meanwhile are expected.
   reader.on('error', () => undefined);
-  nodeB = await startTelnyxEngine(agents(), { redis: { url: redis.url, nodeId: 'node-b', ttlMs: 5_000 } });
-  nodeA = await startTelnyxEngine(agents(), {
-    simulator: nodeB.sim,
-    publicUrl: `http://127.0.0.1:${nodeB.engine.port}`,
-    redis: { url: redis.url, nodeId: 'node-a', ttlMs: 5_000 },
-  });
-  nodeB.sim.setWebhookUrl(`${nodeA.baseUrl}/webhooks/telnyx`);
+  ({ nodeA, nodeB } = await startNodePair(agents, redis.url));
 });
 
 afterAll(async () => {
