@@ -1,6 +1,7 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { unrefTimer, type Clock, type TimerHandle } from './clock.js';
+import { BatchedSweep } from './batchedSweep.js';
+import type { Clock } from './clock.js';
 
 /** Limits a {@link ConnectionGuard} enforces on TCP connections. */
 export interface ConnectionGuardLimits {
@@ -66,13 +67,12 @@ export class ConnectionGuard {
   /** One listener shared by every response: a closure per request is heap a flood multiplies. */
   readonly #onResponseFinish: (this: ServerResponse) => void;
   #open = 0;
-  #sweep: TimerHandle | undefined;
-  #sweepAgain: NodeJS.Immediate | undefined;
-  #closed = false;
+  readonly #sweep: BatchedSweep;
 
   constructor(limits: ConnectionGuardLimits, deps: ConnectionGuardDeps) {
     this.#limits = limits;
     this.#deps = deps;
+    this.#sweep = new BatchedSweep(deps.clock, SWEEP_INTERVAL_MS, () => this.#sweepIdle(), () => this.#idle.size > 0);
     const markIdle = (socket: Socket): void => this.#markIdle(socket, socket.remoteAddress ?? 'unknown');
     this.#onResponseFinish = function (this: ServerResponse) {
       // A kept-alive connection waits for its next request: idle again, under the same deadline.
@@ -105,11 +105,7 @@ export class ConnectionGuard {
 
   /** Stops the idle sweep (the server is closing). */
   close(): void {
-    this.#closed = true;
-    if (this.#sweep !== undefined) this.#deps.clock.clearTimeout(this.#sweep);
-    if (this.#sweepAgain !== undefined) clearImmediate(this.#sweepAgain);
-    this.#sweep = undefined;
-    this.#sweepAgain = undefined;
+    this.#sweep.close();
   }
 
   readonly #onConnection = (socket: Socket): void => {
@@ -151,7 +147,7 @@ export class ConnectionGuard {
     if (this.#idle.has(socket)) return;
     this.#idle.set(socket, { address, since: this.#deps.clock.now() });
     this.#idlePerAddress.set(address, (this.#idlePerAddress.get(address) ?? 0) + 1);
-    this.#scheduleSweep();
+    this.#sweep.schedule();
   }
 
   #markBusy(socket: Socket): void {
@@ -173,33 +169,17 @@ export class ConnectionGuard {
     return true;
   }
 
-  #scheduleSweep(): void {
-    if (this.#sweep !== undefined || this.#sweepAgain !== undefined || this.#closed) return;
-    this.#sweep = this.#deps.clock.setTimeout(this.#sweepIdle, SWEEP_INTERVAL_MS);
-    unrefTimer(this.#sweep);
-  }
-
-  readonly #continueSweep = (): void => {
-    this.#sweepAgain = undefined;
-    this.#sweepIdle();
-  };
-
-  readonly #sweepIdle = (): void => {
-    this.#sweep = undefined;
+  /** Closes up to a batch of connections idle past the deadline; true when more are left (see {@link BatchedSweep}). */
+  #sweepIdle(): boolean {
     const deadline = this.#deps.clock.now() - this.#limits.idleTimeoutMs;
     let closed = 0;
     for (const [socket, entry] of this.#idle) {
       if (entry.since > deadline) break; // oldest first: the rest are younger
-      if (closed++ === SWEEP_BATCH) {
-        // Thousands of connections that arrived together expire together: close them a batch per
-        // turn of the event loop, so the calls' pacing runs in between.
-        if (!this.#closed) this.#sweepAgain = setImmediate(this.#continueSweep);
-        return;
-      }
+      if (closed++ === SWEEP_BATCH) return true;
       this.#markBusy(socket);
       socket.destroy();
       this.#deps.onClosed('idle_timeout');
     }
-    if (this.#idle.size > 0) this.#scheduleSweep();
-  };
+    return false;
+  }
 }

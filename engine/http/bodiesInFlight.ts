@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { unrefTimer, type Clock, type TimerHandle } from '../clock.js';
+import { BatchedSweep } from '../batchedSweep.js';
+import type { Clock } from '../clock.js';
 
 /**
  * Which deadline a body is read under. `carrier`: Telnyx's webhooks and TeXML fetches, which send
@@ -70,13 +71,12 @@ export class BodiesInFlight {
   readonly #perAddress = new Map<string, number>();
   /** One listener shared by every response: a closure per request is heap a flood multiplies. */
   readonly #onResponseClose: (this: ServerResponse) => void;
-  #sweep: TimerHandle | undefined;
-  #sweepAgain: NodeJS.Immediate | undefined;
-  #closed = false;
+  readonly #sweep: BatchedSweep;
 
   constructor(limits: BodiesInFlightLimits, deps: BodiesInFlightDeps) {
     this.#limits = limits;
     this.#deps = deps;
+    this.#sweep = new BatchedSweep(deps.clock, SWEEP_INTERVAL_MS, () => this.#sweepExpired(), () => this.size > 0);
     const release = (request: IncomingMessage): void => this.#release(request);
     this.#onResponseClose = function (this: ServerResponse) {
       release(this.req);
@@ -105,7 +105,7 @@ export class BodiesInFlight {
     this.#lanes[lane].set(request, { address, startedAt: now, expiresAt: now + this.#limits.deadlineMs[lane] * (1 + Math.random() / 2) });
     this.#perAddress.set(address, fromAddress + 1);
     response.once('close', this.#onResponseClose);
-    this.#scheduleSweep();
+    this.#sweep.schedule();
     return true;
   }
 
@@ -121,11 +121,7 @@ export class BodiesInFlight {
 
   /** Stops the deadline sweep (the server is closing). */
   close(): void {
-    this.#closed = true;
-    if (this.#sweep !== undefined) this.#deps.clock.clearTimeout(this.#sweep);
-    if (this.#sweepAgain !== undefined) clearImmediate(this.#sweepAgain);
-    this.#sweep = undefined;
-    this.#sweepAgain = undefined;
+    this.#sweep.close();
   }
 
   #cutOff(request: IncomingMessage, cause: BodyRefusalCause): false {
@@ -159,19 +155,8 @@ export class BodiesInFlight {
     return true;
   }
 
-  #scheduleSweep(): void {
-    if (this.#sweep !== undefined || this.#sweepAgain !== undefined || this.#closed) return;
-    this.#sweep = this.#deps.clock.setTimeout(this.#sweepExpired, SWEEP_INTERVAL_MS);
-    unrefTimer(this.#sweep);
-  }
-
-  readonly #continueSweep = (): void => {
-    this.#sweepAgain = undefined;
-    this.#sweepExpired();
-  };
-
-  readonly #sweepExpired = (): void => {
-    this.#sweep = undefined;
+  /** Cuts off up to a batch of bodies past their deadline; true when more are left (see {@link BatchedSweep}). */
+  #sweepExpired(): boolean {
     const now = this.#deps.clock.now();
     let cut = 0;
     for (const lane of LANES) {
@@ -179,15 +164,10 @@ export class BodiesInFlight {
       for (const [request, entry] of this.#lanes[lane]) {
         if (entry.startedAt > startedBy) break; // oldest first: the rest cannot have expired yet
         if (entry.expiresAt > now) continue;
-        if (cut++ === SWEEP_BATCH) {
-          // Bodies that began together expire together: cut them off a batch per turn of the event
-          // loop, so the calls' pacing runs in between.
-          if (!this.#closed) this.#sweepAgain = setImmediate(this.#continueSweep);
-          return;
-        }
+        if (cut++ === SWEEP_BATCH) return true;
         this.#cutOff(request, 'body_timeout');
       }
     }
-    if (this.size > 0) this.#scheduleSweep();
-  };
+    return false;
+  }
 }
