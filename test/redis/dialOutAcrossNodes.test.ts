@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
-import { dialParametersKey, legKey } from '../../engine/redis/redisKeys.js';
+import { dialParametersKey, legKey, nodeKey } from '../../engine/redis/redisKeys.js';
 import { testAgent } from '../support/engine.js';
 import { EVENT_WAIT_MS, eventually } from '../support/eventWait.js';
 import { startNodePair } from '../support/nodePair.js';
@@ -30,6 +30,9 @@ beforeAll(async () => {
   reader.on('error', () => undefined);
   // One Telnyx account for both nodes: either may send Call Control commands; webhooks go to node A.
   ({ nodeA, nodeB } = await startNodePair(agents, redis.url, { apiKeys: [API_KEY], connectionId: 'conn-default' }));
+  // Both engines connected to Redis (registered) before the first dial-out: on a busy machine the
+  // connection can still be opening, and a write made before it is up is not queued.
+  await eventually(async () => (await reader.get(nodeKey('node-a', undefined))) !== null && (await reader.get(nodeKey('node-b', undefined))) !== null, 'both engines registered in Redis');
 });
 
 afterAll(async () => {
