@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 
 /** Longest a Redis command may take before it counts as failed: a hung Redis must not hold anything up. */
@@ -20,4 +21,24 @@ export function engineRedisClient(url: string, connectionName: string): Redis {
     connectTimeout: 5_000,
     retryStrategy: (attempt) => Math.min(100 * attempt, MAX_RECONNECT_DELAY_MS),
   });
+}
+
+/**
+ * Resolves true once `redis` is ready; false after `withinMs`, or at once when a connection attempt
+ * fails. A command sent before the first connection is up is refused at once (no offline queue), so
+ * what must reach Redis waits this long for it.
+ */
+export async function readyWithin(redis: Redis, withinMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  if (withinMs <= 0) return false;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), withinMs);
+  try {
+    await once(redis, 'ready', { signal: controller.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

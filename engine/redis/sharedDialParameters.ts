@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseEntry } from './directoryEntries.js';
+import { readyWithin } from './engineRedisClient.js';
 import { dialParametersKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
 
@@ -36,7 +37,9 @@ export class SharedDialParameters {
 
   /** Stores the parameters of a call about to be dialed; resolves once stored, or failed, or after a second. */
   async hold(key: string, parameters: Readonly<Record<string, string>>): Promise<void> {
-    const outcome = await bounded(this.#redis.set(dialParametersKey(key), JSON.stringify(parameters), 'PX', DIAL_PARAMETERS_TTL_MS));
+    const startedAt = performance.now();
+    await this.#connected();
+    const outcome = await bounded(this.#redis.set(dialParametersKey(key), JSON.stringify(parameters), 'PX', DIAL_PARAMETERS_TTL_MS), WAIT_MS - (performance.now() - startedAt));
     if (outcome instanceof Error) this.#outage.failed('dial_write', outcome);
     else if (!outcome.done) this.#outage.failed('dial_write', new Error(`no answer within ${WAIT_MS} ms`));
   }
@@ -54,7 +57,9 @@ export class SharedDialParameters {
     }
     this.#readsInFlight++;
     try {
-      const outcome = await bounded(this.#redis.get(dialParametersKey(key)));
+      const startedAt = performance.now();
+      await this.#connected();
+      const outcome = await bounded(this.#redis.get(dialParametersKey(key)), WAIT_MS - (performance.now() - startedAt));
       if (outcome instanceof Error) {
         this.#outage.failed('dial_read', outcome);
         return undefined;
@@ -71,12 +76,20 @@ export class SharedDialParameters {
       this.#readsInFlight--;
     }
   }
+
+  /**
+   * Waits, within the one budget, for a connection still being made: a dial placed in the first
+   * moments after start would otherwise be refused at once. Once an outage is known, it fails fast.
+   */
+  async #connected(): Promise<void> {
+    if (!this.#outage.down) await readyWithin(this.#redis, WAIT_MS);
+  }
 }
 
-/** `promise`'s value, its error, or not done after {@link WAIT_MS}. */
-async function bounded<T>(promise: Promise<T>): Promise<Bounded<T> | Error> {
+/** `promise`'s value, its error, or not done after `withinMs` (what is left of {@link WAIT_MS}). */
+async function bounded<T>(promise: Promise<T>, withinMs: number): Promise<Bounded<T> | Error> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Bounded<T>>((resolve) => (timer = setTimeout(() => resolve({ done: false }), WAIT_MS)));
+  const late = new Promise<Bounded<T>>((resolve) => (timer = setTimeout(() => resolve({ done: false }), Math.max(0, withinMs))));
   try {
     return await Promise.race([promise.then((value): Bounded<T> => ({ done: true, value })), late]);
   } catch (error) {
