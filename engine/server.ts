@@ -230,6 +230,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     admitBody: { carrier: bodies.admitter('carrier'), api: bodies.admitter('api') },
     routeLogs: routeLoggers(log),
     tryPage: tryPageEnabled(options.tryPage, options.host),
+    webhookClaims: presence?.webhookClaims,
     // A webhook for a call this process does not run may be for one another node runs.
     forwardWebhook: presence === undefined
       ? undefined

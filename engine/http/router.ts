@@ -42,6 +42,8 @@ export interface HttpContext {
   readonly tryPage: boolean;
   /** Sends a webhook on to the engine process running its call (shared state in Redis); absent: none. */
   readonly forwardWebhook?: WebhookRouteDeps['forward'];
+  /** Webhook event ids taken across engine processes (shared state in Redis); absent: none. */
+  readonly webhookClaims?: WebhookRouteDeps['claims'];
   /** Each route's child logger, made once (a child per request is memory a flood of requests multiplies). */
   readonly routeLogs: RouteLoggers;
 }
@@ -89,6 +91,7 @@ export async function handleHttp(request: IncomingMessage, response: ServerRespo
       edgeLog: context.edgeLog,
       admitBody: context.admitBody.carrier,
       forward: context.forwardWebhook,
+      claims: context.webhookClaims,
     });
   }
   if (isTexmlPath(path)) {

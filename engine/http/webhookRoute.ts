@@ -34,15 +34,26 @@ export interface WebhookRouteDeps {
   readonly edgeLog: SharedLogBudget;
   /** Takes the body in under the engine's bounds on unverified bodies; false: its connection was cut off. */
   readonly admitBody: AdmitBody;
+  /** Event ids taken across engine processes (shared state in Redis), asked after {@link seen}; absent: this process alone decides. */
+  readonly claims?: WebhookClaims | undefined;
   /** Sends a handled event on to the engine process running its call, when that is another (shared state in Redis). */
   readonly forward?: ((event: TelnyxWebhookEvent, rawBody: Buffer, acceptedUntilMs: number) => void) | undefined;
+}
+
+/** Webhook events taken across engine processes: a redelivery that lands on another process is skipped there. */
+export interface WebhookClaims {
+  /** True when this process takes event `id`; false when another process took it already. */
+  claim(id: string, acceptedUntilMs: number, nowMs: number): Promise<boolean>;
+  /** Gives event `id` back, so its next delivery anywhere is handled. */
+  release(id: string): void;
 }
 
 /**
  * `POST /webhooks/telnyx`: verifies Telnyx's Ed25519 signature over the raw body (401 and one log
  * line otherwise), answers 200 at once, and applies each event once: a redelivery (same `data.id`)
  * is acknowledged and skipped, at any volume, for as long as the signature it came with could be
- * replayed (see {@link SeenWebhookIds}). A call is answered with a stream only to an origin
+ * replayed (see {@link SeenWebhookIds}), and with shared state in Redis also when it lands on
+ * another engine process ({@link WebhookClaims}). A call is answered with a stream only to an origin
  * {@link StreamOrigins} accepts for this request; otherwise it is left unanswered, like any call the
  * engine cannot serve, and the event is not remembered, so a delivery that reaches the engine the
  * right way can still answer it.
@@ -99,6 +110,11 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
     sendJson(response, 200, { status: 'duplicate' });
     return;
   }
+  if (deps.claims !== undefined && !(await deps.claims.claim(event.id, check.acceptedUntilMs, deps.now()))) {
+    log.debug({ eventId: event.id, eventType: event.type }, 'skipped webhook another engine process took');
+    sendJson(response, 200, { status: 'duplicate' });
+    return;
+  }
   sendJson(response, 200, { status: 'ok' });
   try {
     const origin = (): PublicOrigin | undefined => {
@@ -106,6 +122,7 @@ export async function handleWebhook(request: IncomingMessage, response: ServerRe
       if (decision.ok) return decision.origin;
       // Not acted on: a delivery of the same event that reaches the engine the right way must still answer the call.
       deps.seen.forget(event.id);
+      deps.claims?.release(event.id);
       return undefined;
     };
     deps.telnyx.handleEvent(event, origin);

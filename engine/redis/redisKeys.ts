@@ -26,6 +26,11 @@ export function legKey(callControlId: string): string {
   return `${KEY_PREFIX}leg:${callControlId}`;
 }
 
+/** Marks a webhook event (`data.id`) one engine process has taken, so a redelivery that lands on another is skipped. */
+export function webhookEventKey(eventId: string): string {
+  return `${KEY_PREFIX}webhook:${eventId}`;
+}
+
 /** The pub/sub channel an engine process hears forwarded webhooks on. */
 export function webhookChannel(nodeId: string, worker: number | undefined): string {
   return `${nodeKey(nodeId, worker)}:webhooks`;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 
 /** What a Redis failure is counted under (`callwire_redis_errors_total{op}`). */
-export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'leg_write' | 'leg_claim' | 'bad_reply';
+export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'leg_write' | 'leg_claim' | 'webhook_claim' | 'bad_reply';
 
 /**
  * Failures that do not start an outage: a value that does not parse, reads shed at the cap, and

@@ -12,6 +12,7 @@ import { RedisOutage, type RedisOp } from './redisOutage.js';
 import { HEARTBEATS_PER_TTL, type RedisSettings } from './redisSettings.js';
 import { SharedCallLegs } from './sharedCallLegs.js';
 import { SharedDialParameters } from './sharedDialParameters.js';
+import { SharedWebhookClaims } from './sharedWebhookClaims.js';
 import { WebhookForwarding, type ForwardedWebhookHandler } from './webhookForwarding.js';
 
 /** What the node registry reads of the running engine at each heartbeat. */
@@ -48,6 +49,8 @@ export class RedisPresence {
   readonly legs: SharedCallLegs;
   /** Webhooks for calls of other processes, sent on to them. */
   readonly webhooks: WebhookForwarding;
+  /** Webhook events taken by any process, so a redelivery that lands on another is applied once. */
+  readonly webhookClaims: SharedWebhookClaims;
   #webhookHandler: ForwardedWebhookHandler | undefined;
   #recoveredHandler: (() => void) | undefined;
   /** The connection has been ready before: a later `ready` is a reconnection, to a Redis that may have restarted empty. */
@@ -66,6 +69,7 @@ export class RedisPresence {
     this.#directory = new CallDirectory(this.#redis, this.#place, settings.ttlMs, this.#outage);
     this.dialParameters = new SharedDialParameters(this.#redis, this.#outage);
     this.legs = new SharedCallLegs(this.#redis, this.#place, this.#outage);
+    this.webhookClaims = new SharedWebhookClaims(this.#redis, this.#place, this.#outage);
     this.webhooks = new WebhookForwarding(this.#redis, this.#place, this.#outage, (event, acceptedUntilMs) => this.#webhookHandler?.(event, acceptedUntilMs));
     this.#loopDelay.enable();
     // ioredis reports every failed (re)connection here; without a listener it would print them itself.

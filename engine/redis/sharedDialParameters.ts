@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseEntry } from './directoryEntries.js';
+import { bounded } from './boundedReply.js';
 import { readyWithin } from './engineRedisClient.js';
 import { dialParametersKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
@@ -15,9 +16,6 @@ const WAIT_MS = 1_000;
 const MAX_READS_IN_FLIGHT = 64;
 
 const parametersSchema = z.record(z.string(), z.string());
-
-/** What a bounded Redis call came to. */
-type Bounded<T> = { readonly done: true; readonly value: T } | { readonly done: false };
 
 /**
  * A dial-out's custom parameters in Redis, under the one-time key its stream URL carries
@@ -83,18 +81,5 @@ export class SharedDialParameters {
    */
   async #connected(): Promise<void> {
     if (!this.#outage.down) await readyWithin(this.#redis, WAIT_MS);
-  }
-}
-
-/** `promise`'s value, its error, or not done after `withinMs` (what is left of {@link WAIT_MS}). */
-async function bounded<T>(promise: Promise<T>, withinMs: number): Promise<Bounded<T> | Error> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Bounded<T>>((resolve) => (timer = setTimeout(() => resolve({ done: false }), Math.max(0, withinMs))));
-  try {
-    return await Promise.race([promise.then((value): Bounded<T> => ({ done: true, value })), late]);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    clearTimeout(timer);
   }
 }
