@@ -7,7 +7,7 @@ export class AttackDeadline {
   /** Resolves when the attack must stop. */
   readonly reached: Promise<void>;
   readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
   readonly #outer: AbortSignal | undefined;
   readonly #onOuterAbort = (): void => this.stop();
 
@@ -29,6 +29,13 @@ export class AttackDeadline {
   /** True once the attack must stop. */
   get stopped(): boolean {
     return this.signal.aborted;
+  }
+
+  /** Stops `durationMs` from now instead: for an attack whose clock should run from its first real effect, not from its launch. */
+  restartClock(durationMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.stop(), durationMs);
   }
 
   /** Stops now (idempotent); releases the timer and the caller's signal. */

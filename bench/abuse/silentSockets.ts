@@ -13,6 +13,8 @@ export const MAX_SILENT_SOCKETS = 200_000;
  * (20,000 on the bench machine), so holding 21,000 takes three workers.
  */
 export const DEFAULT_SOCKETS_PER_WORKER = 9_000;
+/** Longest the attack waits for its first worker process to come up before its clock starts anyway. */
+const START_ALLOWANCE_MS = 60_000;
 /** A worker that has not reported its end this long after `stop` is killed. */
 const WORKER_STOP_TIMEOUT_MS = 15_000;
 
@@ -46,7 +48,8 @@ export function splitEvenly(count: number, parts: number): number[] {
 /**
  * `silent-sockets`: opens `count` plain TCP connections to the engine from worker processes (one
  * process's descriptor limit would stop short of an engine's), sends nothing on them, holds them,
- * and opens a new one whenever the engine closes one. Reports how many were held, once a second.
+ * and opens a new one whenever the engine closes one, for `durationMs` from the moment its first
+ * worker process is up. Reports how many were held, once a second.
  *
  * @example
  * ```ts
@@ -60,7 +63,11 @@ export async function silentSockets(options: SilentSocketsOptions, signal?: Abor
   checkRange('perWorker', perWorker, 1, 15_000);
   const tally = options.tally ?? new AttackTally();
   tally.begin();
-  const deadline = new AttackDeadline(options.durationMs, signal);
+  // The duration counts from the moment a worker process is up and connecting: a busy machine can
+  // take seconds to start them, and an attack meant to outlast the engine's idle deadline must hold
+  // its connections that long. Workers that never report end it `START_ALLOWANCE_MS` later.
+  const deadline = new AttackDeadline(options.durationMs + START_ALLOWANCE_MS, signal);
+  let clockRestarted = false;
   const shares = splitEvenly(options.count, Math.ceil(options.count / perWorker));
   const addresses = options.sourceAddresses ?? [];
   const latest: AttackReport[] = shares.map(() => new AttackTally().report('silent-sockets', {}));
@@ -82,6 +89,10 @@ export async function silentSockets(options: SilentSocketsOptions, signal?: Abor
     child.on('message', (message: SilentWorkerMessage) => {
       latest[index] = message.report;
       tally.absorb(latest);
+      if (!clockRestarted) {
+        clockRestarted = true;
+        deadline.restartClock(options.durationMs);
+      }
     });
     // Each worker starts its rotation at a different address, so the first connections spread too.
     const offset = addresses.length === 0 ? 0 : Math.floor((index * addresses.length) / shares.length);

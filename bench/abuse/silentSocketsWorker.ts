@@ -19,13 +19,17 @@ function post(message: SilentWorkerMessage): void {
 process.once('message', (command: SilentWorkerCommand) => {
   if (command.type !== 'start') return;
   const tally = new AttackTally();
-  // The parent stops the worker; the deadline (a little later) and a lost parent are the fallbacks.
-  const deadline = new AttackDeadline(command.durationMs + 5_000);
+  // The parent stops the worker; the deadline (well after the parent's, whose clock starts once a
+  // worker is up) and a lost parent are the fallbacks.
+  const deadline = new AttackDeadline(command.durationMs + 30_000);
   process.on('message', (next: SilentWorkerCommand) => {
     if (next.type === 'stop') deadline.stop();
   });
   process.once('disconnect', () => deadline.stop());
-  const progress = setInterval(() => post({ type: 'progress', report: tally.report('silent-sockets', {}) }), PROGRESS_INTERVAL_MS);
+  const report = (): void => post({ type: 'progress', report: tally.report('silent-sockets', {}) });
+  // At once too: the parent starts the attack's clock when its first worker is up.
+  report();
+  const progress = setInterval(report, PROGRESS_INTERVAL_MS);
   void holdSilentSockets(command, tally, deadline.signal).then(() => {
     clearInterval(progress);
     post({ type: 'done', report: tally.report('silent-sockets', {}) });

@@ -133,7 +133,7 @@ describe('the engine under attack', { timeout: 60_000 }, () => {
     // sockets, the first ones reach their deadline (or the idle cap) while the attack still runs.
     const outcome = await underAttack({ attack: 'silent-sockets', options: { ...base(), durationMs: SILENT_SOCKETS_MS, count } });
     expectUnharmed(outcome);
-    expect(outcome.attack.closedByEngine['tcp'] ?? 0).toBeGreaterThan(0);
+    expect(outcome.attack.closedByEngine['tcp'] ?? 0, JSON.stringify(outcome.attack)).toBeGreaterThan(0);
   });
 
   it('1,000 webhook bodies trickled a byte a second', async () => {
