@@ -31,6 +31,8 @@ export const nodeEntrySchema = z.object({
   draining: z.boolean(),
   /** The heartbeat that wrote the entry, ISO 8601. */
   lastSeen: z.string(),
+  /** A random id of the process that wrote it, to tell apart two engines given the same node id. */
+  instance: z.string().optional(),
 });
 
 /** A call directory entry. */

@@ -1,19 +1,21 @@
 import type { Logger } from '../logger.js';
 
 /** What a Redis failure is counted under (`callwire_redis_errors_total{op}`). */
-export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'leg_write' | 'leg_claim' | 'webhook_claim' | 'bad_reply';
+export type RedisOp = 'connection' | 'heartbeat' | 'call_write' | 'call_remove' | 'deregister' | 'dial_write' | 'dial_read' | 'dial_read_busy' | 'subscribe' | 'webhook_forward' | 'leg_write' | 'leg_claim' | 'webhook_claim' | 'node_clash' | 'bad_reply';
 
 /**
- * Failures that do not start an outage: a value that does not parse, reads shed at the cap, and
- * the webhook listener's connection (the main connection's own failures say when Redis is away).
+ * Failures that do not start an outage: a value that does not parse, reads shed at the cap, the
+ * webhook listener's connection (the main connection's own failures say when Redis is away), and
+ * another process under this node id.
  */
-const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy', 'subscribe']);
+const NOT_AN_OUTAGE: ReadonlySet<RedisOp> = new Set(['bad_reply', 'dial_read_busy', 'subscribe', 'node_clash']);
 
 /** What a failure that is not an outage means, for its log line. */
 const WARNINGS: Partial<Record<RedisOp, string>> = {
   bad_reply: 'redis reply did not parse; dropped',
   dial_read_busy: 'redis reads of dial-out parameters shed: too many in flight',
   subscribe: 'redis webhook listener cannot connect: webhooks for calls elsewhere are only handled where they land',
+  node_clash: 'another engine process registers under this node id: give each engine its own redis.nodeId (or none), or the registry and forwarded webhooks mix them up',
 };
 
 /**

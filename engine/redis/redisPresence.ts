@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { CallSession } from '../session/callSession.js';
 import { CallDirectory, type NodePlace } from './callDirectory.js';
-import type { NodeEntry } from './directoryEntries.js';
+import { nodeEntrySchema, parseEntry, type NodeEntry } from './directoryEntries.js';
 import { engineRedisClient } from './engineRedisClient.js';
 import { nodeKey } from './redisKeys.js';
 import { RedisOutage, type RedisOp } from './redisOutage.js';
@@ -24,6 +25,12 @@ export interface EngineView {
   /** True once the engine refuses new calls to shut down. */
   draining(): boolean;
 }
+
+/**
+ * Writes the node's entry (KEYS[1] = ARGV[1] for ARGV[2] ms) and returns the one it replaced: a
+ * replaced entry of another process, after this one's first heartbeat, is a clash of node ids.
+ */
+const NODE_BEAT_SCRIPT = "local previous = redis.call('get', KEYS[1]) redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return previous";
 
 /** Longest the engine's close waits to take its entries out of Redis. */
 const DEREGISTER_WAIT_MS = 2_000;
@@ -57,6 +64,10 @@ export class RedisPresence {
   #wasReady = false;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  /** Tells this process's node entry from another's under the same node id. */
+  readonly #instance = randomUUID();
+  /** Heartbeats written: the first may replace the entry of a process that had this node id before and died. */
+  #beatsWritten = 0;
   #closed = false;
 
   constructor(settings: RedisSettings, engine: EngineView, log: Logger, countError: (op: RedisOp) => void) {
@@ -153,24 +164,40 @@ export class RedisPresence {
       eventLoopDelayP99Ms: Math.round(this.#loopDelay.percentile(99) / 1e4) / 100,
       draining: this.#engine.draining(),
       lastSeen: new Date().toISOString(),
+      instance: this.#instance,
     };
     this.#loopDelay.reset();
     const batch = this.#redis.pipeline();
-    batch.set(nodeKey(this.#place.node, this.#place.worker), JSON.stringify(entry), 'PX', this.#settings.ttlMs);
+    batch.eval(NODE_BEAT_SCRIPT, 1, nodeKey(this.#place.node, this.#place.worker), JSON.stringify(entry), this.#settings.ttlMs);
     this.#directory.writeAll(batch);
     batch.exec().then(
       (results) => {
         const error = results?.find(([failure]) => failure !== null)?.[0];
-        if (error !== undefined && error !== null) this.#outage.failed('heartbeat', error);
+        if (error !== undefined && error !== null) {
+          this.#outage.failed('heartbeat', error);
+          return;
+        }
+        this.#checkReplaced(results?.[0]?.[1]);
         // Redis answered on a connection that never dropped (it had hung, say): this heartbeat has
         // registered everything again, and the next failure is news worth a line.
-        else if (this.#outage.down && this.#outage.recovered()) {
+        if (this.#outage.down && this.#outage.recovered()) {
           this.#recoveredHandler?.();
           this.#log.info({ node: this.#place.node, worker: this.#place.worker, calls: this.#directory.size }, 'redis answers again: node and live calls registered again');
         }
       },
       (error: unknown) => this.#outage.failed('heartbeat', error),
     );
+  }
+
+  /** Warns (once, counted) when the heartbeat replaced another live process's entry under this node id. */
+  #checkReplaced(previous: unknown): void {
+    const first = this.#beatsWritten === 0;
+    this.#beatsWritten++;
+    if (first || typeof previous !== 'string') return;
+    const replaced = parseEntry(nodeEntrySchema, previous);
+    // An entry from an engine that predates instance ids cannot be told apart: left alone.
+    if (replaced?.instance === undefined || replaced.instance === this.#instance) return;
+    this.#outage.failed('node_clash', new Error(`node ${this.#place.node} is also written by pid ${replaced.pid} at ${replaced.address}`));
   }
 }
 
