@@ -30,8 +30,8 @@ beforeAll(async () => {
   reader.on('error', () => undefined);
   // One Telnyx account for both nodes: either may send Call Control commands; webhooks go to node A.
   ({ nodeA, nodeB } = await startNodePair(agents, redis.url, { apiKeys: [API_KEY], connectionId: 'conn-default' }));
-  // Both engines connected to Redis (registered) before the first dial-out: on a busy machine the
-  // connection can still be opening, and a write made before it is up is not queued.
+  // Both engines registered before the first dial-out: the engine waits for a connection still
+  // opening only a second (sharedDialParameters.test.ts), and a busy machine can take longer.
   await eventually(async () => (await reader.get(nodeKey('node-a', undefined))) !== null && (await reader.get(nodeKey('node-b', undefined))) !== null, 'both engines registered in Redis');
 });
 
