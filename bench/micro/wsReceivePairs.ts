@@ -76,3 +76,36 @@ export function wsReceivePairs(inputs: MicroInputs): BenchPair[] {
     },
   ];
 }
+
+/** The loop ws falls back to without `bufferutil` (the same XOR, a byte at a time). */
+function unmaskInJs(buffer: Buffer, mask: Buffer): void {
+  for (let i = 0; i < buffer.length; i++) buffer[i]! ^= mask[i & 3]!;
+}
+
+/**
+ * What `bufferutil` saves on each inbound message: unmasking the payload of a client's frame (every
+ * frame a client sends is masked), natively against ws's JavaScript fallback.
+ */
+export function unmaskPairs(inputs: MicroInputs, nativeUnmask: (buffer: Buffer, mask: Buffer) => void): BenchPair[] {
+  const message = inputs.mediaMessageStringCounters;
+  const mask = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
+  const native = Buffer.from(message);
+  const fallback = Buffer.from(message);
+  return [
+    {
+      name: `unmask a client frame's payload (${message.length} B)`,
+      ours: [{ label: 'callwire (ws with bufferutil)', op: () => (nativeUnmask(native, mask), native[0]) }],
+      baseline: { label: "ws's JavaScript fallback", op: () => (unmaskInJs(fallback, mask), fallback[0]) },
+      maxHeapBytesPerOp: 64,
+      verify: () => {
+        const a = Buffer.from(message);
+        const b = Buffer.from(message);
+        nativeUnmask(a, mask);
+        unmaskInJs(b, mask);
+        assertSame('unmasked bytes', a.equals(b), true);
+        nativeUnmask(a, mask);
+        assertSame('unmasked twice', a.equals(message), true);
+      },
+    },
+  ];
+}
