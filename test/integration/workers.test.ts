@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reapOnExit, stopChild } from '../../bench/abuse/childReaper.js';
 import { freePort } from '../../bench/load/processes.js';
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
+import { valueWithin } from '../support/eventWait.js';
 import { ensureFreshBuild } from '../support/freshBuild.js';
 import { mulawTone } from '../support/signals.js';
 
@@ -28,15 +29,7 @@ interface Health {
 
 type LogLine = Record<string, unknown> & { readonly msg?: string };
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  const deadline = performance.now() + PATIENCE_MS;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> => valueWithin(PATIENCE_MS, what, check);
 
 /** A caller that talks (a gliding tone, one frame per 20 ms) until told to stop. */
 class TalkingCaller {

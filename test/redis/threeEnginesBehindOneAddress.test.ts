@@ -11,6 +11,7 @@ import { freePort } from '../../bench/load/processes.js';
 import { TelnyxSimulator } from '../../bench/telnyx/simulator/index.js';
 import { callEntrySchema, parseEntry } from '../../engine/redis/directoryEntries.js';
 import { callControlKey, callKey, nodeKey } from '../../engine/redis/redisKeys.js';
+import { valueWithin } from '../support/eventWait.js';
 import { ensureFreshBuild } from '../support/freshBuild.js';
 import { startPathBalancer, type PathBalancer } from '../support/pathBalancer.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
@@ -47,15 +48,7 @@ export default defineBot({
 });
 `;
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  const deadline = performance.now() + PATIENCE_MS;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> => valueWithin(PATIENCE_MS, what, check);
 
 let redis: RedisServer;
 let reader: Redis;

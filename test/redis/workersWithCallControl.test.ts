@@ -12,6 +12,7 @@ import { TelnyxSimulator, type SimulatedLeg } from '../../bench/telnyx/simulator
 import type { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import { callEntrySchema, parseEntry } from '../../engine/redis/directoryEntries.js';
 import { CALL_KEYS, callControlKey, callKey, legKey } from '../../engine/redis/redisKeys.js';
+import { valueWithin } from '../support/eventWait.js';
 import { ensureFreshBuild } from '../support/freshBuild.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 import { mulawTone } from '../support/signals.js';
@@ -26,15 +27,7 @@ interface Health {
   readonly workers: readonly { readonly id: number; readonly ready: boolean; readonly calls: number }[];
 }
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  const deadline = performance.now() + PATIENCE_MS;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> => valueWithin(PATIENCE_MS, what, check);
 
 let redis: RedisServer;
 let reader: Redis;

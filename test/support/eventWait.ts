@@ -18,3 +18,18 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Resolves with `check`'s first value that is not undefined or false, asking again every 50 ms;
+ * rejects naming `what` after `patienceMs`. For tests of child processes (several engines, worker
+ * pools), which start slower than the engine in this process: pass their own liveness bound.
+ */
+export async function valueWithin<T>(patienceMs: number, what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
+  const deadline = performance.now() + patienceMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`gave up after ${patienceMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
