@@ -1,17 +1,24 @@
-/** What a Redis call waited on for a bounded time came to. */
-export type Bounded<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+/** A Redis reply waited on for a bounded time: its value, or `answered: false` once the failure was reported. */
+export type BoundedReply<T> = { readonly answered: true; readonly value: T } | { readonly answered: false };
 
 /**
- * `promise`'s value, its error, or not done after `withinMs`: what waits on Redis (a dial, a webhook
- * reply) waits a bounded time, and a Redis that hangs costs the shared state, never the call.
+ * `promise`'s value, or `answered: false` after handing `failed` its error or a timeout error once
+ * `withinMs` has passed: what waits on Redis (a dial, a webhook) waits a bounded time, and a Redis
+ * that hangs costs the shared state, never the call.
  */
-export async function bounded<T>(promise: Promise<T>, withinMs: number): Promise<Bounded<T> | Error> {
+export async function replyWithin<T>(promise: Promise<T>, withinMs: number, failed: (error: Error) => void): Promise<BoundedReply<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Bounded<T>>((resolve) => (timer = setTimeout(() => resolve({ done: false }), Math.max(0, withinMs))));
+  const late = new Promise<BoundedReply<T>>((resolve) => {
+    timer = setTimeout(() => {
+      failed(new Error(`no answer within ${Math.round(withinMs)} ms`));
+      resolve({ answered: false });
+    }, Math.max(0, withinMs));
+  });
   try {
-    return await Promise.race([promise.then((value): Bounded<T> => ({ done: true, value })), late]);
+    return await Promise.race([promise.then((value): BoundedReply<T> => ({ answered: true, value })), late]);
   } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+    failed(error instanceof Error ? error : new Error(String(error)));
+    return { answered: false };
   } finally {
     clearTimeout(timer);
   }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseEntry } from './directoryEntries.js';
-import { bounded } from './boundedReply.js';
+import { replyWithin } from './boundedReply.js';
 import { readyWithin } from './engineRedisClient.js';
 import { dialParametersKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
@@ -37,9 +37,8 @@ export class SharedDialParameters {
   async hold(key: string, parameters: Readonly<Record<string, string>>): Promise<void> {
     const startedAt = performance.now();
     await this.#connected();
-    const outcome = await bounded(this.#redis.set(dialParametersKey(key), JSON.stringify(parameters), 'PX', DIAL_PARAMETERS_TTL_MS), WAIT_MS - (performance.now() - startedAt));
-    if (outcome instanceof Error) this.#outage.failed('dial_write', outcome);
-    else if (!outcome.done) this.#outage.failed('dial_write', new Error(`no answer within ${WAIT_MS} ms`));
+    const write = this.#redis.set(dialParametersKey(key), JSON.stringify(parameters), 'PX', DIAL_PARAMETERS_TTL_MS);
+    await replyWithin(write, WAIT_MS - (performance.now() - startedAt), (error) => this.#outage.failed('dial_write', error));
   }
 
   /** Drops what {@link hold} stored (the dial failed). */
@@ -57,16 +56,8 @@ export class SharedDialParameters {
     try {
       const startedAt = performance.now();
       await this.#connected();
-      const outcome = await bounded(this.#redis.get(dialParametersKey(key)), WAIT_MS - (performance.now() - startedAt));
-      if (outcome instanceof Error) {
-        this.#outage.failed('dial_read', outcome);
-        return undefined;
-      }
-      if (!outcome.done) {
-        this.#outage.failed('dial_read', new Error(`no answer within ${WAIT_MS} ms`));
-        return undefined;
-      }
-      if (outcome.value === null) return undefined;
+      const outcome = await replyWithin(this.#redis.get(dialParametersKey(key)), WAIT_MS - (performance.now() - startedAt), (error) => this.#outage.failed('dial_read', error));
+      if (!outcome.answered || outcome.value === null) return undefined;
       const parameters = parseEntry(parametersSchema, outcome.value);
       if (parameters === undefined) this.#outage.failed('bad_reply', new Error(`${dialParametersKey(key)} is not a JSON object of strings`));
       return parameters;

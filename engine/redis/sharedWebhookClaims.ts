@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { bounded } from './boundedReply.js';
+import { replyWithin } from './boundedReply.js';
 import type { NodePlace } from './callDirectory.js';
 import { webhookEventKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
@@ -36,16 +36,8 @@ export class SharedWebhookClaims {
   /** True when this process takes event `id` (first anywhere, or Redis cannot say); false when another process took it already. */
   async claim(id: string, acceptedUntilMs: number, nowMs: number): Promise<boolean> {
     const rememberMs = Math.max(1, Math.ceil(acceptedUntilMs - nowMs));
-    const outcome = await bounded(this.#redis.eval(CLAIM_SCRIPT, 1, webhookEventKey(id), this.#owner, rememberMs), WAIT_MS);
-    if (outcome instanceof Error) {
-      this.#outage.failed('webhook_claim', outcome);
-      return true;
-    }
-    if (!outcome.done) {
-      this.#outage.failed('webhook_claim', new Error(`no answer within ${WAIT_MS} ms`));
-      return true;
-    }
-    return outcome.value !== 0;
+    const outcome = await replyWithin(this.#redis.eval(CLAIM_SCRIPT, 1, webhookEventKey(id), this.#owner, rememberMs), WAIT_MS, (error) => this.#outage.failed('webhook_claim', error));
+    return !outcome.answered || outcome.value !== 0;
   }
 
   /** Gives event `id` back (this process did not act on it), so its next delivery anywhere is handled. */
