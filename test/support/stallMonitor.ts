@@ -15,7 +15,8 @@ export interface Stall {
  * @remarks It tells the machine's stalls from the code's: a stall during which the process used
  * little CPU was the operating system not running it (a loaded shared machine), and says nothing
  * about the engine; a stall that burned CPU was this process's own work (a blocking bot, a GC).
- * Timing assertions excuse only the first kind.
+ * Timing assertions excuse the first kind, and of the second only the time the process was not
+ * running ({@link StallMonitor.machineStalledMsWithin}).
  */
 export class StallMonitor {
   readonly stalls: Stall[] = [];
@@ -43,10 +44,20 @@ export class StallMonitor {
     return longest;
   }
 
-  /** Machine-stall time inside the window [`fromMs`, `toMs`] (`performance.now()` times), in ms: stalls back to back add up. */
+  /**
+   * Time the machine kept this process from running inside the window [`fromMs`, `toMs`]
+   * (`performance.now()` times), in ms; stalls back to back add up. A machine stall counts whole;
+   * of a stall in which the process also worked, the share it was not running (wall time less CPU
+   * time): with other processes keeping every core busy, the process's own work takes longer in
+   * wall time by just that much.
+   */
   machineStalledMsWithin(fromMs: number, toMs: number): number {
     let total = 0;
-    for (const stall of this.machineStalls()) total += Math.max(0, Math.min(toMs, stall.endAt) - Math.max(fromMs, stall.endAt - stall.wallMs));
+    for (const stall of this.stalls) {
+      const overlap = Math.max(0, Math.min(toMs, stall.endAt) - Math.max(fromMs, stall.endAt - stall.wallMs));
+      const notRunning = stall.cpuMs < stall.wallMs / 2 ? 1 : Math.max(0, 1 - stall.cpuMs / stall.wallMs);
+      total += overlap * notRunning;
+    }
     return total;
   }
 
