@@ -1,9 +1,14 @@
 /** Every key callwire writes starts with this, so one Redis can hold other data too. */
 export const KEY_PREFIX = 'callwire:';
 
+/** One engine process's name in the cluster: the node id, and `#worker` under `serve --workers`. */
+export function processName(nodeId: string, worker: number | undefined): string {
+  return worker === undefined ? nodeId : `${nodeId}#${worker}`;
+}
+
 /** The node registry entry of one engine process (`worker` under `serve --workers`). */
 export function nodeKey(nodeId: string, worker: number | undefined): string {
-  return worker === undefined ? `${KEY_PREFIX}node:${nodeId}` : `${KEY_PREFIX}node:${nodeId}#${worker}`;
+  return `${KEY_PREFIX}node:${processName(nodeId, worker)}`;
 }
 
 /** The call directory entry of one call, by callwire's call id. */

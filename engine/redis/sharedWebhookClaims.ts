@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { replyWithin } from './boundedReply.js';
 import type { NodePlace } from './callDirectory.js';
-import { webhookEventKey } from './redisKeys.js';
+import { processName, webhookEventKey } from './redisKeys.js';
 import type { RedisOutage } from './redisOutage.js';
 
 /**
@@ -29,7 +29,7 @@ export class SharedWebhookClaims {
 
   constructor(redis: Redis, place: NodePlace, outage: RedisOutage) {
     this.#redis = redis;
-    this.#owner = place.worker === undefined ? place.node : `${place.node}#${place.worker}`;
+    this.#owner = processName(place.node, place.worker);
     this.#outage = outage;
   }
 
