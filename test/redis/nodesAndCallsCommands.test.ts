@@ -13,7 +13,7 @@ import { runNodesCommand } from '../../engine/commands/nodesCommand.js';
 import type { CommandOutput } from '../../engine/commands/redisCommandOptions.js';
 import { nodeKey } from '../../engine/redis/redisKeys.js';
 import { startTestEngine } from '../support/engine.js';
-import { eventually } from '../support/eventWait.js';
+import { eventually, valueWithin } from '../support/eventWait.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,11 +29,7 @@ let doomedPort: number;
 let survivor: Awaited<ReturnType<typeof startTestEngine>>;
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + PATIENCE_MS;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await valueWithin(PATIENCE_MS, what, check);
 }
 
 async function run(command: (argv: string[], output: CommandOutput) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
