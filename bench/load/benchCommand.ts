@@ -84,7 +84,8 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
   }
   if (options.url !== null) notes.push(`engine at ${options.url} was started elsewhere: it is not pinned by the bench, and its idle RSS is whatever it had before the run`);
 
-  const engineConfig = options.url === null ? await writeBenchEngineConfig(options.findMax ? options.maxCalls : options.calls) : undefined;
+  const largest = options.findMax ? options.maxCalls : Math.max(...options.callCounts);
+  const engineConfig = options.url === null ? await writeBenchEngineConfig(largest) : undefined;
   const generator = await GeneratorClient.start(cores.generator);
   const context: RunContext = {
     generator,
@@ -92,6 +93,7 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
     ...(engineConfig === undefined ? {} : { engineConfig }),
     external: options.url === null ? null : externalEndpoints(options.url, serviceHost),
     serviceHost,
+    ...(options.cpuProfile ? { cpuProfileDir: join(options.outDir, 'profiles') } : {}),
     onProgress: (update) => progress.update(update),
   };
   const interrupt = (): void => {
@@ -111,7 +113,9 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
         const budgetMs = (options.maxTimeSeconds * 1000) / options.profiles.length / options.workers.length;
         for (const profile of options.profiles) searches.push({ ...(await searchMax(engine, options, profile, budgetMs, engineCores, progress, notes)), engineWorkers: workers });
       } else {
-        for (const profile of options.profiles) runs.push(await runPair(engine, options, profile, progress, options.workers.length > 1 ? workers : undefined));
+        for (const profile of options.profiles) {
+          for (const calls of options.callCounts) runs.push(await runPair(engine, options, profile, calls, progress, options.workers.length > 1 ? workers : undefined));
+        }
       }
     }
   } finally {
@@ -133,13 +137,14 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
     machine: machineInfo(cores, options, loadAtStart),
     settings: {
       calls: options.calls,
+      callCounts: options.callCounts,
       rampSeconds: options.rampSeconds,
       settleSeconds: SETTLE_SECONDS,
       durationSeconds: options.durationSeconds,
       profiles: options.profiles,
       seed: options.seed,
       fixtures: options.fixtures.map((path) => path.replace(/^.*\//, '').replace(/\.capture\.jsonl$/, '')),
-      engine: options.url === null ? `${engineDescription()}, limits ${JSON.stringify(benchEngineLimits(options.findMax ? options.maxCalls : options.calls))}` : `already running at ${options.url}`,
+      engine: options.url === null ? `${engineDescription()}, limits ${JSON.stringify(benchEngineLimits(largest))}` : `already running at ${options.url}`,
       findMax: options.findMax,
       maxTimeSeconds: options.maxTimeSeconds,
       maxCalls: options.maxCalls,
@@ -166,7 +171,13 @@ function specFor(options: BenchOptions, target: LoadTarget, profile: string, cal
 }
 
 function callwireRun(measurement: RunMeasurement): CallwireRun {
-  return { metrics: runMetrics(measurement), pacingBins: measurement.generator.pacingBins, echoBins: measurement.generator.echoBins, timeline: measurement.generator.timeline };
+  return {
+    metrics: runMetrics(measurement),
+    pacingBins: measurement.generator.pacingBins,
+    echoBins: measurement.generator.echoBins,
+    timeline: measurement.generator.timeline,
+    ...(measurement.cpuProfile === undefined ? {} : { cpuProfile: measurement.cpuProfile }),
+  };
 }
 
 function describe(metrics: RunMetrics): string {
@@ -179,15 +190,15 @@ async function measure(context: RunContext, spec: RunSpec, progress: ProgressRep
   return measureRun(context, spec);
 }
 
-async function runPair(context: RunContext, options: BenchOptions, profile: string, progress: ProgressReporter, workers?: number): Promise<RunRecord> {
-  const callwire = callwireRun(await measure(context, specFor(options, 'callwire', profile, options.calls), progress));
+async function runPair(context: RunContext, options: BenchOptions, profile: string, calls: number, progress: ProgressReporter, workers?: number): Promise<RunRecord> {
+  const callwire = callwireRun(await measure(context, specFor(options, 'callwire', profile, calls), progress));
   progress.note(describe(callwire.metrics));
   let baseline: RunMetrics | null = null;
   if (options.baseline) {
-    baseline = runMetrics(await measure(context, specFor(options, 'baseline', profile, options.calls), progress));
+    baseline = runMetrics(await measure(context, specFor(options, 'baseline', profile, calls), progress));
     progress.note(describe(baseline));
   }
-  return { label: `${profile}, ${options.calls} calls${workers === undefined ? '' : `, --workers ${workers}`}`, callwire, baseline, ratios: baseline === null ? null : baselineRatios(callwire.metrics, baseline) };
+  return { label: `${profile}, ${calls} calls${workers === undefined ? '' : `, --workers ${workers}`}`, callwire, baseline, ratios: baseline === null ? null : baselineRatios(callwire.metrics, baseline) };
 }
 
 async function searchMax(context: RunContext, options: BenchOptions, profile: string, budgetMs: number, cores: CorePlan, progress: ProgressReporter, notes: string[]): Promise<FindMaxRecord> {

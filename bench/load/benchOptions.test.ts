@@ -19,6 +19,14 @@ describe('parseBenchArgs', () => {
     expect(parsed).toMatchObject({ kind: 'options', options: { calls: 100, durationSeconds: 10, profiles: ['wifi', 'stalls'], seed: 7, maxTimeSeconds: 300, maxCalls: 2000, baseline: false, json: true, url: 'ws://127.0.0.1:9000/' } });
   });
 
+  it('takes a list of call counts, run one after the other, and the profiling switch', () => {
+    const parsed = parseBenchArgs(['--calls', '250, 500,1000', '--cpu-profile'], cwd, now);
+    expect(parsed).toMatchObject({ kind: 'options', options: { calls: 250, callCounts: [250, 500, 1000], cpuProfile: true } });
+    expect(parseBenchArgs([], cwd, now)).toMatchObject({ options: { callCounts: [50], cpuProfile: false } });
+    expect(parseBenchArgs(['--calls', '250,0'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('--calls must be a positive integer') });
+    expect(parseBenchArgs(['--find-max', '--calls', '100,200'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('one --calls') });
+  });
+
   it('refuses bad values, unknown profiles and fixtures, and any host but this machine', () => {
     expect(parseBenchArgs(['--calls', '0'], cwd).kind).toBe('error');
     expect(parseBenchArgs(['--profile', 'moon'], cwd).kind).toBe('error');

@@ -7,9 +7,9 @@ import { isImpairmentProfileName } from '../impair/index.js';
 
 /** Usage of `callwire bench`, printed by `--help` and on a usage error. */
 export const BENCH_USAGE = `Usage:
-  callwire bench [--calls N] [--ramp S] [--duration S] [--profile NAME[,NAME…]] [--seed N]
+  callwire bench [--calls N[,N…]] [--ramp S] [--duration S] [--profile NAME[,NAME…]] [--seed N]
                  [--fixtures A,B] [--url URL] [--find-max [--max-time S] [--max-calls N]]
-                 [--workers N[,N…]] [--out DIR] [--no-baseline] [--json]
+                 [--workers N[,N…]] [--cpu-profile] [--out DIR] [--no-baseline] [--json]
 
 bench   Loads the engine like Telnyx would: N concurrent calls over real WebSockets on
         127.0.0.1, each streaming a recorded call (20 ms media frames, DTMF, stop) to the echo
@@ -17,7 +17,9 @@ bench   Loads the engine like Telnyx would: N concurrent calls over real WebSock
         core 0; the load generator runs pinned to core 1) unless --url names a running one, and
         measures a bare WebSocket echo server under the same load as a baseline.
 
-  --calls N         concurrent calls (default 50; with --find-max, the first step: default 100)
+  --calls LIST      concurrent calls (default 50); several counts (250,500,1000) run one after
+                    the other, each on callwire and the bare echo. With --find-max, one count:
+                    the first step (default 100)
   --ramp S          seconds over which the calls start (default 5)
   --duration S      measured seconds once all calls are up, after 2 s of settling
                     (default 30; with --find-max, per step: default 10)
@@ -35,6 +37,10 @@ bench   Loads the engine like Telnyx would: N concurrent calls over real WebSock
   --workers LIST    run the engine with serve --workers N, once per N, one after the other
                     (default 1). With N > 1 the engine is not pinned: its workers share the
                     machine's cores with the generator, so compare counts from the same run only
+  --cpu-profile     profile the engine (node --cpu-prof) in each run and report, over the
+                    measured window, the functions and areas with the most self time and the
+                    share of garbage collection; the .cpuprofile files are kept in --out/profiles
+                    (open them in Chrome DevTools). The profiler adds a few % of CPU
   --out DIR         where report.html, summary.md and results.json go
                     (default bench/results/<timestamp>/)
   --no-baseline     skip the bare WebSocket echo baseline
@@ -46,7 +52,10 @@ by itself.
 
 /** Resolved options of one invocation. */
 export interface BenchOptions {
+  /** The first (with --find-max, the only) call count. */
   readonly calls: number;
+  /** Every call count, run one after the other. */
+  readonly callCounts: readonly number[];
   readonly rampSeconds: number;
   readonly durationSeconds: number;
   readonly profiles: readonly string[];
@@ -59,6 +68,8 @@ export interface BenchOptions {
   readonly maxCalls: number;
   /** Engine worker processes, one search or run per entry (`serve --workers N`). */
   readonly workers: readonly number[];
+  /** Profile the engine in each run (`node --cpu-prof`). */
+  readonly cpuProfile: boolean;
   readonly outDir: string;
   readonly baseline: boolean;
   readonly json: boolean;
@@ -121,6 +132,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
         'max-time': { type: 'string' },
         'max-calls': { type: 'string' },
         workers: { type: 'string' },
+        'cpu-profile': { type: 'boolean', default: false },
         out: { type: 'string' },
         'no-baseline': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -134,8 +146,15 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
   }
   if (values.help) return { kind: 'help' };
   const findMax = values['find-max'];
+  const countWords = values.calls === undefined ? [undefined] : values.calls.split(',').map((word) => word.trim());
+  if (findMax && countWords.length > 1) return { kind: 'error', message: '--find-max takes one --calls (its first step), got a list' };
+  const callCounts: number[] = [];
+  for (const word of countWords) {
+    const count = positive(word, 'calls', findMax ? 100 : 50, true);
+    if (typeof count === 'string') return { kind: 'error', message: count };
+    callCounts.push(count);
+  }
   const numbers = {
-    calls: positive(values.calls, 'calls', findMax ? 100 : 50, true),
     ramp: values.ramp === '0' ? 0 : positive(values.ramp, 'ramp', 5, false),
     duration: positive(values.duration, 'duration', findMax ? 10 : 30, false),
     maxTime: positive(values['max-time'], 'max-time', 600, false),
@@ -178,7 +197,8 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
   return {
     kind: 'options',
     options: {
-      calls: numbers.calls as number,
+      calls: callCounts[0] as number,
+      callCounts,
       rampSeconds: numbers.ramp as number,
       durationSeconds: numbers.duration as number,
       profiles,
@@ -189,6 +209,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
       maxTimeSeconds: numbers.maxTime as number,
       maxCalls: numbers.maxCalls as number,
       workers,
+      cpuProfile: values['cpu-profile'],
       outDir: resolve(cwd, values.out ?? `bench/results/${timestampFolder(now)}`),
       baseline: !values['no-baseline'],
       json: values.json,

@@ -4,7 +4,10 @@
  * the measured window (resetting the event-loop window at the start), wait for every call to end,
  * read the final `/stats`, stop the server.
  */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { isCpuProfile, summarizeCpuProfile, type CpuProfileSummary } from './cpuProfile.js';
 import type { GeneratorClient } from './generatorClient.js';
 import { freePort, spawnBaseline, spawnEngine, waitForStats, type ChildHandle } from './processes.js';
 import type { GeneratorResult, LoadProgress, LoadTarget } from './protocol.js';
@@ -56,6 +59,8 @@ export interface RunMeasurement {
   /** True when the server had not ended every call within the drain timeout. */
   readonly drainTimedOut: boolean;
   readonly generator: GeneratorResult;
+  /** The engine's CPU profile over the measured window, when it was profiled; null when no profile could be read. */
+  readonly cpuProfile?: CpuProfileSummary | null;
 }
 
 /** Shared by the runs of one bench invocation. */
@@ -70,6 +75,8 @@ export interface RunContext {
   readonly engineConfig?: string;
   /** `serve --workers` of the engine the bench starts; default 1. */
   readonly engineWorkers?: number;
+  /** Folder for the engine's CPU profiles (`node --cpu-prof`), one subfolder per run; none: not profiled. */
+  readonly cpuProfileDir?: string;
   readonly onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -82,11 +89,18 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
   let handle: ChildHandle | null = null;
   let streamUrl: string;
   let statsUrl: string;
+  const runId = nextRunId++;
+  // Only an engine this run starts, as one process, can be profiled.
+  const profiled = context.cpuProfileDir !== undefined && spec.target === 'callwire' && context.external === null && (context.engineWorkers ?? 1) === 1;
+  const profileDir = profiled ? join(context.cpuProfileDir as string, `${runId}-${spec.profile}-${spec.calls}-calls`) : undefined;
+  const window = { startUs: 0, endUs: Number.POSITIVE_INFINITY };
   if (spec.target === 'callwire' && context.external !== null) {
     ({ streamUrl, statsUrl } = context.external);
   } else {
     const port = await freePort();
-    handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig, undefined, context.engineWorkers) : spawnBaseline(port, context.serverCore);
+    if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
+    const nodeOptions = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig, undefined, context.engineWorkers, nodeOptions) : spawnBaseline(port, context.serverCore);
     streamUrl =
       spec.target === 'callwire'
         ? `ws://127.0.0.1:${port}/ws/telnyx?serviceHost=${encodeURIComponent(context.serviceHost)}`
@@ -101,9 +115,11 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
     let windowEnd: ServerStats | undefined;
     let loadAverage = 0;
     const statsProblems: string[] = [];
-    const runId = nextRunId++;
     const hooks = {
       window: async (edge: 'start' | 'end'): Promise<void> => {
+        // On the monotonic clock the profile's timestamps use.
+        if (edge === 'start') window.startUs = hrtimeUs();
+        else window.endUs = hrtimeUs();
         try {
           if (edge === 'start') windowStart = await fetchStats(statsUrl, true, WINDOW_STATS_TIMEOUT_MS);
           else {
@@ -143,10 +159,37 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
       loadAverage = loadavg()[0] ?? 0;
       statsProblems.push('window measured to the reading after the calls ended');
     }
-    return { spec, startedAt, wallMs: performance.now() - began, idle, windowStart, windowEnd, loadAverage, statsProblems, final: drained.stats, drainTimedOut: drained.timedOut, generator };
+    await handle?.stop();
+    const cpuProfile = profileDir === undefined ? undefined : await readProfile(profileDir, window);
+    return {
+      spec,
+      startedAt,
+      wallMs: performance.now() - began,
+      idle,
+      windowStart,
+      windowEnd,
+      loadAverage,
+      statsProblems,
+      final: drained.stats,
+      drainTimedOut: drained.timedOut,
+      generator,
+      ...(cpuProfile === undefined ? {} : { cpuProfile }),
+    };
   } finally {
     await handle?.stop();
   }
+}
+
+function hrtimeUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** The summary of the profile the engine wrote into `folder` as it exited, or null when there is none. */
+async function readProfile(folder: string, window: { startUs: number; endUs: number }): Promise<CpuProfileSummary | null> {
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.cpuprofile'));
+  if (names.length === 0) return null;
+  const content: unknown = JSON.parse(await readFile(join(folder, names[0] as string), 'utf8'));
+  return isCpuProfile(content) ? summarizeCpuProfile(content, window) : null;
 }
 
 /** Polls until the server is back to `activeBefore` open calls, or the drain timeout passes. */

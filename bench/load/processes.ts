@@ -145,11 +145,12 @@ function spawnPinned(name: string, core: number | null, nodeArgs: readonly strin
 
 /**
  * Starts `callwire serve --workers W` on 127.0.0.1:`port` (one process by default: the per-core
- * figures), from the build when it matches the sources, else `engine/cli.ts` through tsx.
+ * figures), from the build when it matches the sources, else `engine/cli.ts` through tsx;
+ * `nodeOptions` go to node before the script (`--cpu-prof`).
  */
-export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv, workers = 1): ChildHandle {
+export function spawnEngine(port: number, core: number | null, configPath?: string, env?: NodeJS.ProcessEnv, workers = 1, nodeOptions: readonly string[] = []): ChildHandle {
   const engine = fromSource && engineFromBuild() ? [join(CHECKOUT, 'dist', 'engine', 'cli.js')] : nodeArgsFor('../../engine/cli');
-  const args = [...engine, 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--workers', String(workers)];
+  const args = [...nodeOptions, ...engine, 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--workers', String(workers)];
   if (configPath !== undefined) args.push('--config', configPath);
   return spawnPinned('callwire', core, args, false, env);
 }

@@ -28,7 +28,7 @@ export function markdownSummary(report: BenchReport): string {
     '',
     `- Machine: ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}; ${machine.placement}; load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end.toFixed(1)} at the end.`,
     `- Command: \`${report.command}\``,
-    `- Load: ${settings.findMax ? `--find-max from ${settings.calls} calls (≤ ${settings.maxCalls}, ≤ ${settings.maxTimeSeconds} s)` : `${settings.calls} calls`}, ramp ${settings.rampSeconds} s, settle ${settings.settleSeconds} s, measured ${settings.durationSeconds} s${settings.findMax ? ' per step' : ''}; profiles ${settings.profiles.join(', ')}; seed ${settings.seed}; fixtures ${settings.fixtures.join(', ')}.`,
+    `- Load: ${settings.findMax ? `--find-max from ${settings.calls} calls (≤ ${settings.maxCalls}, ≤ ${settings.maxTimeSeconds} s)` : `${(settings.callCounts ?? [settings.calls]).join(', ')} calls`}, ramp ${settings.rampSeconds} s, settle ${settings.settleSeconds} s, measured ${settings.durationSeconds} s${settings.findMax ? ' per step' : ''}; profiles ${settings.profiles.join(', ')}; seed ${settings.seed}; fixtures ${settings.fixtures.join(', ')}.`,
     `- Engine: ${settings.engine}; calls go to the echo agent (plays back what it hears 200 ms later).`,
   ];
   for (const table of reportTables(report)) {

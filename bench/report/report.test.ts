@@ -81,6 +81,29 @@ describe('report builders', () => {
     expect(escapeHtml('"&')).toBe('&quot;&amp;');
   });
 
+  it('shows the engine’s profile per run, and checks RSS per call against its goal', () => {
+    const cpuProfile = {
+      sampledMs: 20_000,
+      busyMs: 9_000,
+      gcShare: 0.021,
+      programShare: 0.04,
+      topFunctions: [{ name: 'writev', selfMs: 1_500, share: 1_500 / 9_000 }],
+      topAreas: [
+        { name: 'engine/', selfMs: 3_000, share: 1 / 3 },
+        { name: 'ws', selfMs: 900, share: 0.1 },
+      ],
+    };
+    const data = report();
+    const run = data.runs[0]!;
+    const text = markdownSummary({ ...data, runs: [{ ...run, callwire: { ...run.callwire, cpuProfile } }] });
+    expect(text).toContain('## Engine CPU profile (clean, 100 calls)');
+    expect(text).toContain('| writev | 1500 | 16.7 % |');
+    expect(text).toContain('garbage collection 2.1 % of busy time');
+    expect(text).toContain('By area: engine/ 33.3 %, ws 10.0 %.');
+    expect(text).toMatch(/\| RSS ≤ 60 KB per call \(clean, 100 calls\) \| \d+ KB \| (met|missed) \|/);
+    expect(markdownSummary(data)).not.toContain('Engine CPU profile');
+  });
+
   it('carries the generator’s figures into the generator table', () => {
     const run = syntheticMeasurement('callwire', 1000, 100, 12);
     const metrics = runMetrics({ ...run, generator: syntheticGenerator({ cpuPercent: 42, mediaSent: 1234 }) });

@@ -1,4 +1,5 @@
 /** What one `callwire bench` invocation found: written as results.json, rendered as Markdown and HTML. */
+import type { CpuProfileSummary } from '../load/cpuProfile.js';
 import type { HistogramBins } from '../load/histogram.js';
 import type { TimelinePoint } from '../load/protocol.js';
 import type { BaselineRatios, RunMetrics } from '../load/runMetrics.js';
@@ -21,6 +22,8 @@ export interface CallwireRun {
   readonly pacingBins: HistogramBins;
   readonly echoBins: HistogramBins;
   readonly timeline: readonly TimelinePoint[];
+  /** The engine's CPU profile over the measured window (`--cpu-profile`); null when it could not be read. */
+  readonly cpuProfile?: CpuProfileSummary | null;
 }
 
 /** One load, on callwire and (unless `--no-baseline`) on the bare echo baseline. */
@@ -69,6 +72,8 @@ export interface BenchReport {
   readonly machine: MachineInfo;
   readonly settings: {
     readonly calls: number;
+    /** Every call count run, in order (absent in reports from before lists were taken). */
+    readonly callCounts?: readonly number[];
     readonly rampSeconds: number;
     readonly settleSeconds: number;
     readonly durationSeconds: number;
