@@ -3,9 +3,8 @@ export const LOAD_BENCH_USAGE = `  callwire bench [--calls N[,N…]] [--ramp S] 
                  [--fixtures A,B] [--url URL] [--find-max [--max-time S] [--max-calls N]]
                  [--cpu-profile] [--out DIR] [--no-baseline] [--json]
       Load: N concurrent Telnyx-shaped calls (default 50, ramped over --ramp S, default 5; a list
-      runs each count in turn) to the
-      echo agent of a callwire it starts on 127.0.0.1 (pinned to core 0, the generator to core 1)
-      or of a running one (--url), through seeded impairment profiles (default clean), for
+      runs each count in turn) to the echo agent of a callwire it starts on 127.0.0.1 (pinned to
+      core 0, the generator to core 1) or of a running one (--url), through seeded impairment profiles (default clean), for
       --duration S (default 30) after 2 s of settling; then the same load on a bare WebSocket echo.
       Reports CPU per call-second, RSS per call, event-loop delay, outbound pacing error, echo
       round trip, jitter-buffer stats, lost frames and ratios to the bare echo (Markdown on stdout,
