@@ -1,6 +1,7 @@
 import type { BotOutput, ClearedAudio } from '../bots/api.js';
 import { OutboundQueue } from '../codecs/outboundQueue.js';
 import type { Resampler } from '../codecs/resample/types.js';
+import { PassThroughResampler } from '../codecs/resample/passThroughResampler.js';
 import type { AudioEncoder } from '../codecs/types.js';
 import type { PacedStream } from './pacer.js';
 
@@ -107,8 +108,10 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #frameSamples: number;
   /** Bot-rate frame read from the queue. */
   readonly #botFrame: Int16Array;
-  /** Codec-rate frame after resampling. */
+  /** Codec-rate frame after resampling; the bot-rate frame itself when the rates are equal. */
   readonly #codecFrame: Int16Array;
+  /** True when the bot's rate is the codec's: frames are encoded as read, not copied first. */
+  readonly #sameRate: boolean;
   /** One frame's encoded bytes. */
   readonly #frameBytes: Uint8Array;
   /** One message's encoded bytes (several frames). */
@@ -157,7 +160,8 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#prebufferSamples = this.#frameSamples * options.prebufferFrames;
     const codecFrameSamples = (encoder.sampleRate * TICK_MS) / 1000;
     this.#botFrame = new Int16Array(this.#frameSamples);
-    this.#codecFrame = new Int16Array(resampler.maxOutputCount(this.#frameSamples));
+    this.#sameRate = resampler instanceof PassThroughResampler;
+    this.#codecFrame = this.#sameRate ? this.#botFrame : new Int16Array(resampler.maxOutputCount(this.#frameSamples));
     // Two bytes per sample covers L16, the widest payload; compressed codecs use less.
     this.#frameBytes = new Uint8Array(codecFrameSamples * 2);
     this.#messageBytes = new Uint8Array(codecFrameSamples * 2 * options.framesPerMessage);
@@ -381,7 +385,7 @@ export class OutboundStream implements PacedStream, BotOutput {
       if (read < frameSamples) this.#botFrame.fill(0, read);
       // The caller hears this frame after what Telnyx already holds and the frames before it in this message.
       this.#recorder?.bot(this.#ticks - 1 + this.#framesAtTelnyx + frames, this.#botFrame, frameSamples);
-      const codecSamples = this.#resampler.process(this.#botFrame, frameSamples, this.#codecFrame);
+      const codecSamples = this.#sameRate ? frameSamples : this.#resampler.process(this.#botFrame, frameSamples, this.#codecFrame);
       const encoded = this.#encoder.encode(this.#codecFrame, 0, codecSamples, this.#frameBytes);
       for (let i = 0; i < encoded; i++) messageBytes[length + i] = this.#frameBytes[i]!;
       length += encoded;

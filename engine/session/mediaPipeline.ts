@@ -10,6 +10,7 @@ import { L16Decoder, L16Encoder } from '../../codecs/l16.js';
 import { playout } from '../../codecs/operators/playout.js';
 import { resampleFrames } from '../../codecs/operators/resampleFrames.js';
 import { createResampler } from '../../codecs/resample/createResampler.js';
+import { PassThroughResampler } from '../../codecs/resample/passThroughResampler.js';
 import type { Resampler } from '../../codecs/resample/types.js';
 import type { AudioDecoder } from '../../codecs/types.js';
 import type { AgentMedia } from '../agent.js';
@@ -99,9 +100,10 @@ export class MediaPipeline {
     });
     this.#ticks = new PacerTicks(deps.clock);
     const { audio, sideOutputs, onError } = deps;
-    this.#subscription = this.#packets.observable
-      .pipe(playout(this.#playout, this.#ticks, deps.clock), resampleFrames(toBot))
-      .subscribe({
+    const played = this.#packets.observable.pipe(playout(this.#playout, this.#ticks, deps.clock));
+    // At equal rates resampling is a copy: the bot gets the playout stage's frame itself, one hop less per frame.
+    const atBotRate = toBot instanceof PassThroughResampler ? played : played.pipe(resampleFrames(toBot));
+    this.#subscription = atBotRate.subscribe({
         next: (frame) => {
           sideOutputs.callerAudio(frame);
           audio.next(frame);
