@@ -8,7 +8,8 @@ class RecordingWriter implements OutboundFrameWriter {
   readonly sent: (number | string)[] = [];
   readonly payloads: Uint8Array[] = [];
   media(bytes: Uint8Array, length: number): string {
-    this.payloads.push(bytes.slice(0, length));
+    // A copy: the stream builds every message in the same shared buffer (and a Buffer's slice is a view).
+    this.payloads.push(new Uint8Array(bytes.subarray(0, length)));
     return `media:${length}`;
   }
   mark(name: string): string {

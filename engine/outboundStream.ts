@@ -2,12 +2,13 @@ import type { BotOutput, ClearedAudio } from '../bots/api.js';
 import { OutboundQueue } from '../codecs/outboundQueue.js';
 import type { Resampler } from '../codecs/resample/types.js';
 import { PassThroughResampler } from '../codecs/resample/passThroughResampler.js';
+import { outboundScratch, type OutboundScratch } from './outboundScratch.js';
 import type { AudioEncoder } from '../codecs/types.js';
 import type { PacedStream } from './pacer.js';
 
 /** Builds outbound Telnyx frames as JSON text. */
 export interface OutboundFrameWriter {
-  /** A `media` frame carrying `bytes[0, length)`. */
+  /** A `media` frame carrying `bytes[0, length)`; `bytes` is reused for the next message, so copy what you keep. */
   media(bytes: Uint8Array, length: number): string;
   /** A `mark` frame. */
   mark(name: string): string;
@@ -66,7 +67,7 @@ const INITIAL_QUEUE_FRAMES = 16;
 
 /** The part of a call recorder the outbound side writes to. */
 export interface BotSideRecorder {
-  /** Bot audio the caller hears at pacer tick `tick`. */
+  /** Bot audio the caller hears at pacer tick `tick`; `samples` is reused for the next frame, so copy what you keep. */
   bot(tick: number, samples: Int16Array, count: number): void;
   /** Erases bot audio from tick `fromTick` on (a barge-in cut it). */
   cutBot(fromTick: number): void;
@@ -106,16 +107,10 @@ export class OutboundStream implements PacedStream, BotOutput {
   readonly #options: OutboundStreamOptions;
   /** Samples per 20 ms frame at the bot's rate. */
   readonly #frameSamples: number;
-  /** Bot-rate frame read from the queue. */
-  readonly #botFrame: Int16Array;
-  /** Codec-rate frame after resampling; the bot-rate frame itself when the rates are equal. */
-  readonly #codecFrame: Int16Array;
+  /** Buffers a message is built in, shared by every call (they hold nothing between messages). */
+  readonly #scratch: OutboundScratch;
   /** True when the bot's rate is the codec's: frames are encoded as read, not copied first. */
   readonly #sameRate: boolean;
-  /** One frame's encoded bytes. */
-  readonly #frameBytes: Uint8Array;
-  /** One message's encoded bytes (several frames). */
-  readonly #messageBytes: Uint8Array;
   /** Bot-rate samples in a full message. */
   readonly #messageSamples: number;
   /** Audio queued before a talk spurt starts, in bot-rate samples. */
@@ -159,12 +154,9 @@ export class OutboundStream implements PacedStream, BotOutput {
     this.#messageSamples = this.#frameSamples * options.framesPerMessage;
     this.#prebufferSamples = this.#frameSamples * options.prebufferFrames;
     const codecFrameSamples = (encoder.sampleRate * TICK_MS) / 1000;
-    this.#botFrame = new Int16Array(this.#frameSamples);
     this.#sameRate = resampler instanceof PassThroughResampler;
-    this.#codecFrame = this.#sameRate ? this.#botFrame : new Int16Array(resampler.maxOutputCount(this.#frameSamples));
     // Two bytes per sample covers L16, the widest payload; compressed codecs use less.
-    this.#frameBytes = new Uint8Array(codecFrameSamples * 2);
-    this.#messageBytes = new Uint8Array(codecFrameSamples * 2 * options.framesPerMessage);
+    this.#scratch = outboundScratch(this.#frameSamples, resampler.maxOutputCount(this.#frameSamples), codecFrameSamples * 2, codecFrameSamples * 2 * options.framesPerMessage);
     this.#queue = new OutboundQueue({
       // Room for a 200 ms prebuffer and some lead; a bot that writes whole utterances at once
       // doubles the ring a few times early in the call, and it never shrinks.
@@ -374,20 +366,21 @@ export class OutboundStream implements PacedStream, BotOutput {
   #sendMessage(): number {
     const queue = this.#queue;
     const frameSamples = this.#frameSamples;
-    const messageBytes = this.#messageBytes;
+    const { botFrame, frameBytes, messageBytes } = this.#scratch;
+    const codecFrame = this.#sameRate ? botFrame : this.#scratch.codecFrame;
     let length = 0;
     let frames = 0;
     while (frames < this.#options.framesPerMessage) {
       const beforeMark = queue.samplesBeforeNextMark;
       if (beforeMark === 0) break;
       if (beforeMark < frameSamples && !this.#tailIsFinal()) break;
-      const read = queue.read(this.#botFrame, beforeMark < frameSamples ? beforeMark : frameSamples);
-      if (read < frameSamples) this.#botFrame.fill(0, read);
+      const read = queue.read(botFrame, beforeMark < frameSamples ? beforeMark : frameSamples);
+      if (read < frameSamples) botFrame.fill(0, read, frameSamples);
       // The caller hears this frame after what Telnyx already holds and the frames before it in this message.
-      this.#recorder?.bot(this.#ticks - 1 + this.#framesAtTelnyx + frames, this.#botFrame, frameSamples);
-      const codecSamples = this.#sameRate ? frameSamples : this.#resampler.process(this.#botFrame, frameSamples, this.#codecFrame);
-      const encoded = this.#encoder.encode(this.#codecFrame, 0, codecSamples, this.#frameBytes);
-      for (let i = 0; i < encoded; i++) messageBytes[length + i] = this.#frameBytes[i]!;
+      this.#recorder?.bot(this.#ticks - 1 + this.#framesAtTelnyx + frames, botFrame, frameSamples);
+      const codecSamples = this.#sameRate ? frameSamples : this.#resampler.process(botFrame, frameSamples, codecFrame);
+      const encoded = this.#encoder.encode(codecFrame, 0, codecSamples, frameBytes);
+      for (let i = 0; i < encoded; i++) messageBytes[length + i] = frameBytes[i]!;
       length += encoded;
       frames++;
       if (read < frameSamples) break;
