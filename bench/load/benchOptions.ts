@@ -40,7 +40,8 @@ bench   Loads the engine like Telnyx would: N concurrent calls over real WebSock
   --cpu-profile     profile the engine (node --cpu-prof) in each run and report, over the
                     measured window, the functions and areas with the most self time and the
                     share of garbage collection; the .cpuprofile files are kept in --out/profiles
-                    (open them in Chrome DevTools). The profiler adds a few % of CPU
+                    (open them in Chrome DevTools). The profiler costs CPU itself (up to a
+                    fifth more near saturation): profile in a run of its own
   --out DIR         where report.html, summary.md and results.json go
                     (default bench/results/<timestamp>/)
   --no-baseline     skip the bare WebSocket echo baseline

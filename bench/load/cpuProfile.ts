@@ -86,7 +86,7 @@ const PROGRAM = '(program)';
  * Sums `profile` over `window` (the whole profile when absent): each sample counts for the time to
  * the next one, as DevTools does. Returns the `top` functions and areas by self time.
  */
-export function summarizeCpuProfile(profile: CpuProfile, window?: ProfileWindow, top = 12): CpuProfileSummary {
+export function summarizeCpuProfile(profile: CpuProfile, window?: ProfileWindow, top = 20): CpuProfileSummary {
   const frames = new Map<number, ProfileNode['callFrame']>();
   for (const node of profile.nodes) frames.set(node.id, node.callFrame);
   const byFunction = new Map<string, number>();

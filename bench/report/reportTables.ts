@@ -204,7 +204,7 @@ export function profileTable(label: string, profile: CpuProfileSummary): ReportT
     headers: ['function (self time)', 'ms', 'share of busy time'],
     rows: profile.topFunctions.map((entry) => [entry.name, num(entry.selfMs, 0), percent(entry.share)]),
     emphasis: [],
-    note: `Busy ${num(profile.busyMs, 0)} ms of ${num(profile.sampledMs, 0)} ms sampled in the measured window (node --cpu-prof, which itself adds a few % of CPU); garbage collection ${percent(profile.gcShare)} of busy time, work outside JavaScript functions ("(program)": native code, the event loop) ${percent(profile.programShare)}. By area: ${areas}.`,
+    note: `Busy ${num(profile.busyMs, 0)} ms of ${num(profile.sampledMs, 0)} ms sampled in the measured window (node --cpu-prof, which itself costs CPU, up to a fifth more near saturation: read the shares, not the absolute times); garbage collection ${percent(profile.gcShare)} of busy time, work outside JavaScript functions ("(program)": native code, the event loop) ${percent(profile.programShare)}. By area: ${areas}.`,
   };
 }
 
