@@ -12,7 +12,7 @@ import { secretsEqual } from '../secrets.js';
 import { FRAME_TOO_LARGE, oversizedControlFrame, tooLargeToRead } from '../telnyx/controlFrameSize.js';
 import { ProtocolError, ProtocolErrorCode } from '../telnyx/errors.js';
 import type { ControlFrame, DtmfFrame, MediaPacket, StreamStart } from '../telnyx/frames.js';
-import { TelnyxFrameParser } from '../telnyx/parseInbound.js';
+import { sharedFrameParser, type TelnyxFrameParser } from '../telnyx/parseInbound.js';
 import type { CallLimits } from './callLimits.js';
 import type { CallStats } from './callStats.js';
 
@@ -92,7 +92,7 @@ export class MediaSocket {
     this.#logBudgets = options.logBudgets;
     this.#stats = options.stats;
     this.#capture = options.capture;
-    this.#parser = new TelnyxFrameParser({ maxPayloadBytes: limits.maxPayloadBytes });
+    this.#parser = sharedFrameParser(limits.maxPayloadBytes);
     this.#conduct = new InboundConduct(clock, {
       messagesPerSecond: limits.maxInboundMessagesPerSecond ?? DEFAULT_INBOUND_CONDUCT.messagesPerSecond,
       burst: limits.inboundBurstMessages ?? DEFAULT_INBOUND_CONDUCT.burst,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError, ProtocolErrorCode } from './errors.js';
 import type { InboundFrame, MediaPacket } from './frames.js';
 import { readFrameFixture } from './fixtures/loadFixture.js';
-import { TelnyxFrameParser } from './parseInbound.js';
+import { sharedFrameParser, TelnyxFrameParser } from './parseInbound.js';
 
 const MAX_PAYLOAD = 4096;
 /** The 160 µ-law bytes every media fixture carries. */
@@ -225,5 +225,18 @@ describe('TelnyxFrameParser: properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('sharedFrameParser', () => {
+  it('gives every call of one payload limit the same parser, and another limit its own', () => {
+    const first = sharedFrameParser(4096);
+    expect(sharedFrameParser(4096)).toBe(first);
+    const other = sharedFrameParser(512);
+    expect(other).not.toBe(first);
+    // Each keeps its own limit: 600 decoded bytes pass one and not the other.
+    const frame = Buffer.from(JSON.stringify({ event: 'media', media: { track: 'inbound', chunk: '1', timestamp: '0', payload: Buffer.alloc(600).toString('base64') } }));
+    expect(first.parse(frame)).toMatchObject({ event: 'media', length: 600 });
+    expect(() => other.parse(frame)).toThrow(/exceeds 512 bytes/);
   });
 });

@@ -142,3 +142,20 @@ function trackOf(value: unknown): MediaTrack {
   if (value === 'outbound') return 'outbound';
   throw invalidFrame('media', 'media.track', 'expected "inbound" or "outbound"');
 }
+
+/** One parser per payload limit, shared by every call of the process. */
+const sharedParsers = new Map<number, TelnyxFrameParser>();
+
+/**
+ * The process's parser for `maxPayloadBytes`, shared by every call: calls are parsed one message at a
+ * time and each copies what it keeps of the packet before the next message, so one packet buffer
+ * serves them all, stays in the CPU's caches, and costs a call nothing.
+ */
+export function sharedFrameParser(maxPayloadBytes: number): TelnyxFrameParser {
+  let parser = sharedParsers.get(maxPayloadBytes);
+  if (parser === undefined) {
+    parser = new TelnyxFrameParser({ maxPayloadBytes });
+    sharedParsers.set(maxPayloadBytes, parser);
+  }
+  return parser;
+}
