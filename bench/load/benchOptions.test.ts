@@ -25,6 +25,9 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs([], cwd, now)).toMatchObject({ options: { callCounts: [50], cpuProfile: false } });
     expect(parseBenchArgs(['--calls', '250,0'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('--calls must be a positive integer') });
     expect(parseBenchArgs(['--find-max', '--calls', '100,200'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('one --calls') });
+    for (const other of [['--find-max'], ['--url', 'ws://127.0.0.1:9000'], ['--workers', '1,2']]) {
+      expect(parseBenchArgs(['--cpu-profile', ...other], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('--cpu-profile profiles the one engine process') });
+    }
   });
 
   it('refuses bad values, unknown profiles and fixtures, and any host but this machine', () => {

@@ -169,6 +169,11 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
   if (workers.length === 0 || workers.some((count) => !Number.isInteger(count) || count < 1 || count > 64)) return { kind: 'error', message: `--workers must list whole numbers from 1 to 64, got "${values.workers}"` };
   if (values.url !== undefined && values.workers !== undefined) return { kind: 'error', message: '--workers starts the engine itself; it cannot be combined with --url' };
 
+  if (values['cpu-profile'] && (values.url !== undefined || findMax || workers.some((count) => count > 1))) {
+    // The profiler's own cost would move --find-max's verdicts; a running or clustered engine is not one process the bench starts.
+    return { kind: 'error', message: '--cpu-profile profiles the one engine process the bench starts: it cannot be combined with --url, --find-max or --workers above 1' };
+  }
+
   const profiles = (values.profile ?? 'clean').split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = profiles.filter((name) => !isImpairmentProfileName(name));
   if (profiles.length === 0 || unknown.length > 0) return { kind: 'error', message: `unknown profile "${unknown.join(', ')}"; known: clean, wifi, congested-4g, stalls, lossy, satellite` };
