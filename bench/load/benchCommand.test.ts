@@ -52,7 +52,7 @@ describe('callwire bench (short run, real engine on 127.0.0.1)', () => {
     let stderr = '';
     const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
     expect(await runBenchCommand(['--help'], io)).toBe(0);
-    expect(stdout).toContain('callwire bench [--calls N]');
+    expect(stdout).toContain('callwire bench [--calls N[,N…]]');
     expect(await runBenchCommand(['--url', 'ws://192.168.1.10:8080'], io)).toBe(2);
     expect(stderr).toContain('must point at this machine');
   });
