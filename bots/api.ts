@@ -53,7 +53,8 @@ export type AudioFrameKind = 'speech' | 'concealed' | 'silence';
 
 /**
  * One 20 ms frame of caller audio. The engine reuses the same object and buffer for every frame of
- * a call: copy `samples` if you keep them past the callback.
+ * a call: copy `samples` if you keep them past the callback, and do not write into them (the jitter
+ * buffer reads its last frame again when it decides what to play next).
  */
 export interface AudioFrame {
   /** PCM16 mono samples; only `samples[0, sampleCount)` is valid. */
