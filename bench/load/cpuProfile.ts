@@ -55,12 +55,19 @@ export function isCpuProfile(value: unknown): value is CpuProfile {
   return Array.isArray(profile.nodes) && Array.isArray(profile.samples) && Array.isArray(profile.timeDeltas) && typeof profile.startTime === 'number';
 }
 
+/** callwire's top folders, which name a frame's area and where its short path starts. */
+const TOP_FOLDERS = 'engine|actors|codecs|bots|bench|web';
+/** Everything before `dist/` or a top folder: the checkout's own path. */
+const CHECKOUT_PATH = new RegExp(`^.*?/(dist/|(?=(?:${TOP_FOLDERS})/))`);
+/** The top folder of a path inside the checkout, from source or from `dist/`. */
+const TOP_FOLDER = new RegExp(`/(?:dist/)?(${TOP_FOLDERS})/`);
+
 /** `file:line` of a frame, with the checkout's path (up to `dist/` or the top folder) taken off. */
 function location(url: string, line: number): string {
   if (url === '') return '';
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('/node_modules/');
-  const short = modules >= 0 ? path.slice(modules + 1) : path.replace(/^.*?\/(dist\/|(?=(?:engine|actors|codecs|bots|bench)\/))/, '$1');
+  const short = modules >= 0 ? path.slice(modules + 1) : path.replace(CHECKOUT_PATH, '$1');
   return `${short}:${line + 1}`;
 }
 
@@ -73,7 +80,7 @@ export function areaOf(url: string): string {
     const rest = url.slice(modules + '/node_modules/'.length).split('/');
     return (rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]) ?? '(native)';
   }
-  const folder = /\/(?:dist\/)?(engine|actors|codecs|bots|bench|web)\//.exec(url);
+  const folder = TOP_FOLDER.exec(url);
   return folder === null ? 'other' : `${folder[1]}/`;
 }
 

@@ -159,6 +159,7 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
       loadAverage = loadavg()[0] ?? 0;
       statsProblems.push('window measured to the reading after the calls ended');
     }
+    // The engine writes its profile as it exits, so it is stopped here rather than only in `finally`.
     await handle?.stop();
     const cpuProfile = profileDir === undefined ? undefined : await readProfile(profileDir, window);
     return {

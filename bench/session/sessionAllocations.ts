@@ -18,9 +18,9 @@ import { engineLogBudgets } from '../../engine/logging/sharedLogBudget.js';
 import type { Pacer } from '../../engine/pacer.js';
 import { CallSession } from '../../engine/session/callSession.js';
 import { OutboundSerializer } from '../../engine/telnyx/serializeOutbound.js';
-import { connectedFrame, mediaFrame, simulatedCall, type SimulatedCall } from '../telnyx/mediaFrames.js';
-import { startFrame } from '../telnyx/mediaFrames.js';
+import { connectedFrame, mediaFrame, simulatedCall, startFrame, type SimulatedCall } from '../telnyx/mediaFrames.js';
 import { measureAllocations } from '../support/allocations.js';
+import { median } from '../support/quantiles.js';
 
 const FRAMES = 40_000;
 const WARMUP = 1_000;
@@ -115,8 +115,7 @@ function timePerFrame(calls: readonly BenchCall[]): { median: number; low: numbe
     const used = process.cpuUsage(began);
     micros.push((used.user + used.system) / (ticks * calls.length));
   }
-  micros.sort((a, b) => a - b);
-  return { median: micros[TIMED_ROUNDS >> 1]!, low: micros[0]!, high: micros[TIMED_ROUNDS - 1]! };
+  return { median: median(micros), low: Math.min(...micros), high: Math.max(...micros) };
 }
 
 const first = await openCall(0);

@@ -104,12 +104,12 @@ export class MediaPipeline {
     // At equal rates resampling is a copy: the bot gets the playout stage's frame itself, one hop less per frame.
     const atBotRate = toBot instanceof PassThroughResampler ? played : played.pipe(resampleFrames(toBot));
     this.#subscription = atBotRate.subscribe({
-        next: (frame) => {
-          sideOutputs.callerAudio(frame);
-          audio.next(frame);
-        },
-        error: onError,
-      });
+      next: (frame) => {
+        sideOutputs.callerAudio(frame);
+        audio.next(frame);
+      },
+      error: onError,
+    });
   }
 
   /** The bot's outbound queue; undefined until {@link openOutbound}. */
