@@ -4,7 +4,7 @@ export const SlotState = {
   Empty: 0,
   /** A packet waiting to be released. */
   Buffered: 1,
-  /** A packet already handed out; kept so a second copy is recognised as a duplicate. */
+  /** A packet already handed out; its key is kept so a second copy is recognised as a duplicate. */
   Released: 2,
 } as const;
 
@@ -29,8 +29,9 @@ export interface OrderedPacket {
 }
 
 /**
- * One slot of the reorder ring. Its payload is a fixed view on the ring's slab, filled by copying,
- * so the parser can reuse its own buffer for the next message.
+ * A packet held by the reorder stage, from a pool sized to the most packets the call ever held at
+ * once. Its payload is its own buffer, filled by copying, so the parser can reuse its buffer for the
+ * next message.
  */
 export class BufferedPacket implements OrderedPacket {
   key = 0;
@@ -39,7 +40,6 @@ export class BufferedPacket implements OrderedPacket {
   timestamp = -1;
   arrivalMs = -0;
   length = 0;
-  state: SlotState = SlotState.Empty;
   payload: Uint8Array;
 
   constructor(payload: Uint8Array) {

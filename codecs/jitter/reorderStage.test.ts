@@ -166,6 +166,39 @@ describe('ReorderStage', () => {
     expect([...second.payload.subarray(0, second.length)]).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('holds payload buffers for the most packets it held at once, not for the whole ring', () => {
+    const f = feeder({ capacity: 32 });
+    for (let seq = 1; seq <= 100; seq++) {
+      f.push(seq);
+      f.drain();
+    }
+    expect(f.stage.pooledPackets).toBe(4);
+    // A gap holds five packets back; once it fills, all six go and the pool is reused after.
+    for (let seq = 102; seq <= 106; seq++) f.push(seq);
+    f.push(101);
+    expect(f.drain()).toEqual([101, 102, 103, 104, 105, 106]);
+    expect(f.stage.pooledPackets).toBe(8);
+    for (let seq = 107; seq <= 200; seq++) {
+      f.push(seq);
+      expect(f.drain()).toEqual([seq]);
+    }
+    f.stage.clear();
+    for (let seq = 1; seq <= 6; seq++) f.push(seq);
+    expect(f.stage.pooledPackets).toBe(8);
+  });
+
+  it('keeps a released packet readable until the next push, and duplicates of it recognised after', () => {
+    const f = feeder();
+    f.push(1, [0x11, 0x22]);
+    const released = f.stage.release();
+    expect(f.stage.peek(1)).toBeUndefined();
+    expect([released.sequenceNumber, ...released.payload.subarray(0, released.length)]).toEqual([1, 0x11, 0x22]);
+    expect(f.push(1, [0x11, 0x22])).toBe('duplicate');
+    f.push(2, [0x33]);
+    const next = f.stage.release();
+    expect([next.sequenceNumber, ...next.payload.subarray(0, next.length)]).toEqual([2, 0x33]);
+  });
+
   it('places packets without the stream key in arrival order and counts them', () => {
     const f = feeder();
     f.push(7);

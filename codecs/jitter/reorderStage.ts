@@ -7,7 +7,7 @@ import { DEFAULT_TIMESTAMP_STEP, PacketKeys } from './packetKeys.js';
 export interface ReorderOptions {
   /** Slots in the ring: how far ahead of the release position a packet can be held. Default 32 (640 ms of 20 ms frames). */
   readonly capacity?: number;
-  /** Payload bytes per slot to start with; the slab doubles when a larger payload arrives. Default 160 (20 ms of PCMU or PCMA). */
+  /** Payload bytes per packet buffer to start with; a buffer doubles when a larger payload arrives. Default 160 (20 ms of PCMU or PCMA). */
   readonly slotBytes?: number;
   /** A packet this many frames or more behind the release position is a restart of the counter, not a late frame (PJMEDIA: 100). */
   readonly restartBehind?: number;
@@ -23,8 +23,10 @@ export interface ReorderOptions {
 /** What {@link ReorderStage.push} did with a packet. */
 export type PushOutcome = 'accepted' | 'duplicate' | 'late' | 'reset';
 
-/** Slot size to start with: 20 ms of G.711, the smallest common frame; L16 grows it once, on its first packet. */
+/** Packet buffer size to start with: 20 ms of G.711, the smallest common frame; L16 grows each buffer once. */
 const DEFAULT_SLOT_BYTES = 160;
+/** Packets the pool grows by at a time. */
+const POOL_GROWTH = 4;
 /** Default ring size in frames. */
 export const DEFAULT_REORDER_CAPACITY = 32;
 /** PJMEDIA `jbuf.c`: fewer frames behind than this is late, more is a sequence restart. */
@@ -33,8 +35,11 @@ export const DEFAULT_RESTART_BEHIND = 100;
 export const DEFAULT_RESET_AHEAD = 3000;
 
 /**
- * Puts inbound media packets back in order. Each packet is copied into a slot of a preallocated
- * ring indexed by its key, so nothing is allocated per packet and the parser's buffer can be reused.
+ * Puts inbound media packets back in order. Each packet is copied into a buffer from a pool and
+ * placed in a ring indexed by its key, so the parser's buffer can be reused. The pool grows to the
+ * most packets the call ever held at once (a few on a steady stream, a ring's worth after a long
+ * stall) and is reused from then on, so nothing is allocated per packet in steady state and a call
+ * holds payload memory for what its network needed, not for the ring's capacity.
  *
  * @remarks
  * Adds no delay of its own: a consumer takes the head as soon as it is there ({@link release}, or
@@ -53,7 +58,13 @@ export class ReorderStage {
   readonly #restartBehind: number;
   readonly #resetAhead: number;
   readonly #keys: PacketKeys;
-  readonly #slots: BufferedPacket[] = [];
+  /** Per ring slot: the key last stored there, its {@link SlotState}, and the packet while buffered. */
+  readonly #slotKeys: Float64Array;
+  readonly #slotStates: Uint8Array;
+  readonly #slotPackets: (BufferedPacket | undefined)[];
+  /** Packet buffers not in the ring; a released packet joins them and stays readable until the next push. */
+  readonly #free: BufferedPacket[] = [];
+  #pooled = 0;
   #slotBytes: number;
   #hasOrigin = false;
   #releasedSinceOrigin = false;
@@ -74,15 +85,19 @@ export class ReorderStage {
     // A believed timestamp jump leaves room for the frames already buffered before it.
     this.#keys = new PacketKeys(options.timestampStep ?? DEFAULT_TIMESTAMP_STEP, Math.max(1, Math.floor(this.#capacity / 2)));
     this.#slotBytes = positiveInteger('slotBytes', options.slotBytes ?? DEFAULT_SLOT_BYTES);
-    const slab = new Uint8Array(this.#capacity * this.#slotBytes);
-    for (let i = 0; i < this.#capacity; i++) {
-      this.#slots.push(new BufferedPacket(slab.subarray(i * this.#slotBytes, (i + 1) * this.#slotBytes)));
-    }
+    this.#slotKeys = new Float64Array(this.#capacity);
+    this.#slotStates = new Uint8Array(this.#capacity);
+    this.#slotPackets = new Array<BufferedPacket | undefined>(this.#capacity).fill(undefined);
   }
 
   /** Slots in the ring. */
   get capacity(): number {
     return this.#capacity;
+  }
+
+  /** Packet buffers this stage has made: the most packets it has held at once, rounded up to a few. */
+  get pooledPackets(): number {
+    return this.#pooled;
   }
 
   /** Key of the next frame to release; meaningless before the first packet. */
@@ -137,8 +152,7 @@ export class ReorderStage {
     } else if (key - this.#next >= this.#capacity) {
       this.#makeRoom(key);
     }
-    const slot = this.#slotFor(key);
-    if (slot.state === SlotState.Buffered && slot.key === key) {
+    if (this.#bufferedAt(this.#slotFor(key), key)) {
       stats.duplicates++;
       return 'duplicate';
     }
@@ -153,7 +167,7 @@ export class ReorderStage {
   /** The buffered packet with `key`, if any. */
   peek(key: number): BufferedPacket | undefined {
     const slot = this.#slotFor(key);
-    return slot.state === SlotState.Buffered && slot.key === key ? slot : undefined;
+    return this.#bufferedAt(slot, key) ? this.#slotPackets[slot] : undefined;
   }
 
   /** The buffered packet with the lowest key, if any. */
@@ -161,24 +175,27 @@ export class ReorderStage {
     if (this.#buffered === 0) return undefined;
     for (let key = this.#next, end = this.#next + this.#capacity; key < end; key++) {
       const slot = this.#slotFor(key);
-      if (slot.state === SlotState.Buffered && slot.key === key) return slot;
+      if (this.#bufferedAt(slot, key)) return this.#slotPackets[slot];
     }
     return undefined;
   }
 
   /**
-   * Hands out the head and moves past it. The returned slot stays valid until a packet
-   * `capacity` keys later is pushed. Throws when the head has not arrived.
+   * Hands out the head and moves past it. The returned packet stays valid until the next
+   * {@link push}. Throws when the head has not arrived.
    */
   release(): BufferedPacket {
-    const slot = this.head();
-    if (slot === undefined) throw new Error('ReorderStage.release: the head has not arrived');
-    slot.state = SlotState.Released;
+    const slot = this.#slotFor(this.#next);
+    const packet = this.#bufferedAt(slot, this.#next) ? this.#slotPackets[slot] : undefined;
+    if (packet === undefined) throw new Error('ReorderStage.release: the head has not arrived');
+    this.#slotStates[slot] = SlotState.Released;
+    this.#slotPackets[slot] = undefined;
+    this.#free.push(packet);
     this.#buffered--;
     this.#next++;
     this.#releasedSinceOrigin = true;
     this.stats.released++;
-    return slot;
+    return packet;
   }
 
   /** Moves past `count` missing frames (none of them may be buffered), counting them as lost. */
@@ -231,7 +248,7 @@ export class ReorderStage {
 
   #lateOrDuplicate(key: number): PushOutcome {
     const slot = this.#slotFor(key);
-    if (slot.key === key && slot.state === SlotState.Released) {
+    if (this.#slotKeys[slot] === key && this.#slotStates[slot] === SlotState.Released) {
       this.stats.duplicates++;
       return 'duplicate';
     }
@@ -247,8 +264,8 @@ export class ReorderStage {
     let evicted = 0;
     for (let k = this.#next, end = this.#next + visited; k < end; k++) {
       const slot = this.#slotFor(k);
-      if (slot.state === SlotState.Buffered && slot.key === k) {
-        slot.state = SlotState.Empty;
+      if (this.#bufferedAt(slot, k)) {
+        this.#emptySlot(slot);
         evicted++;
       }
     }
@@ -261,50 +278,73 @@ export class ReorderStage {
 
   #store(packet: MediaPacket, key: number, arrivalMs: number, outcome: PushOutcome): PushOutcome {
     const length = packet.length < packet.payload.length ? packet.length : packet.payload.length;
-    if (length > this.#slotBytes) this.#growSlots(length);
     // Every buffered key lies in [next, next + capacity), so this slot is free or holds an old key.
     const slot = this.#slotFor(key);
+    if (this.#slotStates[slot] === SlotState.Buffered) this.#emptySlot(slot);
+    const stored = this.#free.pop() ?? this.#newPacket();
+    if (length > stored.payload.length) stored.payload = new Uint8Array(this.#grownSlotBytes(length));
     if (this.#sourceBuffer !== packet.payload || this.#sourceView.length !== length) {
       this.#sourceBuffer = packet.payload;
       this.#sourceView = packet.payload.subarray(0, length);
     }
-    slot.payload.set(this.#sourceView);
-    slot.length = length;
-    slot.key = key;
-    slot.sequenceNumber = packet.sequenceNumber;
-    slot.chunk = packet.chunk;
-    slot.timestamp = packet.timestamp;
-    slot.arrivalMs = arrivalMs;
-    slot.state = SlotState.Buffered;
+    stored.payload.set(this.#sourceView);
+    stored.length = length;
+    stored.key = key;
+    stored.sequenceNumber = packet.sequenceNumber;
+    stored.chunk = packet.chunk;
+    stored.timestamp = packet.timestamp;
+    stored.arrivalMs = arrivalMs;
+    this.#slotKeys[slot] = key;
+    this.#slotStates[slot] = SlotState.Buffered;
+    this.#slotPackets[slot] = stored;
     this.#buffered++;
     if (key < this.#highest) this.stats.reordered++;
     else this.#highest = key;
     return outcome;
   }
 
-  /** Rare: a payload larger than the slots. Doubles the slab (at least to fit) and keeps the contents. */
-  #growSlots(length: number): void {
-    let slotBytes = this.#slotBytes * 2;
+  /**
+   * Rare: a payload larger than a packet buffer (L16's first packets). Buffers from now on double
+   * until they fit it; a pooled buffer that is too small is replaced when it next meets one.
+   */
+  #grownSlotBytes(length: number): number {
+    let slotBytes = this.#slotBytes;
     while (slotBytes < length) slotBytes *= 2;
-    const slab = new Uint8Array(this.#capacity * slotBytes);
-    for (let i = 0; i < this.#capacity; i++) {
-      const slot = this.#slots[i]!;
-      const payload = slab.subarray(i * slotBytes, (i + 1) * slotBytes);
-      payload.set(slot.payload);
-      slot.payload = payload;
-    }
     this.#slotBytes = slotBytes;
+    return slotBytes;
+  }
+
+  /** Grows the pool by a few packets whose payloads share one buffer (one ArrayBuffer object, not one each). */
+  #newPacket(): BufferedPacket {
+    const slotBytes = this.#slotBytes;
+    const shared = new Uint8Array(POOL_GROWTH * slotBytes);
+    for (let i = 1; i < POOL_GROWTH; i++) this.#free.push(new BufferedPacket(shared.subarray(i * slotBytes, (i + 1) * slotBytes)));
+    this.#pooled += POOL_GROWTH;
+    return new BufferedPacket(shared.subarray(0, slotBytes));
+  }
+
+  /** Whether ring slot `slot` holds packet `key`, not yet released. */
+  #bufferedAt(slot: number, key: number): boolean {
+    return this.#slotStates[slot] === SlotState.Buffered && this.#slotKeys[slot] === key;
+  }
+
+  /** Returns the packet in ring slot `slot` to the pool. */
+  #emptySlot(slot: number): void {
+    const packet = this.#slotPackets[slot];
+    if (packet !== undefined) this.#free.push(packet);
+    this.#slotPackets[slot] = undefined;
+    this.#slotStates[slot] = SlotState.Empty;
   }
 
   #emptySlots(): void {
-    for (const slot of this.#slots) slot.state = SlotState.Empty;
+    for (let slot = 0; slot < this.#capacity; slot++) this.#emptySlot(slot);
     this.#buffered = 0;
   }
 
-  #slotFor(key: number): BufferedPacket {
+  /** Ring index of `key`. */
+  #slotFor(key: number): number {
     const capacity = this.#capacity;
-    const index = ((key % capacity) + capacity) % capacity;
-    return this.#slots[index]!;
+    return ((key % capacity) + capacity) % capacity;
   }
 }
 

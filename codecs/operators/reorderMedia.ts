@@ -11,7 +11,7 @@ export const DEFAULT_REORDER_WAIT_MS = 60;
  * Puts inbound media packets in order through a {@link ReorderStage}: packets that arrive in order
  * go straight through; after a gap, later packets are held until the missing one arrives or the
  * earliest held one has waited `maxWaitMs` (checked at each arrival). Emitted packets are the
- * stage's slots: valid until the stage has taken `capacity` more packets.
+ * stage's packets: valid until the stage takes the next packet.
  */
 export function reorderMedia(
   stage: ReorderStage,
