@@ -104,6 +104,22 @@ describe('report builders', () => {
     expect(markdownSummary(data)).not.toContain('Engine CPU profile');
   });
 
+  it('reports the RSS each added call costs between the fewest and the most calls of a profile', () => {
+    const data = report();
+    const fewer = data.runs[0]!;
+    const withRss = (calls: number, rssMB: number, baselineMB: number) => ({
+      label: `clean, ${calls} calls`,
+      callwire: { ...fewer.callwire, metrics: { ...fewer.callwire.metrics, calls, rssMB } },
+      baseline: { ...fewer.baseline!, calls, rssMB: baselineMB },
+      ratios: fewer.ratios,
+    });
+    // 250 → 1,000 calls: 45 MB more is 61.4 KB per added call; the bare echo's 15 MB is 20.5 KB.
+    const runs = [withRss(1000, 145, 40), withRss(250, 100, 25)];
+    const text = markdownSummary({ ...data, runs });
+    expect(text).toContain('| RSS ≤ 60 KB per added call (clean, 250 → 1000 calls) | 61 KB (bare echo 20 KB) | missed |');
+    expect(markdownSummary(data)).not.toContain('per added call');
+  });
+
   it('carries the generator’s figures into the generator table', () => {
     const run = syntheticMeasurement('callwire', 1000, 100, 12);
     const metrics = runMetrics({ ...run, generator: syntheticGenerator({ cpuPercent: 42, mediaSent: 1234 }) });

@@ -1,7 +1,7 @@
 /** The report's tables as plain rows of text, rendered by both the Markdown and the HTML builders. */
 import type { CpuProfileSummary } from '../load/cpuProfile.js';
 import type { RunMetrics } from '../load/runMetrics.js';
-import type { BenchReport, FindMaxRecord } from './reportModel.js';
+import type { BenchReport, FindMaxRecord, RunRecord } from './reportModel.js';
 
 /** A table: a title, column headers, rows of cells; `emphasis` rows are ratios or verdicts. */
 export interface ReportTable {
@@ -186,7 +186,54 @@ export function targetsTable(report: BenchReport): ReportTable {
     const rss = run.callwire.metrics.rssPerCallKB;
     rows.push([`RSS ≤ ${TARGET_RSS_PER_CALL_KB} KB per call (${run.label})`, `${num(rss, 0)} KB`, rss <= TARGET_RSS_PER_CALL_KB ? 'met' : 'missed']);
   }
+  for (const added of rssPerAddedCall(report.runs)) {
+    rows.push([
+      `RSS ≤ ${TARGET_RSS_PER_CALL_KB} KB per added call (${added.profile}, ${added.fewer} → ${added.more} calls)`,
+      added.baselineKB === null ? `${num(added.callwireKB, 0)} KB` : `${num(added.callwireKB, 0)} KB (bare echo ${num(added.baselineKB, 0)} KB)`,
+      added.callwireKB <= TARGET_RSS_PER_CALL_KB ? 'met' : 'missed',
+    ]);
+  }
   return { title: 'Goals', headers: ['goal', 'measured', 'verdict'], rows, emphasis: [] };
+}
+
+/** RSS that each call beyond the fewest adds, between the fewest and the most calls run on one profile. */
+interface AddedCallRss {
+  readonly profile: string;
+  readonly fewer: number;
+  readonly more: number;
+  readonly callwireKB: number;
+  readonly baselineKB: number | null;
+}
+
+/**
+ * What each added call costs in RSS, from the end-of-window RSS of the smallest and the largest run
+ * of a profile: unlike RSS per call (over the idle engine), it leaves out what the first calls cost
+ * once (compiled code, the heap's first growth), which a small run spreads over few calls.
+ */
+export function rssPerAddedCall(runs: readonly RunRecord[]): AddedCallRss[] {
+  const byProfile = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    const list = byProfile.get(run.callwire.metrics.profile) ?? [];
+    list.push(run);
+    byProfile.set(run.callwire.metrics.profile, list);
+  }
+  const result: AddedCallRss[] = [];
+  for (const [profile, list] of byProfile) {
+    const sorted = [...list].sort((a, b) => a.callwire.metrics.calls - b.callwire.metrics.calls);
+    const fewest = sorted[0]!;
+    const most = sorted.at(-1)!;
+    const added = most.callwire.metrics.calls - fewest.callwire.metrics.calls;
+    if (added <= 0) continue;
+    const perAdded = (more: RunMetrics, fewer: RunMetrics): number => ((more.rssMB - fewer.rssMB) * 1024) / added;
+    result.push({
+      profile,
+      fewer: fewest.callwire.metrics.calls,
+      more: most.callwire.metrics.calls,
+      callwireKB: perAdded(most.callwire.metrics, fewest.callwire.metrics),
+      baselineKB: most.baseline !== null && fewest.baseline !== null ? perAdded(most.baseline, fewest.baseline) : null,
+    });
+  }
+  return result;
 }
 
 function percent(share: number): string {
