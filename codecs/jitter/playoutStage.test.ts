@@ -402,6 +402,38 @@ describe('PlayoutStage: undecodable packets', () => {
   });
 });
 
+describe('PlayoutStage: a backlog drains to the target, not to the edge of the band', () => {
+  // Continuous speech (no quiet frame to drop) and a fixed 60 ms target, so only shortening speech
+  // can take a 300 ms stall's backlog away.
+  const payloads = pcmuStream(3000, () => true);
+  const stallEnd = 3 + 1540 * 20;
+  const trace = packetTrace(payloads, { startMs: 3, delayMs: (i) => (i >= 1525 && i < 1540 ? stallEnd - (3 + i * 20) : 0) });
+  const fixedTarget = { minTargetMs: 60, maxTargetMs: 60, initialTargetMs: 60, overflowMs: 400 };
+  /** Median delay from arrival to playout of the packets with sequence numbers in [from, to). */
+  const medianDelay = (run: ReturnType<typeof simulate>, from: number, to: number): number => {
+    const delays: number[] = [];
+    for (const frame of run.frames) {
+      frame.played.forEach((sequence, k) => {
+        if (sequence >= from && sequence < to) delays.push(frame.tickMs + frame.playedOffsetsMs[k]! - trace[sequence - 1]!.arrivalMs);
+      });
+    }
+    return delays.sort((a, b) => a - b)[delays.length >> 1]!;
+  };
+
+  it('goes on shortening speech once started until the delay is within accelerateDownToMs of the target', () => {
+    const drained = simulate(trace, { playout: fixedTarget });
+    const toBandEdge = simulate(trace, { playout: { ...fixedTarget, timeStretch: { accelerateDownToMs: 20 } } });
+    const before = medianDelay(drained, 1300, 1500);
+    expect(medianDelay(toBandEdge, 1300, 1500)).toBe(before);
+    // Two seconds after the burst: back where it was, against a frame's worth above it before.
+    expect(medianDelay(drained, 1700, 1800)).toBeLessThanOrEqual(before + 5);
+    expect(medianDelay(toBandEdge, 1700, 1800)).toBeGreaterThanOrEqual(before + 10);
+    // The stall itself is concealed alike; nothing else is lost on the way down.
+    expect(drained.stats.concealedFrames).toBe(toBandEdge.stats.concealedFrames);
+    for (const run of [drained, toBandEdge]) expect(run.stats.late + run.stats.lost + run.stats.overflowDropped).toBe(0);
+  });
+});
+
 describe('PlayoutStage: time-stretching at 48 kHz', () => {
   it('drains a stall backlog mid-speech with whole 960-sample frames and no jump', () => {
     const rate = 48_000;

@@ -45,12 +45,19 @@ export interface PlayoutOptions {
    * shortened one pitch period per tick (`accelerateAboveMs`), and fall short of it before speech is
    * lengthened one pitch period per tick (`expandBelowMs`); how alike two neighbouring pitch periods
    * must be (`minCorrelation`). `false` turns it off: only quiet frames are then dropped or
-   * inserted, as before. Defaults: 20, 20 and 0.9.
+   * inserted, as before. Defaults: 20, 20 and 0.9; once started, shortening goes on down to
+   * `accelerateDownToMs` above the target (default 5).
    */
   readonly timeStretch?:
     | false
     | {
         readonly accelerateAboveMs?: number;
+        /**
+         * Once shortening has started, it goes on until the delay is at most this far above the target
+         * (at most `accelerateAboveMs`), so a backlog drains to the target rather than to the edge of
+         * the band and a stall leaves no frame of delay behind. Default 5.
+         */
+        readonly accelerateDownToMs?: number;
         readonly expandBelowMs?: number;
         readonly minCorrelation?: number;
         /** Pitch periods repeated per tick while the buffer drains (see {@link PlayoutStage}); 0 turns it off. Default 3. */
@@ -88,9 +95,10 @@ export interface PlayoutOptions {
  * - The delay is kept between the target minus one frame and the target plus one frame. In a quiet
  *   stretch it is corrected by dropping a quiet frame or inserting a silent one (and by cutting any
  *   audio left over from stretching): this corrects clock drift in both directions and follows
- *   target changes. Mid-speech, {@link TimeStretch} removes one pitch period per tick while the
- *   delay is `accelerateAboveMs` above the target (NetEq's accelerate: a backlog after a stall
- *   drains during speech), and repeats one while it is `expandBelowMs` below it (preemptive expand:
+ *   target changes. Mid-speech, {@link TimeStretch} removes one pitch period per tick once the
+ *   delay is `accelerateAboveMs` above the target and until it is down to `accelerateDownToMs`
+ *   above it (NetEq's accelerate: a backlog after a stall drains during speech, all the way back),
+ *   and repeats one while it is `expandBelowMs` below it (preemptive expand:
  *   the delay grows to the target without concealment); it leaves speech alone when the pitch
  *   periods do not match well enough. While the buffer drains (the next packet is already later
  *   than the usual jitter: a stall or a spike has begun), it repeats up to `drainPeriods` periods
@@ -131,6 +139,10 @@ export class PlayoutStage {
   readonly #stretch: TimeStretch | undefined;
   /** Level (delay beyond the due point, ms) from which speech is shortened; from `accelerateAboveMs`. */
   readonly #accelerateLevelMs: number;
+  /** Level down to which shortening goes on once started; from `accelerateDownToMs`. */
+  readonly #accelerateStopLevelMs: number;
+  /** Speech is being shortened: the delay went above {@link #accelerateLevelMs} and is not yet down to {@link #accelerateStopLevelMs}. */
+  #accelerating = false;
   /** Level below which speech is lengthened; from `expandBelowMs`. */
   readonly #expandLevelMs: number;
   /** Pitch periods repeated per tick while the buffer drains, and the correlation they need. */
@@ -190,6 +202,7 @@ export class PlayoutStage {
     this.#stretch =
       options.timeStretch === false ? undefined : new TimeStretch(decoder.sampleRate, { quietDbfs: options.silenceDbfs ?? -45, minCorrelation: this.#expandMinCorrelation });
     this.#accelerateLevelMs = frameMs + (stretchOptions?.accelerateAboveMs ?? 20);
+    this.#accelerateStopLevelMs = Math.min(this.#accelerateLevelMs, frameMs + (stretchOptions?.accelerateDownToMs ?? 5));
     this.#expandLevelMs = frameMs - (stretchOptions?.expandBelowMs ?? 20);
     this.#drainPeriods = stretchOptions?.drainPeriods ?? 3;
     this.#drainMinCorrelation = stretchOptions?.drainMinCorrelation ?? 0.6;
@@ -223,6 +236,7 @@ export class PlayoutStage {
     if (outcome === 'reset') {
       this.#estimator.rebase();
       this.#started = false;
+      this.#accelerating = false;
       this.#newestMediaMs = Number.NEGATIVE_INFINITY;
     }
     const mediaMs = this.reorder.lastKey * this.frameMs;
@@ -289,12 +303,14 @@ export class PlayoutStage {
         this.stats.driftInserted++;
       } else if (delay >= this.#overflowDelayMs) {
         this.#catchUp(head, delay, nowMs);
-      } else if (heardLevel >= 2 * frameMs && this.#lastOutputQuiet()) {
+      } else if ((heardLevel >= 2 * frameMs || (this.#accelerating && heardLevel > frameMs + frameMs / 2)) && this.#lastOutputQuiet()) {
+        // Draining a backlog, a quiet frame goes whenever that leaves the delay nearer the target.
         this.#playOrDropQuiet(head, nowMs);
       } else {
         this.#play(head, nowMs);
         if (leftover > 0 && this.#cutQuietLeftover(leftover)) return;
-        if (heardLevel >= this.#accelerateLevelMs) this.#accelerate(nowMs);
+        this.#accelerating = heardLevel >= this.#accelerateLevelMs || (this.#accelerating && heardLevel >= this.#accelerateStopLevelMs);
+        if (this.#accelerating) this.#accelerate(nowMs);
         else if (level < this.#expandLevelMs) this.#expand();
         else if (this.#draining(nowMs)) for (let i = 0; i < this.#drainPeriods && this.#expand(this.#drainMinCorrelation); i++);
       }
