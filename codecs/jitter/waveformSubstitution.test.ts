@@ -10,6 +10,38 @@ function maxAbsDifference(a: Int16Array, b: Int16Array): number {
 }
 
 describe('WaveformSubstitution', () => {
+  it('conceals each call as if alone while calls take turns with the shared scratch', () => {
+    const makeCall = (scale: number) => {
+      const plc = new WaveformSubstitution(8000);
+      for (let frame = 0; frame < 3; frame++) plc.remember(voicedPcm(frame).map((x) => Math.round(x * scale)), FRAME_SAMPLES);
+      return plc;
+    };
+    /** Five concealed frames and a merge back into real audio, one step per call to `step`. */
+    const steps = (plc: WaveformSubstitution, scale: number) => {
+      const frames: Int16Array[] = [];
+      return (index: number) => {
+        const out = new Int16Array(FRAME_SAMPLES);
+        if (index < 5) plc.conceal(out, FRAME_SAMPLES);
+        else {
+          out.set(voicedPcm(8).map((x) => Math.round(x * scale)));
+          plc.merge(out, FRAME_SAMPLES);
+        }
+        frames.push(out);
+        return frames;
+      };
+    };
+    const alone = [1, 0.3].map((scale) => {
+      const step = steps(makeCall(scale), scale);
+      let frames: Int16Array[] = [];
+      for (let i = 0; i < 6; i++) frames = step(i);
+      return frames;
+    });
+    const [first, second] = [steps(makeCall(1), 1), steps(makeCall(0.3), 0.3)];
+    let together: Int16Array[][] = [[], []];
+    for (let i = 0; i < 6; i++) together = [first(i), second(i)];
+    expect(together).toEqual(alone);
+  });
+
   it('repeats the last pitch period exactly (a 1 kHz toy stream, period 5)', () => {
     // At 1000 Hz: lags 3..15, 20-sample window, 50-sample history.
     const plc = new WaveformSubstitution(1000);

@@ -35,14 +35,20 @@ const CORRELATION_SHIFT = 4;
  * smoothly. The first concealed frame keeps full level; the next `fadeFrames - 1` fall linearly to
  * zero. Works in place on caller-owned buffers and allocates nothing after construction (the gain
  * table is rebuilt only if the frame size changes).
+ *
+ * A call keeps only its ring of recent audio. The time-ordered copy and the repeated pattern are
+ * scratch shared by every call of the same sample rate, rebuilt from the call's ring on each
+ * concealed or merged frame: calls conceal one at a time (synchronously), and the ring does not
+ * change during a loss, so the rebuilt pattern is the one the loss started with.
  */
 export class WaveformSubstitution {
   /** The last audio played, written as a ring so remembering a frame moves nothing else. */
   readonly #ring: Int16Array;
   /** Where the next remembered sample goes in {@link #ring}. */
   #ringEnd = 0;
-  /** {@link #ring} in time order, rebuilt when a loss starts; what the pitch search and the pattern read. */
+  /** {@link #ring} in time order, rebuilt on each use; what the pitch search and the pattern read. Shared. */
   readonly #history: Int16Array;
+  /** The repeated audio, rebuilt from {@link #history} on each use. Shared. */
   readonly #pattern: Int16Array;
   readonly #minLag: number;
   readonly #maxLag: number;
@@ -73,9 +79,11 @@ export class WaveformSubstitution {
     this.#maxLag = Math.round(sampleRate * MAX_PITCH_S);
     this.#window = Math.round(sampleRate * WINDOW_S);
     this.#mergeLength = Math.round(sampleRate * MERGE_S);
-    this.#history = new Int16Array(Math.round(sampleRate * HISTORY_S));
-    this.#ring = new Int16Array(this.#history.length);
-    this.#pattern = new Int16Array(this.#history.length);
+    const size = Math.round(sampleRate * HISTORY_S);
+    this.#ring = new Int16Array(size);
+    const scratch = sharedScratch(size);
+    this.#history = scratch.history;
+    this.#pattern = scratch.pattern;
     this.#endGains = Int32Array.from({ length: fadeFrames }, (_, n) => Math.round(ONE * fadeGain(n, 1, fadeFrames)));
     this.#mergeWeights = Int32Array.from({ length: this.#mergeLength }, (_, i) => Math.round((ONE * (i + 1)) / (this.#mergeLength + 1)));
   }
@@ -110,8 +118,8 @@ export class WaveformSubstitution {
 
   /** Writes the next concealed frame of `count` samples into `out`. */
   conceal(out: Int16Array, count: number): void {
+    this.#linearizeHistory();
     if (this.#lossIndex < 0) {
-      this.#linearizeHistory();
       this.#period = this.#findPeriod();
       this.#buildPattern(this.#period);
       this.#position = 0;
@@ -125,6 +133,8 @@ export class WaveformSubstitution {
         this.#buildPattern(wanted);
         // Keep reading the same history sample: the pattern grew at its front.
         this.#position += grownBy;
+      } else {
+        this.#buildPattern(this.#patternLength);
       }
     }
     const n = count < out.length ? count : out.length;
@@ -153,12 +163,14 @@ export class WaveformSubstitution {
    */
   merge(out: Int16Array, count: number): void {
     let gain = this.#endGain;
+    this.#linearizeHistory();
     if (this.#lossIndex < 0) {
-      this.#linearizeHistory();
       this.#period = this.#findPeriod();
       this.#buildPattern(this.#period);
       this.#position = 0;
       gain = ONE;
+    } else {
+      this.#buildPattern(this.#patternLength);
     }
     const n = Math.min(this.#mergeLength, count, out.length);
     const weights = this.#mergeWeights;
@@ -264,6 +276,19 @@ function fadeGain(frame: number, at: number, fadeFrames: number): number {
   if (frame === 0) return 1;
   const gain = 1 - (frame - 1 + at) / (fadeFrames - 1);
   return gain > 0 ? gain : 0;
+}
+
+/** The time-ordered history and the pattern, by history length (one per sample rate in use), shared by every call. */
+const scratches = new Map<number, { readonly history: Int16Array; readonly pattern: Int16Array }>();
+
+/** The shared scratch for a history of `size` samples. */
+function sharedScratch(size: number): { readonly history: Int16Array; readonly pattern: Int16Array } {
+  let scratch = scratches.get(size);
+  if (scratch === undefined) {
+    scratch = { history: new Int16Array(size), pattern: new Int16Array(size) };
+    scratches.set(size, scratch);
+  }
+  return scratch;
 }
 
 /** Gain tables by fade length and frame size: read-only, so every call with the same shape shares one. */
