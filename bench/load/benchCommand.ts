@@ -83,6 +83,7 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
     notes.push(`the machine was busy when the bench started (1-minute load average ${loadAtStart.toFixed(1)} on ${availableParallelism()} cores): other processes compete with the pinned engine and generator, so every figure is pessimistic`);
   }
   if (options.url !== null) notes.push(`engine at ${options.url} was started elsewhere: it is not pinned by the bench, and its idle RSS is whatever it had before the run`);
+  if (options.engineNodeOptions.length > 0) notes.push(`the engine ran with node flags ${options.engineNodeOptions.join(' ')}; the bare echo without`);
 
   const largest = options.findMax ? options.maxCalls : Math.max(...options.callCounts);
   const engineConfig = options.url === null ? await writeBenchEngineConfig(largest) : undefined;
@@ -94,6 +95,7 @@ async function runBench(options: BenchOptions, argv: readonly string[], progress
     external: options.url === null ? null : externalEndpoints(options.url, serviceHost),
     serviceHost,
     ...(options.cpuProfile ? { cpuProfileDir: join(options.outDir, 'profiles') } : {}),
+    ...(options.engineNodeOptions.length > 0 ? { engineNodeOptions: options.engineNodeOptions } : {}),
     onProgress: (update) => progress.update(update),
   };
   const interrupt = (): void => {

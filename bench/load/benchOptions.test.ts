@@ -30,6 +30,18 @@ describe('parseBenchArgs', () => {
     }
   });
 
+  it('passes node flags to the engine it starts, and only flags', () => {
+    expect(parseBenchArgs(['--engine-node-options=--max-semi-space-size=4  --no-opt'], cwd, now)).toMatchObject({
+      kind: 'options',
+      options: { engineNodeOptions: ['--max-semi-space-size=4', '--no-opt'] },
+    });
+    expect(parseBenchArgs([], cwd, now)).toMatchObject({ options: { engineNodeOptions: [] } });
+    for (const bad of ['max-semi-space-size=4', '--require=./x.js; rm -rf /', '-e']) {
+      expect(parseBenchArgs([`--engine-node-options=${bad}`], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('--engine-node-options takes node flags') });
+    }
+    expect(parseBenchArgs(['--engine-node-options=--no-opt', '--url', 'ws://127.0.0.1:9000'], cwd)).toMatchObject({ kind: 'error', message: expect.stringContaining('cannot be combined with --url') });
+  });
+
   it('refuses bad values, unknown profiles and fixtures, and any host but this machine', () => {
     expect(parseBenchArgs(['--calls', '0'], cwd).kind).toBe('error');
     expect(parseBenchArgs(['--profile', 'moon'], cwd).kind).toBe('error');

@@ -9,7 +9,8 @@ import { isImpairmentProfileName } from '../impair/index.js';
 export const BENCH_USAGE = `Usage:
   callwire bench [--calls N[,N…]] [--ramp S] [--duration S] [--profile NAME[,NAME…]] [--seed N]
                  [--fixtures A,B] [--url URL] [--find-max [--max-time S] [--max-calls N]]
-                 [--workers N[,N…]] [--cpu-profile] [--out DIR] [--no-baseline] [--json]
+                 [--workers N[,N…]] [--cpu-profile] [--engine-node-options="FLAGS"]
+                 [--out DIR] [--no-baseline] [--json]
 
 bench   Loads the engine like Telnyx would: N concurrent calls over real WebSockets on
         127.0.0.1, each streaming a recorded call (20 ms media frames, DTMF, stop) to the echo
@@ -42,6 +43,10 @@ bench   Loads the engine like Telnyx would: N concurrent calls over real WebSock
                     share of garbage collection; the .cpuprofile files are kept in --out/profiles
                     (open them in Chrome DevTools). The profiler costs CPU itself (up to a
                     fifth more near saturation): profile in a run of its own
+  --engine-node-options="FLAGS"
+                    node flags for the engine the bench starts, space-separated, e.g.
+                    --engine-node-options=--max-semi-space-size=4 (with the =, since the
+                    flags start with --; not with --url)
   --out DIR         where report.html, summary.md and results.json go
                     (default bench/results/<timestamp>/)
   --no-baseline     skip the bare WebSocket echo baseline
@@ -71,6 +76,8 @@ export interface BenchOptions {
   readonly workers: readonly number[];
   /** Profile the engine in each run (`node --cpu-prof`). */
   readonly cpuProfile: boolean;
+  /** Node flags for the engine the bench starts (`--engine-node-options`), before the script. */
+  readonly engineNodeOptions: readonly string[];
   readonly outDir: string;
   readonly baseline: boolean;
   readonly json: boolean;
@@ -134,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
         'max-calls': { type: 'string' },
         workers: { type: 'string' },
         'cpu-profile': { type: 'boolean', default: false },
+        'engine-node-options': { type: 'string' },
         out: { type: 'string' },
         'no-baseline': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -173,6 +181,12 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
     // The profiler's own cost would move --find-max's verdicts; a running or clustered engine is not one process the bench starts.
     return { kind: 'error', message: '--cpu-profile profiles the one engine process the bench starts: it cannot be combined with --url, --find-max or --workers above 1' };
   }
+
+  const engineNodeOptions = (values['engine-node-options'] ?? '').split(' ').filter((word) => word !== '');
+  if (engineNodeOptions.some((flag) => !/^--[a-z][a-z0-9-]*(=[\w.,:/-]+)?$/.test(flag))) {
+    return { kind: 'error', message: `--engine-node-options takes node flags such as "--max-semi-space-size=4", got "${values['engine-node-options']}"` };
+  }
+  if (engineNodeOptions.length > 0 && values.url !== undefined) return { kind: 'error', message: '--engine-node-options applies to the engine the bench starts: it cannot be combined with --url' };
 
   const profiles = (values.profile ?? 'clean').split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = profiles.filter((name) => !isImpairmentProfileName(name));
@@ -216,6 +230,7 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
       maxCalls: numbers.maxCalls as number,
       workers,
       cpuProfile: values['cpu-profile'],
+      engineNodeOptions,
       outDir: resolve(cwd, values.out ?? `bench/results/${timestampFolder(now)}`),
       baseline: !values['no-baseline'],
       json: values.json,

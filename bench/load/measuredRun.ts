@@ -77,6 +77,8 @@ export interface RunContext {
   readonly engineWorkers?: number;
   /** Folder for the engine's CPU profiles (`node --cpu-prof`), one subfolder per run; none: not profiled. */
   readonly cpuProfileDir?: string;
+  /** Node flags for the engine the bench starts (`--engine-node-options`). */
+  readonly engineNodeOptions?: readonly string[];
   readonly onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -99,7 +101,7 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
   } else {
     const port = await freePort();
     if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
-    const nodeOptions = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    const nodeOptions = [...(context.engineNodeOptions ?? []), ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])];
     handle = spec.target === 'callwire' ? spawnEngine(port, context.serverCore, context.engineConfig, undefined, context.engineWorkers, nodeOptions) : spawnBaseline(port, context.serverCore);
     streamUrl =
       spec.target === 'callwire'
