@@ -210,18 +210,21 @@ interface AddedCallRss {
  * of a profile: unlike RSS per call (over the idle engine), it leaves out what the first calls cost
  * once (compiled code, the heap's first growth), which a small run spreads over few calls.
  */
-export function rssPerAddedCall(runs: readonly RunRecord[]): AddedCallRss[] {
-  const byProfile = new Map<string, RunRecord[]>();
+function rssPerAddedCall(runs: readonly RunRecord[]): AddedCallRss[] {
+  // Only the ends matter: the run with the fewest calls of each profile and the one with the most.
+  const ends = new Map<string, { fewest: RunRecord; most: RunRecord }>();
   for (const run of runs) {
-    const list = byProfile.get(run.callwire.metrics.profile) ?? [];
-    list.push(run);
-    byProfile.set(run.callwire.metrics.profile, list);
+    const { profile, calls } = run.callwire.metrics;
+    const seen = ends.get(profile);
+    if (seen === undefined) {
+      ends.set(profile, { fewest: run, most: run });
+      continue;
+    }
+    if (calls < seen.fewest.callwire.metrics.calls) seen.fewest = run;
+    if (calls >= seen.most.callwire.metrics.calls) seen.most = run;
   }
   const result: AddedCallRss[] = [];
-  for (const [profile, list] of byProfile) {
-    const sorted = [...list].sort((a, b) => a.callwire.metrics.calls - b.callwire.metrics.calls);
-    const fewest = sorted[0]!;
-    const most = sorted.at(-1)!;
+  for (const [profile, { fewest, most }] of ends) {
     const added = most.callwire.metrics.calls - fewest.callwire.metrics.calls;
     if (added <= 0) continue;
     const perAdded = (more: RunMetrics, fewer: RunMetrics): number => ((more.rssMB - fewer.rssMB) * 1024) / added;
