@@ -78,7 +78,28 @@ describe('ForgettingHistogram', () => {
     expect(samples).toBeLessThan(30);
   });
 
+  it('with a prior, counts samples not yet seen as jitter-free: one outlier early stays out of the quantile, a recurring one does not', () => {
+    const withPrior = new ForgettingHistogram(100, 2, 0.983, 0.95, 20);
+    const without = new ForgettingHistogram(100, 2, 0.983, 0.95);
+    expect(withPrior.isEmpty()).toBe(true);
+    expect(withPrior.quantileValue()).toBe(0);
+    for (const histogram of [withPrior, without]) {
+      for (let i = 0; i < 4; i++) histogram.add(2);
+      histogram.add(30);
+    }
+    expect(withPrior.isEmpty()).toBe(false);
+    expect(without.quantileValue()).toBe(30);
+    expect(withPrior.quantileValue()).toBe(2);
+    withPrior.add(30);
+    expect(withPrior.quantileValue()).toBe(30);
+    withPrior.clear();
+    expect(withPrior.isEmpty()).toBe(true);
+    withPrior.add(30);
+    expect(withPrior.quantileValue()).toBe(0);
+  });
+
   it('rejects a bad shape', () => {
+    expect(() => new ForgettingHistogram(4, 2, 0.9, 0.95, -1)).toThrow(RangeError);
     expect(() => new ForgettingHistogram(0, 2, 0.9)).toThrow(RangeError);
     expect(() => new ForgettingHistogram(4, 2, 1.5)).toThrow(RangeError);
   });

@@ -7,6 +7,7 @@ import { dbfsToRms, scaledEnergy, scaledEnergyLimit } from './energy.js';
 import { JitterStats } from './jitterStats.js';
 import { hasLossRecovery } from './lossRecovery.js';
 import { DEFAULT_REORDER_CAPACITY, ReorderStage, type PushOutcome, type ReorderOptions } from './reorderStage.js';
+import { SpareCover } from './spareCover.js';
 import { SyncBuffer } from './syncBuffer.js';
 import { TargetDelay, type TargetDelayOptions } from './targetDelay.js';
 import { TimeStretch } from './timeStretch.js';
@@ -17,6 +18,8 @@ import { WaveformSubstitution } from './waveformSubstitution.js';
  * more than a pitch period (15 ms) of one packet, so twice that many is ample.
  */
 const MAX_PENDING_PACKETS = 8;
+/** What a shed frame must leave every packet of the window, and the head, to spare (ms). */
+const SHED_GUARD_MS = 2;
 
 /** Settings of a {@link PlayoutStage}; every duration in milliseconds. */
 export interface PlayoutOptions {
@@ -106,6 +109,13 @@ export interface PlayoutOptions {
  *   of it is concealed; if the gap ends early, the extra delay is shortened away as after a stall.
  *   Only a delay beyond `maxTargetMs + overflowMs` (a long stall) is cut mid-speech by whole
  *   frames, back down to `maxTargetMs`, as PJMEDIA's discard does when its buffer overflows.
+ * - A frame nobody needed is given back. One late packet, or a stall's backlog, can leave every
+ *   later packet waiting a whole tick more than before, inside the band above, for the rest of the
+ *   call. When every packet of the last two seconds ({@link SpareCover}) waited more than a frame,
+ *   nothing was concealed, and the head is more than a frame past its due point, one frame's worth
+ *   is shortened away (pitch periods mid-speech, a quiet frame in a pause), as PJMEDIA shrinks a
+ *   buffer whose level stayed high through a stable period. Not while recurring stalls hold a
+ *   margin: that delay is kept on purpose.
  * - A packet's added delay is counted from its arrival to when its first sample plays: the tick
  *   plus whatever audio was buffered ahead of it. A frame's `sequenceNumber` is that of the last
  *   packet whose audio starts in it, -1 when none does (stretched audio, concealment, silence).
@@ -143,6 +153,10 @@ export class PlayoutStage {
   readonly #accelerateStopLevelMs: number;
   /** Speech is being shortened: the delay went above {@link #accelerateLevelMs} and is not yet down to {@link #accelerateStopLevelMs}. */
   #accelerating = false;
+  /** Hindsight over the last seconds: whether every packet waited more than a frame. */
+  readonly #spare: SpareCover;
+  /** Samples still to shed of a frame the window showed nobody needed; 0 when not shedding. */
+  #shedSamples = 0;
   /** Level below which speech is lengthened; from `expandBelowMs`. */
   readonly #expandLevelMs: number;
   /** Pitch periods repeated per tick while the buffer drains, and the correlation they need. */
@@ -208,6 +222,7 @@ export class PlayoutStage {
     this.#drainMinCorrelation = stretchOptions?.drainMinCorrelation ?? 0.6;
     if (!Number.isInteger(this.#drainPeriods) || this.#drainPeriods < 0) throw new RangeError(`drainPeriods must be an integer ≥ 0, got ${this.#drainPeriods}`);
     this.#samplesPerMs = decoder.sampleRate / 1000;
+    this.#spare = new SpareCover(decoder.sampleRate);
     // Under a frame left over and two decoded (accelerating); pitch periods are only inserted into
     // the room left, so four frames always fit.
     this.#sync = new SyncBuffer(4 * this.frameSamples, this.frameSamples);
@@ -237,6 +252,8 @@ export class PlayoutStage {
       this.#estimator.rebase();
       this.#started = false;
       this.#accelerating = false;
+      this.#shedSamples = 0;
+      this.#spare.restart();
       this.#newestMediaMs = Number.NEGATIVE_INFINITY;
     }
     const mediaMs = this.reorder.lastKey * this.frameMs;
@@ -303,6 +320,8 @@ export class PlayoutStage {
         this.stats.driftInserted++;
       } else if (delay >= this.#overflowDelayMs) {
         this.#catchUp(head, delay, nowMs);
+      } else if (this.#shedSpare(level) && this.#lastOutputQuiet()) {
+        this.#playOrDropQuiet(head, nowMs);
       } else if ((heardLevel >= 2 * frameMs || (this.#accelerating && heardLevel > frameMs + frameMs / 2)) && this.#lastOutputQuiet()) {
         // Draining a backlog, a quiet frame goes whenever that leaves the delay nearer the target.
         this.#playOrDropQuiet(head, nowMs);
@@ -310,7 +329,7 @@ export class PlayoutStage {
         this.#play(head, nowMs);
         if (leftover > 0 && this.#cutQuietLeftover(leftover)) return;
         this.#accelerating = heardLevel >= this.#accelerateLevelMs || (this.#accelerating && heardLevel >= this.#accelerateStopLevelMs);
-        if (this.#accelerating) this.#accelerate(nowMs);
+        if (this.#accelerating || this.#shedSamples > 0) this.#accelerate(nowMs);
         else if (level < this.#expandLevelMs) this.#expand();
         else if (this.#draining(nowMs)) for (let i = 0; i < this.#drainPeriods && this.#expand(this.#drainMinCorrelation); i++);
       }
@@ -351,8 +370,30 @@ export class PlayoutStage {
     const removed = stretch.accelerate(sync.samples, 0, sync.length, sync.length - frameSamples);
     if (removed === 0) return;
     sync.length -= removed;
+    this.#shed(removed);
     this.#shiftStarts(removed, -removed);
     this.stats.acceleratedMs += removed / this.#samplesPerMs;
+  }
+
+  /**
+   * Whether a frame nobody needed is being given back: starts when every packet of the last seconds
+   * waited more than a frame (plus a guard) and the head's level leaves room to play a frame sooner
+   * without falling below the due point; stops once a frame's worth is shed or the level is used up.
+   */
+  #shedSpare(level: number): boolean {
+    const guardMs = SHED_GUARD_MS;
+    if (this.#shedSamples === 0 && level >= this.frameMs + guardMs && !this.#estimator.holdsStallMargin() && this.#spare.covers(this.frameMs + guardMs)) {
+      this.#shedSamples = this.frameSamples;
+      this.#spare.restart();
+    } else if (this.#shedSamples > 0 && level < guardMs) {
+      this.#shedSamples = 0;
+    }
+    return this.#shedSamples > 0;
+  }
+
+  /** Counts `samples` cut from the buffered audio against the frame being shed. */
+  #shed(samples: number): void {
+    if (this.#shedSamples > 0) this.#shedSamples = samples >= this.#shedSamples ? 0 : this.#shedSamples - samples;
   }
 
   /**
@@ -392,6 +433,7 @@ export class PlayoutStage {
     const sync = this.#sync;
     sync.samples.copyWithin(0, leftover, sync.length);
     sync.length -= leftover;
+    this.#shed(leftover);
     this.#shiftStarts(0, -leftover);
     this.stats.acceleratedMs += leftover / this.#samplesPerMs;
     return true;
@@ -435,6 +477,7 @@ export class PlayoutStage {
     for (let i = 0; i < count; i++) {
       delays.addDifference(nowMs + starts[i]! / this.#samplesPerMs, this.#tickArrivalsMs[i]!);
     }
+    this.#spare.tick(nowMs, starts, this.#tickArrivalsMs, count);
     this.#frame.sequenceNumber = count > 0 ? this.#tickSequences[count - 1]! : -1;
   }
 
@@ -466,6 +509,7 @@ export class PlayoutStage {
     const following = this.reorder.peek(head.key + 1);
     if (following !== undefined && scaledEnergy(this.#unit, this.frameSamples) <= this.#quietEnergy) {
       this.reorder.release();
+      this.#shed(this.frameSamples);
       this.stats.driftDropped++;
       this.#play(following, nowMs);
       return;
@@ -502,6 +546,7 @@ export class PlayoutStage {
 
   /** Adds a frame for a missing slot; `next` is the packet right after it, when buffered (for FEC). */
   #conceal(next: BufferedPacket | undefined): void {
+    this.#spare.missed();
     this.#concealRun++;
     if (this.#concealRun > this.#concealFrames) {
       this.#writeSilence();

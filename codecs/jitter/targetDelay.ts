@@ -80,7 +80,10 @@ const DRIFT_HORIZON_S = 2;
  * within `stallBudget`, and once they stop the margin fades. A single stall only raises the target
  * the usual way, and it falls back as above: an interval holding a delay peak (jitter of at least
  * `stallThresholdMs`) is left out of the quantile, so one stall early in a call, when the history
- * is short, does not hold the target up until the history has forgotten it.
+ * is short, does not hold the target up until the history has forgotten it. For the same reason
+ * the histogram starts with the weight of 1 / (1 − quantile) samples at zero jitter, the fewest a
+ * quantile needs (20 at 0.95): a single late packet in the first seconds stays under the quantile
+ * (it used to set the target for 4 to 8 s), two do not, and the prior fades like any sample.
  *
  * The baseline lags a relative delay that keeps rising (a sender clock slower than ours) by up to
  * the window length; {@link insertMarginMs} turns the measured slope into extra headroom so silence
@@ -124,7 +127,7 @@ export class TargetDelay {
     this.#options = resolved;
     this.#baseline = new SlidingMinimum(resolved.baselineWindowMs);
     const bucketMs = 2;
-    this.#histogram = new ForgettingHistogram(Math.ceil(maxTargetMs / bucketMs) + 1, bucketMs, resolved.forgetFactor, quantile);
+    this.#histogram = new ForgettingHistogram(Math.ceil(maxTargetMs / bucketMs) + 1, bucketMs, resolved.forgetFactor, quantile, quantile < 1 ? 1 / (1 - quantile) : 0);
     this.#stalls = new StallMargin({
       maxMarginMs: Math.max(0, maxTargetMs - frameMs),
       bucketMs,
@@ -174,6 +177,11 @@ export class TargetDelay {
     const step = (this.targetMs - floor) * this.#options.decayFraction;
     this.targetMs = Math.max(floor, this.targetMs - (step > 1 ? step : 1));
     this.#lastChangeMs = nowMs;
+  }
+
+  /** True while recurring delay peaks hold a margin under the target. */
+  holdsStallMargin(): boolean {
+    return this.#stalls.marginMs > 0;
   }
 
   /** Forgets the baseline (the media clock restarted); keeps the jitter history and the target. */
