@@ -89,7 +89,7 @@ describe('call machine', () => {
   it('streams after start and hands the bot the call info and custom parameters', () => {
     const { actor, recorder, stream } = startCall();
     stream();
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'talking' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'talking', media: 'watching' } });
     const call = recorder.context?.call;
     expect(call).toMatchObject({ callId: 'call-1', org: 'default', agent: 'test', callControlId: 'v3:cc-1', from: '+13125550100' });
     expect(call?.customParameters).toEqual({ customer: 'ada' });
@@ -117,10 +117,10 @@ describe('call machine', () => {
       port.mediaAt = clock.now();
       clock.advance(1_000);
     }
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'talking' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'talking', media: 'watching' } });
     // The last frame came at 59 s, so the call may idle until 89 s.
     clock.advance(28_999);
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'talking' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'talking', media: 'watching' } });
     clock.advance(1);
     expect(actor.getSnapshot().output).toEqual({ reason: 'media_timeout' });
     expect(recorder.stops).toEqual(['media_timeout']);
@@ -160,7 +160,7 @@ describe('call machine', () => {
     stream();
     port.drained = false;
     recorder.context!.hangup();
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'hangingUp' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'hangingUp', media: 'watching' } });
     clock.advance(200);
     expect(actor.getSnapshot().status).toBe('active');
     port.drained = true;

@@ -9,7 +9,7 @@ import { clip } from '../engine/logging/clip.js';
 import { hostBot } from './botHost.logic.js';
 import type { CallPort } from './callPort.js';
 import { transferProcedure } from './transfer.logic.js';
-import { drainWatch, mediaWatchdog } from './watchdogs.logic.js';
+import { drainWatch } from './watchdogs.logic.js';
 
 /** Per-agent time limits of a call, in milliseconds. */
 export interface CallTimeouts {
@@ -50,7 +50,6 @@ export type CallEvent =
   | { readonly type: 'telnyx.stop' }
   | { readonly type: 'socket.closed'; readonly code: number }
   | { readonly type: 'codec.unsupported'; readonly message: string }
-  | { readonly type: 'media.timeout' }
   | { readonly type: 'outbound.drained' }
   /** `reason`: why the bot hangs up, when it is not simply done (default `bot_hangup`). */
   | { readonly type: 'bot.hangup'; readonly reason?: HangupReason | undefined }
@@ -106,6 +105,11 @@ function closeCodeFor(reason: EndReason): number {
   return 1000;
 }
 
+/** Time since the last inbound media frame (or since the call started, before any). */
+function mediaIdleMs(context: CallContext): number {
+  return context.clock.now() - context.port.lastMediaAt();
+}
+
 /** True when the call can use Call Control (the engine has an API key). */
 function hasCallControl(context: CallContext): boolean {
   return context.port.callControl?.available === true;
@@ -126,12 +130,17 @@ export const callMachine = setup({
   },
   actors: {
     bot: hostBot({ name: 'unset', create: () => ({}) }) as BotLogic,
-    mediaWatchdog,
     drainWatch,
     transferProcedure,
   },
+  guards: {
+    mediaIdle: ({ context }) => mediaIdleMs(context) >= context.timeouts.mediaMs,
+  },
   delays: {
     startTimeout: ({ context }) => context.timeouts.startMs,
+    // Media never enters the mailbox: rather than a timer restarted per frame, the watch wakes
+    // once per timeout window and reads the data plane's last-arrival time.
+    mediaCheck: ({ context }) => Math.max(0, context.timeouts.mediaMs - mediaIdleMs(context)),
     drainTimeout: ({ context }) => context.timeouts.drainMs,
     // With Call Control the queued audio gets up to drainMs before Telnyx is asked, then transferMs.
     transferTimeout: ({ context }) => (hasCallControl(context) ? context.timeouts.drainMs : 0) + context.timeouts.transferMs,
@@ -202,7 +211,9 @@ export const callMachine = setup({
       },
     },
     streaming: {
-      initial: 'talking',
+      // Two regions: the bot's turn (talking, then draining its audio after a hangup) and the media
+      // watch, which ends a call whose caller audio has stopped arriving.
+      type: 'parallel',
       invoke: [
         {
           id: 'bot',
@@ -228,34 +239,43 @@ export const callMachine = setup({
           onDone: { target: 'ended', actions: { type: 'endWith', params: { reason: 'bot_finished' } } },
           onError: { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
         },
-        {
-          src: 'mediaWatchdog',
-          input: ({ context }) => ({
-            clock: context.clock,
-            timeoutMs: context.timeouts.mediaMs,
-            lastMediaAt: () => context.port.lastMediaAt(),
-          }),
-        },
       ],
       on: {
         'telnyx.dtmf': { actions: sendTo('bot', ({ event }) => ({ type: 'dtmf' as const, digit: event.digit })) },
         'telnyx.mark': { actions: sendTo('bot', ({ event }) => ({ type: 'mark' as const, name: event.name })) },
         'telnyx.recording': { actions: sendTo('bot', ({ event }) => ({ type: 'recording' as const, recording: event.recording })) },
-        'media.timeout': { target: 'ended', actions: { type: 'endWith', params: { reason: 'media_timeout' } } },
         'bot.error': { target: 'ended', actions: ['logBotFailure', { type: 'endWith', params: { reason: 'bot_error' } }] },
         'bot.transfer': { target: 'transferring', actions: ['rememberTransfer', 'logTransfer'] },
       },
       states: {
-        talking: {
-          on: { 'bot.hangup': { target: 'hangingUp', actions: 'rememberHangup' } },
-        },
-        hangingUp: {
-          invoke: {
-            src: 'drainWatch',
-            input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
+        turn: {
+          initial: 'talking',
+          states: {
+            talking: {
+              on: { 'bot.hangup': { target: 'hangingUp', actions: 'rememberHangup' } },
+            },
+            hangingUp: {
+              invoke: {
+                src: 'drainWatch',
+                input: ({ context }) => ({ clock: context.clock, intervalMs: TICK_MS, drained: () => context.port.outboundDrained() }),
+              },
+              after: { drainTimeout: { target: '#call.ended', actions: 'endWithHangupReason' } },
+              on: { 'outbound.drained': { target: '#call.ended', actions: 'endWithHangupReason' } },
+            },
           },
-          after: { drainTimeout: { target: '#call.ended', actions: 'endWithHangupReason' } },
-          on: { 'outbound.drained': { target: '#call.ended', actions: 'endWithHangupReason' } },
+        },
+        media: {
+          initial: 'watching',
+          states: {
+            watching: {
+              after: {
+                mediaCheck: [
+                  { guard: 'mediaIdle', target: '#call.ended', actions: { type: 'endWith', params: { reason: 'media_timeout' } } },
+                  { target: 'watching', reenter: true },
+                ],
+              },
+            },
+          },
         },
       },
     },

@@ -172,7 +172,7 @@ describe('call machine with Call Control', () => {
     await expect(context.sendDtmf('1')).rejects.toBeInstanceOf(CallControlError);
     void context.stopStreaming(); // not awaited: must not become an unhandled rejection
     await flush();
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'talking' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'talking', media: 'watching' } });
   });
 
   it('passes a saved recording to the bot', () => {

@@ -1,30 +1,6 @@
 import { fromCallback } from 'xstate';
 import type { Clock, TimerHandle } from '../engine/clock.js';
 
-/** Input of {@link mediaWatchdog}. */
-export interface MediaWatchdogInput {
-  readonly clock: Clock;
-  readonly timeoutMs: number;
-  readonly lastMediaAt: () => number;
-}
-
-/**
- * Sends `media.timeout` when no inbound media has arrived for `timeoutMs`. Media never enters the
- * mailbox, so instead of a timer restarted per frame this wakes once per timeout window and checks
- * the data plane's last-arrival time.
- */
-export const mediaWatchdog = fromCallback<{ type: never }, MediaWatchdogInput>(({ input, sendBack }) => {
-  const { clock, timeoutMs, lastMediaAt } = input;
-  let timer: TimerHandle;
-  const check = (): void => {
-    const idle = clock.now() - lastMediaAt();
-    if (idle >= timeoutMs) sendBack({ type: 'media.timeout' });
-    else timer = clock.setTimeout(check, timeoutMs - idle);
-  };
-  timer = clock.setTimeout(check, timeoutMs);
-  return () => clock.clearTimeout(timer);
-});
-
 /** Input of {@link drainWatch}. */
 export interface DrainWatchInput {
   readonly clock: Clock;
