@@ -55,6 +55,30 @@ export function comparisonTable(profiles: readonly ProfileReport[]): string {
   return lines.join('\n');
 }
 
+const points = (value: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+
+/**
+ * callwire against the fixed 200 ms buffer, per profile, with two bounds from the whole call known
+ * in advance: how far the best fixed delay with as many late frames as the fixed buffer could beat it,
+ * and the fixed delay that keeps late frames to 1 %.
+ */
+export function fixedBufferTable(profiles: readonly ProfileReport[]): string {
+  const lines = [
+    '| profile | fixed 200 ms ÷ callwire, mean delay | callwire\'s concealment − the fixed buffer\'s (points) | fixed 200 ms ÷ the best fixed delay with as many late frames | the best fixed delay with ≤ 1 % late frames (ms) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { profile, comparison, strategies } of profiles) {
+    const of = (name: StrategyName) => strategies.find((summary) => summary.strategy === name);
+    const callwire = of('callwire');
+    const fixed = of('fixed-200');
+    const concealmentGap = callwire !== undefined && fixed !== undefined ? callwire.concealmentPct - fixed.concealmentPct : Number.NaN;
+    lines.push(
+      `| ${profile} | ${ratio(comparison.fixedOverCallwire)} | ${points(concealmentGap)} | ${ratio(comparison.fixedOverBestMatch)} | ${ms(of('oracle-1pct')?.addedDelayMeanMs ?? Number.NaN)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The whole summary printed on stdout. */
 export function jitterMarkdown(report: JitterBenchReport): string {
   const { machine } = report;
@@ -70,5 +94,7 @@ export function jitterMarkdown(report: JitterBenchReport): string {
     strategyTable(report.profiles, report.callwireSettings),
     '',
     comparisonTable(report.profiles),
+    '',
+    fixedBufferTable(report.profiles),
   ].join('\n')}\n`;
 }

@@ -18,6 +18,9 @@ export interface ProfileReport extends Omit<ProfileResult, 'callResults' | 'targ
     readonly excessConcealmentPct: number;
     readonly ratioToOracle: number | null;
     readonly ratioToSameConcealmentOracle: number | null;
+    /** The fixed 200 ms buffer's mean delay over callwire's, and over the best fixed delay with as many late frames. */
+    readonly fixedOverCallwire: number | null;
+    readonly fixedOverBestMatch: number | null;
   };
   /** Per call: which audio, the tick phase, and per strategy mean delay / concealment / late. */
   readonly callDetails: readonly {
@@ -59,6 +62,8 @@ export function profileReport(result: ProfileResult): ProfileReport {
       excessConcealmentPct: target.excessConcealmentPct,
       ratioToOracle: target.ratioToOracle,
       ratioToSameConcealmentOracle: target.ratioToSameConcealmentOracle,
+      fixedOverCallwire: target.fixedOverCallwire,
+      fixedOverBestMatch: target.fixedOverBestMatch,
     },
     callDetails: callResults.map((call) => {
       const strategies = {} as Record<StrategyName, { meanDelayMs: number; concealmentPct: number; late: number; quality: number; disturbanceDb: number }>;

@@ -58,6 +58,16 @@ describe('runJitterQuality', () => {
       expect(summary.addedDelayMeanMs).toBeLessThan(summary.strategy === 'fixed-200' ? 220 : 20);
     }
     expect(clean.target).toMatchObject({ concealmentOk: true, cleanDelayOk: true });
+    // On a clean network the best fixed delay with the fixed buffer's (zero) late frames is callwire's.
+    expect(clean.target.fixedOverBestMatch).toBeCloseTo(clean.target.fixedOverCallwire!, 1);
+  });
+
+  it('bounds how far any fixed delay could beat the fixed buffer with as many late frames', () => {
+    for (const profile of results) {
+      // The best fixed delay allowed the fixed buffer's late frames is never longer than 200 ms.
+      expect(profile.target.fixedOverBestMatch).toBeGreaterThanOrEqual(1);
+      for (const call of profile.callResults) expect(call.fixedMatch.played).toBeGreaterThanOrEqual(call.outcomes['fixed-200'].played);
+    }
   });
 
   it('scores every strategy\'s speech: perfect on a clean network, lower the more a strategy conceals', () => {
@@ -120,6 +130,8 @@ describe('runJitterQuality', () => {
     expect(markdown).toContain('speech quality mean / worst call (1–5)');
     // The comparison table: a row per profile, figures only (the report describes, it does not grade).
     expect(markdown.match(/^\| (clean|congested-4g|lossy) \| [\d.]+ % \| [\d.]+ % \| [\d.]+× \| [\d.]+× \|$/gm)).toHaveLength(3);
+    // Against the fixed buffer: a row per profile, figures only.
+    expect(markdown.match(/^\| (clean|congested-4g|lossy) \| [\d.]+× \| [+−][\d.]+ \| [\d.]+× \| [\d.]+ \|$/gm)).toHaveLength(3);
     expect(markdown).not.toMatch(/target|\byes\b|\*\*no\*\*/);
     const html = jitterHtml(report);
     expect(html).not.toContain('target');

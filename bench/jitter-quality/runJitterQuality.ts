@@ -54,6 +54,8 @@ export interface CallResult {
   readonly oracleExactDelayMs: number;
   /** The same-concealment oracle's delay before rounding to the tick grid, ms. */
   readonly sameConcealmentExactDelayMs: number;
+  /** The best fixed delay with as many late frames as the fixed 200 ms buffer, played: the sum of its frames' added delays and their count. */
+  readonly fixedMatch: { readonly delaySumMs: number; readonly played: number };
   readonly outcomes: Readonly<Record<StrategyName, PlayoutOutcome>>;
   /** Speech quality of each strategy's audio against the call's clean speech. */
   readonly quality: Readonly<Record<StrategyName, QualityScore>>;
@@ -97,6 +99,13 @@ export interface TargetCheck {
   readonly ratioOk: boolean;
   /** On `clean` only: mean added delay ≤ 40 ms. */
   readonly cleanDelayOk: boolean | null;
+  /** The fixed 200 ms buffer's mean added delay / callwire's. */
+  readonly fixedOverCallwire: number | null;
+  /**
+   * The fixed 200 ms buffer's mean added delay / that of the best fixed delay with as many late
+   * frames as it, chosen knowing the whole call: how far any fixed delay could beat it.
+   */
+  readonly fixedOverBestMatch: number | null;
 }
 
 /** One profile's results. */
@@ -151,9 +160,13 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
   // A fixed buffer conceals the frames the sender never sent plus its late frames; give it as many
   // late frames as callwire concealed ticks beyond the sender's losses.
   const sameConcealmentExactDelayMs = oracleDelayMs(trace, Math.max(0, callwire.concealedTicks - senderLost));
+  const fixed = playFixedDelay(trace, options.fixedDelayMs ?? 200, grid);
+  const fixedMatchOutcome = playFixedDelay(trace, oracleDelayMs(trace, fixed.late), grid);
+  let fixedMatchSumMs = 0;
+  for (const delayMs of fixedMatchOutcome.addedDelayMs) fixedMatchSumMs += delayMs;
   const outcomes: Record<StrategyName, PlayoutOutcome> = {
     callwire,
-    'fixed-200': playFixedDelay(trace, options.fixedDelayMs ?? 200, grid),
+    'fixed-200': fixed,
     oracle: playFixedDelay(trace, oracleExactDelayMs, grid),
     'oracle-same-concealment': playFixedDelay(trace, sameConcealmentExactDelayMs, grid),
     'oracle-1pct': playFixedDelay(trace, oracleDelayMs(trace, Math.floor(trace.delivered / 100)), grid),
@@ -168,6 +181,7 @@ function runCall(profile: ImpairmentProfile, call: number, frameCount: number, o
     span,
     oracleExactDelayMs,
     sameConcealmentExactDelayMs,
+    fixedMatch: { delaySumMs: fixedMatchSumMs, played: fixedMatchOutcome.addedDelayMs.length },
     outcomes,
     quality: scoreCallAudio(outcomes, trace, media.format, payloadOfFrame, references.of(media, offset)),
   };
@@ -197,7 +211,11 @@ function summarizeProfile(profile: ImpairmentProfile, callResults: readonly Call
   let span = 0;
   let oracleExact = 0;
   let sameConcealmentExact = 0;
+  let fixedMatchSumMs = 0;
+  let fixedMatchPlayed = 0;
   for (const result of callResults) {
+    fixedMatchSumMs += result.fixedMatch.delaySumMs;
+    fixedMatchPlayed += result.fixedMatch.played;
     sameConcealmentExact += result.sameConcealmentExactDelayMs;
     delivered += result.outcomes.callwire.delivered;
     senderLost += result.senderLost;
@@ -205,7 +223,8 @@ function summarizeProfile(profile: ImpairmentProfile, callResults: readonly Call
     oracleExact += result.oracleExactDelayMs;
   }
   const senderLossPct = percent(senderLost, span);
-  const [callwire, , oracle, sameConcealment] = strategies as [StrategySummary, StrategySummary, StrategySummary, StrategySummary];
+  const [callwire, fixed, oracle, sameConcealment] = strategies as [StrategySummary, StrategySummary, StrategySummary, StrategySummary];
+  const fixedMatchMeanMs = fixedMatchPlayed > 0 ? fixedMatchSumMs / fixedMatchPlayed : 0;
   const excessConcealmentPct = Math.max(0, callwire.concealmentPct - senderLossPct);
   const ratioToOracle = ratio(callwire, oracle);
   const ratioToSameConcealmentOracle = ratio(callwire, sameConcealment);
@@ -226,6 +245,8 @@ function summarizeProfile(profile: ImpairmentProfile, callResults: readonly Call
       ratioToSameConcealmentOracle,
       ratioOk: ratioToOracle !== null && ratioToSameConcealmentOracle !== null && Math.max(ratioToOracle, ratioToSameConcealmentOracle) <= 1.3,
       cleanDelayOk: profile.name === 'clean' ? callwire.addedDelayMeanMs <= 40 : null,
+      fixedOverCallwire: callwire.addedDelayMeanMs > 0 ? fixed.addedDelayMeanMs / callwire.addedDelayMeanMs : null,
+      fixedOverBestMatch: fixedMatchMeanMs > 0 ? fixed.addedDelayMeanMs / fixedMatchMeanMs : null,
     },
     callResults,
   };
