@@ -50,7 +50,7 @@ describe('menu bot', () => {
     port.drained = false;
     actor.send({ type: 'telnyx.dtmf', digit: '#' });
     expect(promptNames(output.actions.slice(-3), ALL)).toEqual(['<clear>', 'goodbye', '<mark:goodbye>']);
-    expect(actor.getSnapshot().value).toEqual({ streaming: 'hangingUp' });
+    expect(actor.getSnapshot().value).toEqual({ streaming: { turn: 'hangingUp', media: 'watching' } });
     port.drained = true;
     clock.advance(20);
     expect(actor.getSnapshot().output).toEqual({ reason: 'bot_hangup' });
