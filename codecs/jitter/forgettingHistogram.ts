@@ -6,7 +6,7 @@
  * few samples is their maximum, and one outlier early in a stream holds it up for seconds.
  */
 export class ForgettingHistogram {
-  readonly #weights: Float64Array;
+  readonly #weights: Float32Array;
   readonly #bucketWidth: number;
   readonly #forgetFactor: number;
   readonly #quantile: number;
@@ -24,7 +24,7 @@ export class ForgettingHistogram {
     if (!Number.isInteger(buckets) || buckets < 1 || !(bucketWidth > 0) || !(forgetFactor > 0 && forgetFactor <= 1) || !(quantile > 0 && quantile <= 1) || !(priorWeight >= 0)) {
       throw new RangeError(`ForgettingHistogram: bad shape ${buckets} × ${bucketWidth}, forget factor ${forgetFactor}, quantile ${quantile}, prior ${priorWeight}`);
     }
-    this.#weights = new Float64Array(buckets);
+    this.#weights = new Float32Array(buckets);
     this.#bucketWidth = bucketWidth;
     this.#forgetFactor = forgetFactor;
     this.#quantile = quantile;

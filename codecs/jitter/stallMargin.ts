@@ -39,7 +39,7 @@ export class StallMargin {
   marginMs = 0;
   readonly #options: StallMarginOptions;
   /** Faded sum of (height − m)⁺ for margin m = index × bucketMs. */
-  readonly #uncoveredMs: Float64Array;
+  readonly #uncoveredMs: Float32Array;
   readonly #forgetPerStep: number;
   /** Faded number of peaks. */
   #peakWeight = 0;
@@ -56,7 +56,7 @@ export class StallMargin {
       throw new RangeError('StallMargin needs a finite maxMarginMs ≥ 0, positive bucket and threshold, a finite memory, and a budget in (0, 1)');
     }
     this.#options = options;
-    this.#uncoveredMs = new Float64Array(Math.ceil(maxMarginMs / bucketMs) + 1);
+    this.#uncoveredMs = new Float32Array(Math.ceil(maxMarginMs / bucketMs) + 1);
     this.#forgetPerStep = forgetPerStep;
   }
 
