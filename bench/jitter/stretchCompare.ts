@@ -14,7 +14,7 @@ import { ReferenceSpeech, speechQuality, type PlayedAudio } from '../jitter-qual
 import { median } from '../support/quantiles.js';
 
 /** Output length over input length: below 1 shortens, above 1 lengthens. */
-const RATES = [0.8, 0.9, 0.95, 1.1] as const;
+const RATES = [0.5, 0.67, 0.8, 0.9, 0.95, 1.1] as const;
 const ROUNDS = 5;
 /** Alignment offsets tried when scoring, ms: the best counts, for both, so neither pays for a constant latency. */
 const OFFSETS_MS = [-30, -20, -10, -5, 0, 5, 10, 20, 30];
