@@ -10,6 +10,7 @@ import Sonic, { type SonicModule } from '@echogarden/sonic-wasm';
 import { createDecoder } from '../../codecs/createCodec.js';
 import { TimeStretch } from '../../codecs/jitter/timeStretch.js';
 import { fixturePaths, loadCallMedia } from '../jitter-quality/callMedia.js';
+import { renderReference } from '../jitter-quality/renderPlayout.js';
 import { ReferenceSpeech, speechQuality, type PlayedAudio } from '../jitter-quality/speechQuality.js';
 import { median } from '../support/quantiles.js';
 
@@ -129,13 +130,9 @@ for (const path of await fixturePaths()) {
   const media = await loadCallMedia(path);
   const decoder = createDecoder(media.format);
   const frame = (decoder.sampleRate * 20) / 1000;
-  const pcm = new Int16Array(media.payloads.length * frame);
-  const scratch = new Int16Array(frame);
+  let pcm: Int16Array;
   try {
-    media.payloads.forEach((payload, i) => {
-      const count = decoder.decode(payload, payload.length, scratch);
-      pcm.set(scratch.subarray(0, count), i * frame);
-    });
+    pcm = renderReference(media.payloads.length, (i) => media.payloads[i]!, decoder, frame);
   } finally {
     decoder.close();
   }
