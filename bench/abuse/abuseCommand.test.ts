@@ -22,6 +22,12 @@ describe('callwire bench --abuse options', () => {
     expect(options.sources).toBe(8);
   });
 
+  it('attacks the source when asked, with node flags before the script', () => {
+    const options = parseAbuseOptions(['--from-source', '--engine-node-options=--max-semi-space-size=4 --single-threaded-gc']);
+    expect(options.engineArgs).toEqual(['--max-semi-space-size=4', '--single-threaded-gc', '--import', 'tsx', expect.stringMatching(/engine\/cli\.ts$/)]);
+    expect(() => parseAbuseOptions(['--engine-node-options=max-semi-space-size=4'])).toThrow(/node flags/);
+  });
+
   it('refuses unknown attacks, bad source counts and a folder without an engine', () => {
     expect(() => parseAbuseOptions(['--attack', 'ping-of-death'])).toThrow(/unknown attack ping-of-death/);
     expect(() => parseAbuseOptions(['--sources', '0'])).toThrow(/--sources/);

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../soak/soakCommand.js';
 import { cpuModel } from '../support/machine.js';
@@ -31,6 +31,8 @@ export interface AbuseOptions {
   readonly recoveryMs: number;
   readonly sources: number;
   readonly engineRoot: string;
+  /** Node arguments that start the engine under attack ({@link engineCliArgs}). */
+  readonly engineArgs: readonly string[];
   readonly outDir: string;
   readonly json: boolean;
 }
@@ -49,6 +51,8 @@ export function parseAbuseOptions(argv: readonly string[], now = new Date()): Ab
       recovery: { type: 'string', default: '30s' },
       sources: { type: 'string', default: '64' },
       'engine-root': { type: 'string' },
+      'from-source': { type: 'boolean', default: false },
+      'engine-node-options': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -57,7 +61,9 @@ export function parseAbuseOptions(argv: readonly string[], now = new Date()): Ab
   const sources = Number(values.sources);
   if (!Number.isInteger(sources) || sources < 1 || sources > 60_000) throw new Error(`--sources must be 1..60000, got "${values.sources}"`);
   const engineRoot = resolve(values['engine-root'] ?? OWN_ROOT);
-  engineCliArgs(engineRoot); // fails early on a folder that holds no engine
+  const nodeOptions = (values['engine-node-options'] ?? '').split(' ').filter((word) => word !== '');
+  if (nodeOptions.some((word) => !word.startsWith('--'))) throw new Error(`--engine-node-options takes node flags such as "--max-semi-space-size=4", got "${values['engine-node-options']}"`);
+  const engineArgs = engineCliArgs(engineRoot, values['from-source'] ? 'source' : 'build-if-fresh', nodeOptions); // fails early on a folder that holds no engine
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
     scenarios: selectScenarios(values.attack?.split(',').map((name) => name.trim()).filter((name) => name !== '')),
@@ -65,6 +71,7 @@ export function parseAbuseOptions(argv: readonly string[], now = new Date()): Ab
     recoveryMs: parseDuration(values.recovery) * 1000,
     sources,
     engineRoot,
+    engineArgs,
     outDir: resolve(values.out ?? join(OWN_ROOT, 'bench', 'results', `abuse-${stamp}`)),
     json: values.json,
   };
@@ -110,6 +117,7 @@ export async function runAbuseCommand(argv: string[]): Promise<number> {
   process.once('exit', removeWorkDir);
   const settings: RunSettings = {
     engineRoot: options.engineRoot,
+    engineArgs: options.engineArgs,
     durationMs: options.durationMs,
     recoveryMs: options.recoveryMs,
     sourceAddresses: loopbackAddresses(options.sources),
@@ -120,7 +128,7 @@ export async function runAbuseCommand(argv: string[]): Promise<number> {
   };
   const run: RunDescription = {
     startedAt: started.toISOString().replace(/\.\d+Z$/, 'Z'),
-    engineCommand: `\`node ${engineCliArgs(options.engineRoot).join(' ')} serve --host 127.0.0.1\``,
+    engineCommand: `\`node ${options.engineArgs.map((arg) => (isAbsolute(arg) ? relative(options.engineRoot, arg) : arg)).join(' ')} serve --host 127.0.0.1\``,
     durationSeconds: options.durationMs / 1000,
     recoverySeconds: options.recoveryMs / 1000,
     sourceAddresses: options.sources,

@@ -31,6 +31,8 @@ const PROGRESS_EVERY_MS = 10_000;
 export interface RunSettings {
   /** Checkout whose engine is attacked. */
   readonly engineRoot: string;
+  /** Node arguments that start its engine (see engineCliArgs). */
+  readonly engineArgs: readonly string[];
   readonly durationMs: number;
   /** Wait after the attack before the recovery reading. */
   readonly recoveryMs: number;
@@ -53,7 +55,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
   const port = await freePort();
   const adminPort = await freePort();
   const logPath = join(dir, 'engine.log');
-  const engine = EngineUnderTest.start(settings.engineRoot, port, adminPort, config.path, logPath, settings.cores.server);
+  const engine = EngineUnderTest.start(settings.engineRoot, port, adminPort, config.path, logPath, settings.cores.server, settings.engineArgs);
   const attacker = AttackerProcess.start(settings.cores.generator);
   let sampler: EngineSampler | undefined;
   try {

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildFreshness } from '../../engine/buildFreshness.js';
 import { TARGET_HOST } from './attackOptions.js';
 import { reapOnExit, stopChild } from './childReaper.js';
 import { probeHealth } from './healthProbe.js';
@@ -18,17 +19,26 @@ export interface EngineExit {
   readonly at: number;
 }
 
+/** Which of a checkout's engines to attack: its build when that is current (what `npm start` runs), or its source through tsx. */
+export type EngineBuildChoice = 'build-if-fresh' | 'source';
+
 /**
- * Node arguments that run `callwire` from `root`: `engine/cli.ts` through tsx when the checkout has
- * its source, else the build's `dist/engine/cli.js`.
+ * Node arguments that run `callwire` from `root`. `source` (the default): `engine/cli.ts` through
+ * tsx when the checkout has its source, else the build's `dist/engine/cli.js`. `build-if-fresh`:
+ * the build when it holds the current sources (tsx's source maps make every stack trace Node
+ * formats cost a source-map lookup, and Node formats one for each aborted request, so a flood of
+ * them costs the engine run from source more than the one users run), else the source.
+ * `nodeOptions` go before the script.
  *
  * @throws Error when `root` has neither.
  */
-export function engineCliArgs(root: string): string[] {
+export function engineCliArgs(root: string, choice: EngineBuildChoice = 'source', nodeOptions: readonly string[] = []): string[] {
   const source = join(root, 'engine', 'cli.ts');
-  if (existsSync(source)) return ['--import', 'tsx', source];
   const built = join(root, 'dist', 'engine', 'cli.js');
-  if (existsSync(built)) return [built];
+  const hasSource = existsSync(source);
+  const useBuild = existsSync(built) && (!hasSource || (choice === 'build-if-fresh' && buildFreshness(root).fresh));
+  if (useBuild) return [...nodeOptions, built];
+  if (hasSource) return [...nodeOptions, '--import', 'tsx', source];
   throw new Error(`${root} has neither engine/cli.ts nor dist/engine/cli.js`);
 }
 
@@ -71,10 +81,11 @@ export class EngineUnderTest {
 
   /**
    * Starts the engine of checkout `root` on `port` (its admin listener, if it has one, on
-   * `adminPort`), pinned to `core` (null: not pinned), logging into `logPath`.
+   * `adminPort`), pinned to `core` (null: not pinned), logging into `logPath`; `engineArgs` are
+   * {@link engineCliArgs}' for `root` (default: its source).
    */
-  static start(root: string, port: number, adminPort: number, configPath: string, logPath: string, core: number | null): EngineUnderTest {
-    const args = [...engineCliArgs(root), 'serve', '--host', TARGET_HOST, '--port', String(port), '--config', configPath];
+  static start(root: string, port: number, adminPort: number, configPath: string, logPath: string, core: number | null, engineArgs: readonly string[] = engineCliArgs(root)): EngineUnderTest {
+    const args = [...engineArgs, 'serve', '--host', TARGET_HOST, '--port', String(port), '--config', configPath];
     const logFd = openSync(logPath, 'a');
     try {
       // taskset execs node in place, so the pid is the engine's own (its /proc entries are read).
