@@ -24,7 +24,7 @@ function healthyResult(overrides: Partial<ScenarioResult> = {}): ScenarioResult 
       extra: { frameBytes: 61_507 },
     },
     attackError: undefined,
-    goodCall: { framesSent: 6000, framesHeard: 5990, keptPercent: 99.83, maxGapMs: 42, maxGapAtMs: 1000, survived: true, closedEarly: undefined },
+    goodCall: { framesSent: 6000, framesHeard: 5990, keptPercent: 99.83, maxGapMs: 42, maxGapAtMs: 1000, maxSilenceMs: 0, maxSilenceAtMs: 0, survived: true, closedEarly: undefined },
     engine: {
       idleRssMb: 150,
       peakRssMb: 210,
@@ -67,7 +67,9 @@ describe('abuse goals', () => {
     const failed = (result: ScenarioResult): string[] => failedGoals(judge(result));
     expect(failed({ ...base, goodCall: { ...base.goodCall!, keptPercent: 94.99 } })).toEqual(['audio kept ≥ 95 %']);
     expect(failed({ ...base, goodCall: { ...base.goodCall!, keptPercent: 95 } })).toEqual([]);
-    expect(failed({ ...base, goodCall: { ...base.goodCall!, maxGapMs: 100.5 } })).toEqual(['no gap over 100 ms']);
+    expect(failed({ ...base, goodCall: { ...base.goodCall!, maxSilenceMs: 100.5 } })).toEqual(['no gap over 100 ms at Telnyx']);
+    // A long pause between messages is no miss while Telnyx still had audio to play through it.
+    expect(failed({ ...base, goodCall: { ...base.goodCall!, maxGapMs: 180, maxSilenceMs: 0 } })).toEqual([]);
     expect(failed({ ...base, engine: { ...base.engine, peakRssMb: 300 } })).toEqual(['RSS under 300 MB']);
     expect(failed({ ...base, engine: { ...base.engine, logMb: 20 } })).toEqual(['log under 20 MB']);
     expect(failed({ ...base, engine: { ...base.engine, healthz: { probes: 150, failures: 1, maxMs: 12, p99Ms: 9 } } })).toEqual(['/healthz under 100 ms']);
@@ -80,10 +82,10 @@ describe('abuse goals', () => {
   it('fails a dead engine on every goal it can no longer meet', () => {
     const base = healthyResult();
     const dead = healthyResult({
-      goodCall: { ...base.goodCall!, keptPercent: 30, maxGapMs: 80_000, survived: false, closedEarly: { code: 1006, reason: '' } },
+      goodCall: { ...base.goodCall!, keptPercent: 30, maxGapMs: 80_000, maxSilenceMs: 79_980, survived: false, closedEarly: { code: 1006, reason: '' } },
       engine: { ...base.engine, alive: false, diedAtSeconds: 41, exit: { code: null, signal: 'SIGABRT' }, rssAfterMb: undefined, rssAfterToIdle: undefined },
     });
-    expect(failedGoals(judge(dead))).toEqual(['audio kept ≥ 95 %', 'no gap over 100 ms', 'good call kept', 'engine alive', 'RSS after ≤ 2× idle']);
+    expect(failedGoals(judge(dead))).toEqual(['audio kept ≥ 95 %', 'no gap over 100 ms at Telnyx', 'good call kept', 'engine alive', 'RSS after ≤ 2× idle']);
   });
 
   it('judges webhook-replay on whether the replayed event was handled a second time', () => {
@@ -108,7 +110,7 @@ describe('abuse report', () => {
     const base = healthyResult();
     const dead = healthyResult({
       scenario: 'unknown-flood',
-      goodCall: { ...base.goodCall!, keptPercent: 41.25, maxGapMs: 3980, survived: false },
+      goodCall: { ...base.goodCall!, keptPercent: 41.25, maxGapMs: 3980, maxSilenceMs: 3960, survived: false },
       engine: {
         ...base.engine,
         alive: false,
@@ -123,8 +125,8 @@ describe('abuse report', () => {
     const markdown = formatAbuseReport([base, dead], run);
     const rows = markdown.split('\n').filter((line) => line.startsWith('| error-flood') || line.startsWith('| unknown-flood'));
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toBe('| error-flood | 99.8 % | 42 | kept | alive | 210 | 170 / 150 (1.13×) | 1.5 | 12 / 9, 0 of 150 failed | – | 60 (idle 25) | none |');
-    expect(rows[1]).toContain('| 41.3 % ✗ | 3,980 ✗ | dropped ✗ | died at 41 s ✗ | 2,100 ✗ | – / 150 (–) ✗ | 4,700.0 ✗ | 12 / 9, 0 of 150 failed | 1,100 / 1,100, 3 of 41 failed ✗ |');
+    expect(rows[0]).toBe('| error-flood | 99.8 % | 0 | 42 | kept | alive | 210 | 170 / 150 (1.13×) | 1.5 | 12 / 9, 0 of 150 failed | – | 60 (idle 25) | none |');
+    expect(rows[1]).toContain('| 41.3 % ✗ | 3,960 ✗ | 3,980 | dropped ✗ | died at 41 s ✗ | 2,100 ✗ | – / 150 (–) ✗ | 4,700.0 ✗ | 12 / 9, 0 of 150 failed | 1,100 / 1,100, 3 of 41 failed ✗ |');
     expect(rows[2]).toBe('| error-flood | 120 | 35 (peak 30 open) | 503 ×5 | 1000 ×5 | – | 10,000 | 615.0 | largest frame 61,507 bytes |');
     expect(markdown).toContain('- unknown-flood: 30 sockets send error frames.');
     expect(markdown).not.toContain('stalled');

@@ -49,5 +49,23 @@ describe('good-call audit', () => {
   it('counts the silence of a call that died as a gap running to the end of the window', () => {
     const audit = auditEcho({ frames, sentAt, received: [message(frames, [0], 1020)], from: 1000, to: 5000 });
     expect(audit.maxGapMs).toBe(3980);
+    expect(audit.maxSilenceMs).toBe(3960); // its last frame played until 1040
+  });
+
+  it('plays the messages as Telnyx would: audio held ahead covers a pause, a pause longer than it is a silence', () => {
+    // 100 ms messages every 100 ms from 900, one held back until 1350: Telnyx played what it held until 1300.
+    const at = [900, 1000, 1100, 1200, 1350, 1400];
+    const received = at.map((time, index) => message(frames, [index, index, index, index, index], time));
+    const audit = auditEcho({ frames, sentAt, received, from: 1000, to: 1500 });
+    expect(audit.maxGapMs).toBe(150);
+    expect(audit.maxSilenceMs).toBe(50);
+    expect(audit.maxSilenceAtMs).toBe(300);
+    // The same pause with 200 ms already at Telnyx is no silence at all.
+    const ahead = [message(frames, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 900), ...received.slice(1)];
+    expect(auditEcho({ frames, sentAt, received: ahead, from: 1000, to: 1500 }).maxSilenceMs).toBe(0);
+  });
+
+  it('counts a whole window without a message as silence', () => {
+    expect(auditEcho({ frames, sentAt, received: [], from: 1000, to: 1500 }).maxSilenceMs).toBe(500);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * How much of the good call's audio came back, and the longest silence between the engine's
- * outbound media messages, over the attack's window. Pure: fed what was sent and received.
+ * How much of the good call's audio came back, the longest silence between the engine's outbound
+ * media messages, and the longest silence in what Telnyx plays from them, over the attack's window.
+ * Pure: fed what was sent and received.
  */
 import { FRAME_BYTES } from './distinctAudio.js';
 
@@ -41,7 +42,19 @@ export interface EchoAudit {
   readonly maxGapMs: number;
   /** Where that gap started, in ms after `from`. */
   readonly maxGapAtMs: number;
+  /**
+   * Longest time inside the window in which Telnyx had no audio to play, in ms: it plays each
+   * message's audio after what it already holds, or at once when it holds nothing. This is the
+   * hole the caller hears; a message carries up to 100 ms and the engine keeps audio at Telnyx
+   * ahead of playback, so it is shorter than the pause between messages around it.
+   */
+  readonly maxSilenceMs: number;
+  /** Where that silence started, in ms after `from`. */
+  readonly maxSilenceAtMs: number;
 }
+
+/** Milliseconds of 8 kHz µ-law audio in `bytes`. */
+const BYTES_PER_MS = FRAME_BYTES / 20;
 
 function frameKey(bytes: Uint8Array, offset: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + offset + CROSS_FADE_BYTES, FRAME_BYTES - CROSS_FADE_BYTES).toString('latin1');
@@ -89,11 +102,32 @@ export function auditEcho(input: EchoAuditInput): EchoAudit {
   };
   for (const { at } of received) if (at > from && at <= to) consider(at);
   consider(to);
+  const silence = longestSilence(received, from, to);
   return {
     framesSent,
     framesHeard: heard.size,
     keptPercent: framesSent === 0 ? 100 : (heard.size / framesSent) * 100,
     maxGapMs,
     maxGapAtMs,
+    maxSilenceMs: silence.ms,
+    maxSilenceAtMs: silence.atMs,
   };
+}
+
+/** Plays `received` as Telnyx would (each message after what it holds) and finds the longest silence inside [from, to]. */
+function longestSilence(received: readonly ReceivedAudio[], from: number, to: number): { ms: number; atMs: number } {
+  let playedUntil = Number.NEGATIVE_INFINITY;
+  let longest = { ms: 0, atMs: 0 };
+  const consider = (at: number): void => {
+    const start = Math.max(playedUntil, from);
+    if (at > start && at - start > longest.ms) longest = { ms: at - start, atMs: start - from };
+  };
+  for (const { at, payload } of received) {
+    if (at > to) break;
+    // Before its first message the call had not begun to play: nothing to be silent about.
+    if (playedUntil !== Number.NEGATIVE_INFINITY && at > from) consider(at);
+    playedUntil = Math.max(playedUntil, at) + payload.length / BYTES_PER_MS;
+  }
+  consider(to);
+  return longest;
 }

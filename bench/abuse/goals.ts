@@ -9,7 +9,7 @@ import type { HealthFigures } from './runFigures.js';
 export const GOALS = {
   /** Audio of the good call heard back, at least (%). */
   audioKeptPercent: 95,
-  /** Longest gap between the good call's outbound media messages, at most (ms). */
+  /** Longest silence in the good call's audio as Telnyx plays it, at most (ms). */
   maxGapMs: 100,
   /** Engine resident memory, below (MB). */
   peakRssMb: 300,
@@ -42,7 +42,7 @@ export interface GoalVerdicts {
 export const GOAL_LABELS: Readonly<Record<keyof GoalVerdicts, string>> = {
   attackRan: 'attack ran',
   audio: `audio kept ≥ ${GOALS.audioKeptPercent} %`,
-  gap: `no gap over ${GOALS.maxGapMs} ms`,
+  gap: `no gap over ${GOALS.maxGapMs} ms at Telnyx`,
   callSurvived: 'good call kept',
   engineAlive: 'engine alive',
   rss: `RSS under ${GOALS.peakRssMb} MB`,
@@ -60,7 +60,7 @@ export function judge(result: ScenarioResult): GoalVerdicts {
   return {
     attackRan: result.attackError === undefined,
     audio: goodCall !== undefined && goodCall.keptPercent >= GOALS.audioKeptPercent,
-    gap: goodCall !== undefined && goodCall.maxGapMs <= GOALS.maxGapMs,
+    gap: goodCall !== undefined && goodCall.maxSilenceMs <= GOALS.maxGapMs,
     callSurvived: goodCall?.survived === true,
     engineAlive: engine.alive,
     rss: engine.peakRssMb !== undefined && engine.peakRssMb < GOALS.peakRssMb,
