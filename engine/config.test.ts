@@ -61,7 +61,7 @@ describe('loadConfig', () => {
       botSampleRate: undefined,
       l16ByteOrder: 'big',
       jitter: { minDelayMs: 20, maxDelayMs: 300, timeStretch: true },
-      outbound: { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 },
+      outbound: { framesPerMessage: 5, prebufferFrames: 2, leadFrames: 10 },
     });
     expect(typeof support.bot.transition).toBe('function');
     expect(config.agents.find((agent) => agent.name === 'parrot')!.media.jitter).toEqual({ minDelayMs: 20, maxDelayMs: 300, timeStretch: false });

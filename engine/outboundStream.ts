@@ -53,11 +53,14 @@ export interface OutboundStreamOptions {
 }
 
 /**
- * Default outbound timing: 60 ms per message, 40 ms prebuffer, and up to 200 ms of queued audio held
- * at Telnyx ahead of playback, which carries the caller through a stall of the engine-to-Telnyx TCP
- * path of about 260 ms without a gap (Telnyx's `clear` drops what it holds, so barge-in costs nothing).
+ * Default outbound timing: up to 100 ms per message, 40 ms prebuffer, and up to 200 ms of queued audio
+ * held at Telnyx ahead of playback, which carries the caller through a stall of the engine-to-Telnyx
+ * TCP path of about 260 ms without a gap (Telnyx's `clear` drops what it holds, so barge-in costs
+ * nothing). Five frames a message rather than three: a tenth of a second is the unit the lead is
+ * topped up in anyway, and at 500 echo calls the engine spent about a quarter less CPU per call
+ * (bench/RESULTS.md).
  */
-export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 3, prebufferFrames: 2, leadFrames: 10 } as const;
+export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 5, prebufferFrames: 2, leadFrames: 10 } as const;
 
 const TICK_MS = 20;
 /** Telnyx holds at most this many frames: a whole frame at hand goes out at once, full message or not. */

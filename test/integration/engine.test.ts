@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { TelnyxMediaClient } from '../../bench/telnyx/mediaClient.js';
 import type { CallInfo } from '../../bots/api.js';
 import { defineBot } from '../../bots/defineBot.js';
+import { DEFAULT_OUTBOUND_TIMING } from '../../engine/outboundStream.js';
 import { activeTimers, startTestEngine, testAgent } from '../support/engine.js';
 import { alignEcho, framesHeard } from '../support/echoAlignment.js';
 import { mulawTone } from '../support/signals.js';
@@ -103,7 +104,7 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     expect(firstEchoDelay, `stalls: ${stalls.describe()}`).toBeLessThan(400 + stalls.stalledMs(true));
   });
 
-  it('sends outbound media as Telnyx documents it: JSON text, whole 20 ms PCMU frames, up to 60 ms a message', async () => {
+  it('sends outbound media as Telnyx documents it: JSON text, whole 20 ms PCMU frames, up to 100 ms a message', async () => {
     const client = await TelnyxMediaClient.connect(engine.url('echo.default'));
     client.begin();
     await client.streamMedia(mulawTone(15));
@@ -111,7 +112,8 @@ describe('engine over real WebSockets on 127.0.0.1', () => {
     const frame = client.frames.find((candidate) => candidate['event'] === 'media')!;
     expect(Object.keys(frame)).toEqual(['event', 'media']);
     expect(Object.keys(frame['media'] as object)).toEqual(['payload']);
-    expect(client.media.every((item) => item.payload.length % 160 === 0 && item.payload.length <= 480)).toBe(true);
+    expect(client.media.every((item) => item.payload.length % 160 === 0 && item.payload.length <= 160 * DEFAULT_OUTBOUND_TIMING.framesPerMessage)).toBe(true);
+    expect(DEFAULT_OUTBOUND_TIMING.framesPerMessage).toBe(5);
     // Batching cuts the message count: fewer messages than 20 ms frames.
     expect(client.media.length).toBeLessThan(client.receivedMs / 20);
     await client.close();

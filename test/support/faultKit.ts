@@ -1,13 +1,17 @@
 import { expect } from 'vitest';
 import type { EngineStatsSnapshot } from '../../engine/engineStats.js';
+import { DEFAULT_OUTBOUND_TIMING } from '../../engine/outboundStream.js';
 import type { CallSession } from '../../engine/session/callSession.js';
 import type { EchoReport } from './healthyEcho.js';
 import type { ObservedEngine } from './observedEngine.js';
 import type { StallMonitor } from './stallMonitor.js';
 import { EVENT_WAIT_MS } from './eventWait.js';
 
-/** Longest pause allowed between two outbound messages of a healthy call while another call misbehaves. */
-export const MAX_HEALTHY_GAP_MS = 150;
+/**
+ * Longest pause allowed between two outbound messages of a healthy call while another call
+ * misbehaves: the audio one message carries (they arrive that far apart when all is well) and 90 ms.
+ */
+export const MAX_HEALTHY_GAP_MS = DEFAULT_OUTBOUND_TIMING.framesPerMessage * 20 + 90;
 
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
