@@ -1,26 +1,18 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AFTER, BEFORE, BUILT_AT, DatedCheckout } from '../test/support/datedCheckout.js';
 import { BUILD_STAMP, buildFreshness, checkoutOfBuild, staleBuildWarning } from './buildFreshness.js';
 
-const BUILT_AT = new Date('2026-01-01T12:00:00Z');
-const BEFORE = new Date('2026-01-01T11:00:00Z');
-const AFTER = new Date('2026-01-01T13:00:00Z');
-
 let root: string;
-
-/** Writes `path` under the checkout with the given modification time. */
-function file(path: string, modified: Date): void {
-  const full = join(root, path);
-  mkdirSync(dirname(full), { recursive: true });
-  writeFileSync(full, '');
-  utimesSync(full, modified, modified);
-}
+let file: (path: string, modified: Date) => void;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'callwire-build-'));
+  const checkout = new DatedCheckout();
+  root = checkout.root;
+  file = (path, modified) => checkout.file(path, modified);
   file('engine/cli.ts', BEFORE);
   file('codecs/deep/nested/codec.ts', BEFORE);
   file('tsconfig.json', BEFORE);
