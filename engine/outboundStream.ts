@@ -56,9 +56,9 @@ export interface OutboundStreamOptions {
  * Default outbound timing: up to 100 ms per message, 40 ms prebuffer, and up to 200 ms of queued audio
  * held at Telnyx ahead of playback, which carries the caller through a stall of the engine-to-Telnyx
  * TCP path of about 260 ms without a gap (Telnyx's `clear` drops what it holds, so barge-in costs
- * nothing). Five frames a message rather than three: a tenth of a second is the unit the lead is
- * topped up in anyway, and at 500 echo calls the engine spent about a quarter less CPU per call
- * (bench/RESULTS.md).
+ * nothing). Five frames a message rather than three: Telnyx takes 20 ms to 30 s per message and
+ * drops all it holds on `clear`, and at 500 echo calls the engine spent about a quarter less CPU
+ * per call (bench/RESULTS.md).
  */
 export const DEFAULT_OUTBOUND_TIMING = { framesPerMessage: 5, prebufferFrames: 2, leadFrames: 10 } as const;
 
