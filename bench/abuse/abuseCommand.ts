@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../soak/soakCommand.js';
 import { cpuModel } from '../support/machine.js';
+import { parseNodeFlags } from '../support/nodeFlags.js';
 import { planCores } from '../load/processes.js';
 import { allGoalsMet, formatAbuseReport, type RunDescription } from './abuseReport.js';
 import { runScenario, type RunSettings } from './abuseRun.js';
@@ -61,9 +62,9 @@ export function parseAbuseOptions(argv: readonly string[], now = new Date()): Ab
   const sources = Number(values.sources);
   if (!Number.isInteger(sources) || sources < 1 || sources > 60_000) throw new Error(`--sources must be 1..60000, got "${values.sources}"`);
   const engineRoot = resolve(values['engine-root'] ?? OWN_ROOT);
-  const nodeOptions = (values['engine-node-options'] ?? '').split(' ').filter((word) => word !== '');
-  if (nodeOptions.some((word) => !word.startsWith('--'))) throw new Error(`--engine-node-options takes node flags such as "--max-semi-space-size=4", got "${values['engine-node-options']}"`);
-  const engineArgs = engineCliArgs(engineRoot, values['from-source'] ? 'source' : 'build-if-fresh', nodeOptions); // fails early on a folder that holds no engine
+  const nodeFlags = parseNodeFlags(values['engine-node-options']);
+  if ('problem' in nodeFlags) throw new Error(nodeFlags.problem);
+  const engineArgs = engineCliArgs(engineRoot, values['from-source'] ? 'source' : 'build-if-fresh', nodeFlags.flags); // fails early on a folder that holds no engine
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
     scenarios: selectScenarios(values.attack?.split(',').map((name) => name.trim()).filter((name) => name !== '')),

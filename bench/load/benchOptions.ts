@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isImpairmentProfileName } from '../impair/index.js';
+import { parseNodeFlags } from '../support/nodeFlags.js';
 
 /** Usage of `callwire bench`, printed by `--help` and on a usage error. */
 export const BENCH_USAGE = `Usage:
@@ -182,10 +183,9 @@ export function parseBenchArgs(argv: readonly string[], cwd = process.cwd(), now
     return { kind: 'error', message: '--cpu-profile profiles the one engine process the bench starts: it cannot be combined with --url, --find-max or --workers above 1' };
   }
 
-  const engineNodeOptions = (values['engine-node-options'] ?? '').split(' ').filter((word) => word !== '');
-  if (engineNodeOptions.some((flag) => !/^--[a-z][a-z0-9-]*(=[\w.,:/-]+)?$/.test(flag))) {
-    return { kind: 'error', message: `--engine-node-options takes node flags such as "--max-semi-space-size=4", got "${values['engine-node-options']}"` };
-  }
+  const nodeFlags = parseNodeFlags(values['engine-node-options']);
+  if ('problem' in nodeFlags) return { kind: 'error', message: nodeFlags.problem };
+  const engineNodeOptions = nodeFlags.flags;
   if (engineNodeOptions.length > 0 && values.url !== undefined) return { kind: 'error', message: '--engine-node-options applies to the engine the bench starts: it cannot be combined with --url' };
 
   const profiles = (values.profile ?? 'clean').split(',').map((name) => name.trim()).filter((name) => name !== '');
